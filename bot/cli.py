@@ -1,0 +1,39 @@
+"""The `liverbot` command: `plan` (JSON planner), `chat` (terminal channel), `serve` (Telegram bot)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, in one place so `--help` documents every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="liverbot", description="TACE planning assistant for liver cancer (decision support)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    plan = sub.add_parser(
+        "plan", help="plan one case (or a JSON array of cases): JSON in, JSON out"
+    )
+    plan.add_argument("file", help="a JSON file, or - for standard input")
+    chat = sub.add_parser("chat", help="the terminal chat on the local SQLite store")
+    chat.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
+    serve = sub.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    serve.add_argument("--webhook", metavar="URL", help="webhook mode behind HTTPS at this URL")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "plan":
+        from bot.plan_command import run
+
+        sys.exit(run(args.file))
+    if args.command == "chat":
+        from bot.terminal import run_chat
+
+        sys.exit(run_chat(args.db))
+    from bot.serve import run_serve
+
+    sys.exit(run_serve(args.webhook))

@@ -1,0 +1,83 @@
+"""ALBI (Johnson et al., J Clin Oncol 2015) and mALBI (Hiraoka et al., Liver Cancer 2017).
+
+ALBI = 0.66 x log10(bilirubin, umol/L) - 0.085 x albumin (g/L). The grade is read from the unrounded score:
+-2.5956 shows as -2.60 but is grade 2 (guidelines.md section 2).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from planner.models import AlbiResult
+from planner.units import AlbuminUnit, BilirubinUnit, albumin_g_l, bilirubin_umol_l
+
+BILIRUBIN_COEFFICIENT = 0.66
+ALBUMIN_COEFFICIENT = -0.085
+"""The project's convention; some papers print -0.0852 (flagged when it changes the grade)."""
+ALBUMIN_COEFFICIENT_ALTERNATIVE = -0.0852
+
+GRADE_1_MAX = -2.60
+"""Grade 1: score <= -2.60."""
+GRADE_2_MAX = -1.39
+"""Grade 2: -2.60 < score <= -1.39; grade 3 above."""
+MALBI_2A_MAX = -2.270
+"""mALBI splits grade 2 at -2.270: 2a <= -2.270 < 2b."""
+
+DISPLAY_DECIMALS = 2
+
+
+def albi_score(
+    bilirubin: float,
+    bilirubin_unit: BilirubinUnit,
+    albumin: float,
+    albumin_unit: AlbuminUnit,
+    albumin_coefficient: float = ALBUMIN_COEFFICIENT,
+) -> float:
+    """The unrounded ALBI score."""
+    umol = bilirubin_umol_l(bilirubin, bilirubin_unit)
+    g_l = albumin_g_l(albumin, albumin_unit)
+    return BILIRUBIN_COEFFICIENT * math.log10(umol) + albumin_coefficient * g_l
+
+
+def albi_grade(score: float) -> Literal[1, 2, 3]:
+    """Grade 1, 2 or 3 from the unrounded score."""
+    if score <= GRADE_1_MAX:
+        return 1
+    return 2 if score <= GRADE_2_MAX else 3
+
+
+def malbi_grade(score: float) -> Literal["1", "2a", "2b", "3"]:
+    """mALBI grade: ALBI grade 2 split at -2.270."""
+    grade = albi_grade(score)
+    if grade != 2:
+        return "1" if grade == 1 else "3"
+    return "2a" if score <= MALBI_2A_MAX else "2b"
+
+
+def albi(
+    bilirubin: float, bilirubin_unit: BilirubinUnit, albumin: float, albumin_unit: AlbuminUnit
+) -> AlbiResult:
+    """ALBI score rounded for display, its grade and the mALBI grade."""
+    score = albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit)
+    return AlbiResult(
+        score=round(score, DISPLAY_DECIMALS), grade=albi_grade(score), malbi=malbi_grade(score)
+    )
+
+
+def albi_flags(
+    bilirubin: float, bilirubin_unit: BilirubinUnit, albumin: float, albumin_unit: AlbuminUnit
+) -> list[str]:
+    """A flag when the published albumin coefficients (-0.085, -0.0852) give different grades."""
+    ours = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit))
+    other = albi_grade(
+        albi_score(
+            bilirubin, bilirubin_unit, albumin, albumin_unit, ALBUMIN_COEFFICIENT_ALTERNATIVE
+        )
+    )
+    if ours == other:
+        return []
+    return [
+        f"ALBI grade: {ours} with the albumin coefficient -0.085 (used) but {other} with -0.0852, "
+        "which some papers print."
+    ]

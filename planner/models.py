@@ -1,0 +1,325 @@
+"""The case a clinician describes and the plan the planner returns.
+
+The field names are those of the JSON contract of `liverbot plan` (docs/plan-json.md): scripts depend on them.
+Every number is checked against its plausible range (planner.ranges) so that a slip fails loudly, naming the
+field, instead of producing a confident plan from a typo. Unknown keys are refused for the same reason: a
+misspelt "albumine" must not silently become "albumin missing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from planner import ranges
+from planner.ranges import Range
+from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
+
+
+def _check(value: float, bounds: Range) -> float:
+    """Raise the clinician-facing range message when the value is implausible."""
+    if not bounds.contains(value):
+        raise PydanticCustomError("out_of_range", bounds.describe())
+    return value
+
+
+def bounded(bounds: Range) -> AfterValidator:
+    """A validator that keeps a number within `bounds`, for use in `Annotated`."""
+    return AfterValidator(lambda value: _check(value, bounds))
+
+
+class _Strict(BaseModel):
+    """Base of the input models: unknown keys are errors, numbers may not be strings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TumourType(StrEnum):
+    """Tumour types the contract knows; BCLC and CNLC stage HCC only."""
+
+    HCC = "hcc"
+    ICC = "icc"
+    METASTASIS = "metastasis"
+    OTHER = "other"
+
+
+class Pvtt(StrEnum):
+    """Portal vein tumour thrombus, Japanese Vp grade (guidelines.md section 9)."""
+
+    NONE = "none"
+    VP1 = "vp1"
+    VP2 = "vp2"
+    VP3 = "vp3"
+    VP4 = "vp4"
+
+
+class Ascites(StrEnum):
+    """Ascites as Child-Pugh grades it."""
+
+    NONE = "none"
+    MILD = "mild"
+    MODERATE_SEVERE = "moderate_severe"
+
+
+class Encephalopathy(StrEnum):
+    """Hepatic encephalopathy as Child-Pugh grades it."""
+
+    NONE = "none"
+    GRADE_1_2 = "grade_1_2"
+    GRADE_3_4 = "grade_3_4"
+
+
+class Lipiodol(StrEnum):
+    """Lipiodol deposition on follow-up imaging after a TACE (protocol P3, P7)."""
+
+    DENSE = "dense"
+    DENSE_MARGINAL_DEFECT = "dense_marginal_defect"
+    SPARSE = "sparse"
+
+
+class _Measured(_Strict):
+    """A laboratory value with its unit; the range depends on the unit, so it is checked here.
+
+    `unit` is declared before `value` in each subclass so that it is validated first and can be read here.
+    """
+
+    RANGES: ClassVar[Mapping[Any, Range]] = {}
+
+    @field_validator("value", check_fields=False)
+    @classmethod
+    def _in_range(cls, value: float, info: ValidationInfo) -> float:
+        unit = info.data.get("unit")
+        if unit in cls.RANGES:
+            _check(value, cls.RANGES[unit])
+        return value
+
+
+class Bilirubin(_Measured):
+    """Total bilirubin."""
+
+    RANGES: ClassVar[Mapping[Any, Range]] = ranges.BILIRUBIN
+    unit: BilirubinUnit
+    value: float
+
+
+class Albumin(_Measured):
+    """Serum albumin."""
+
+    RANGES: ClassVar[Mapping[Any, Range]] = ranges.ALBUMIN
+    unit: AlbuminUnit
+    value: float
+
+
+class Creatinine(_Measured):
+    """Serum creatinine."""
+
+    RANGES: ClassVar[Mapping[Any, Range]] = ranges.CREATININE
+    unit: CreatinineUnit
+    value: float
+
+
+class Tumour(_Strict):
+    """What imaging shows of the tumour."""
+
+    type: TumourType
+    count: Annotated[int, bounded(ranges.TUMOUR_COUNT)]
+    largest_cm: Annotated[float, bounded(ranges.TUMOUR_SIZE_CM)]
+    infiltrative: bool = False
+    pvtt: Pvtt
+    pvtt_collaterals: bool | None = None
+    extrahepatic: bool
+
+
+class Liver(_Strict):
+    """Liver function: the Child-Pugh items plus what MELD and the blood count need."""
+
+    bilirubin: Bilirubin
+    albumin: Albumin
+    inr: Annotated[float, bounded(ranges.INR)]
+    ascites: Ascites
+    encephalopathy: Encephalopathy
+    creatinine: Creatinine | None = None
+    sodium: Annotated[float, bounded(ranges.SODIUM)] | None = None
+    dialysis: bool | None = None
+    platelets: Annotated[float, bounded(ranges.PLATELETS)] | None = None
+    wbc: Annotated[float, bounded(ranges.WBC)] | None = None
+
+
+class Followup(_Strict):
+    """Findings of the follow-up imaging after the last intervention.
+
+    All four are required: a finding left out is not the same as a finding that is absent, and P7 (hold)
+    depends on every one of them.
+    """
+
+    lipiodol: Lipiodol
+    necrosis: bool
+    new_lesions: bool
+    progression: bool
+
+
+class History(_Strict):
+    """The last intervention, when there was one."""
+
+    last_intervention: date
+    recovered_on: date | None = None
+    followup: Followup | None = None
+
+    @model_validator(mode="after")
+    def _recovery_after_intervention(self) -> History:
+        if self.recovered_on is not None and self.recovered_on < self.last_intervention:
+            raise PydanticCustomError(
+                "date_order",
+                "recovered_on must not be before last_intervention ({last})",
+                {"last": self.last_intervention.isoformat()},
+            )
+        return self
+
+
+class Case(_Strict):
+    """One patient as the contract describes it."""
+
+    today: date | None = None
+    age: Annotated[int, bounded(ranges.AGE)]
+    ecog: Annotated[int, bounded(ranges.ECOG)]
+    tumour: Tumour
+    liver: Liver
+    history: History | None = None
+
+    @model_validator(mode="after")
+    def _history_not_in_future(self) -> Case:
+        if self.today is None or self.history is None:
+            return self
+        for name in ("last_intervention", "recovered_on"):
+            when = getattr(self.history, name)
+            if when is not None and when > self.today:
+                raise PydanticCustomError(
+                    "future_date",
+                    "history.{name} ({when}) is after today ({today})",
+                    {"name": name, "when": when.isoformat(), "today": self.today.isoformat()},
+                )
+        return self
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The plan
+
+
+class Decision(StrEnum):
+    """What the planner recommends (contract: `decision`)."""
+
+    TACE = "tace"
+    SIMPLE_TACE = "simple_tace"
+    ETHANOL_INJECTION = "ethanol_injection"
+    HOLD = "hold"
+    NO_TACE = "no_tace"
+
+
+class Approach(StrEnum):
+    """Where the microcatheter goes (P9 per tumour, P10 lobar)."""
+
+    SUPERSELECTIVE = "superselective"
+    LOBAR = "lobar"
+
+
+class _Out(BaseModel):
+    """Base of the output models: frozen, serialised by alias."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class ChildPughItems(_Out):
+    """Points per Child-Pugh item, so the total can be checked by eye."""
+
+    bilirubin: int
+    albumin: int
+    inr: int
+    ascites: int
+    encephalopathy: int
+
+
+class ChildPughResult(_Out):
+    """Child-Pugh points and class."""
+
+    points: int
+    class_: Literal["A", "B", "C"] = Field(alias="class")
+    items: ChildPughItems
+
+
+class AlbiResult(_Out):
+    """ALBI score (rounded for display), grade from the unrounded score, and mALBI grade."""
+
+    score: float
+    grade: Literal[1, 2, 3]
+    malbi: Literal["1", "2a", "2b", "3"]
+
+
+class MeldResult(_Out):
+    """MELD detail: the contract's `meld` is `meld_na` when sodium was given, else `meld`."""
+
+    meld: int
+    meld_na: int | None
+    dialysis_or_capped: bool
+
+
+class TumourBurden(_Out):
+    """Up-to-seven and six-and-twelve, both largest (cm) + number of tumours."""
+
+    sum: float
+    within_up_to_seven: bool
+    six_and_twelve: Literal["low", "intermediate", "high"]
+
+
+class Window(_Out):
+    """The next-intervention window (P5, P6) and where today falls in it."""
+
+    earliest: date
+    latest: date
+    status: Literal["not_yet_open", "open", "closed", "impossible"]
+
+
+class RuleUse(_Out):
+    """One protocol rule that shaped the plan, with the reason it applied here."""
+
+    id: str
+    reason: str
+
+
+class Plan(_Out):
+    """The plan: the contract's keys first, then what the project adds."""
+
+    child_pugh: ChildPughResult
+    albi: AlbiResult
+    meld: int | None
+    bclc: Literal["0", "A", "B", "C", "D"] | None
+    decision: Decision
+    approach: Approach | None
+    window: Window | None
+    rules: list[str]
+    contraindications: list[str]
+    missing: list[str]
+    flags: list[str]
+    meld_detail: MeldResult | None
+    cnlc: str | None
+    tumour_burden: TumourBurden
+    reasons: list[RuleUse]
+    cautions: list[str]
+    stage_advice: str | None
+    technique: list[str]
+    notes: list[str]
+    today: date
+    disclaimer: str
+    planner_version: str

@@ -1,0 +1,58 @@
+"""Plausible ranges of every number a case may carry.
+
+One table serves the JSON models, the dialogues' parsers and their error messages, so that "out of range"
+means the same thing on every channel. The bounds are wide on purpose: they catch a slip of the finger (an
+albumin of 350 g/L, a bilirubin typed in the wrong unit by a factor of 100), not an unusual patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
+
+
+@dataclass(frozen=True)
+class Range:
+    """Inclusive bounds with the unit to show in messages."""
+
+    low: float
+    high: float
+    unit: str = ""
+
+    def contains(self, value: float) -> bool:
+        """Whether the value lies within the inclusive bounds."""
+        return self.low <= value <= self.high
+
+    def describe(self) -> str:
+        """The message a clinician sees, e.g. 'must be between 1 and 70 g/L'."""
+        suffix = f" {self.unit}" if self.unit else ""
+        return f"must be between {_num(self.low)} and {_num(self.high)}{suffix}"
+
+
+def _num(value: float) -> str:
+    """A bound written the way a clinician would write it: 70, not 70.0."""
+    return f"{value:g}"
+
+
+AGE = Range(18, 110, "years")
+ECOG = Range(0, 4)
+TUMOUR_COUNT = Range(1, 100, "nodules")
+TUMOUR_SIZE_CM = Range(0.1, 30, "cm")
+INR = Range(0.5, 10)
+SODIUM = Range(100, 180, "mmol/L")
+PLATELETS = Range(1, 2000, "x10^9/L")
+WBC = Range(0.1, 200, "x10^9/L")
+
+BILIRUBIN: dict[BilirubinUnit, Range] = {
+    BilirubinUnit.MG_DL: Range(0.1, 50, "mg/dL"),
+    BilirubinUnit.UMOL_L: Range(1.7, 855, "umol/L"),
+}
+ALBUMIN: dict[AlbuminUnit, Range] = {
+    AlbuminUnit.G_DL: Range(0.1, 7, "g/dL"),
+    AlbuminUnit.G_L: Range(1, 70, "g/L"),
+}
+CREATININE: dict[CreatinineUnit, Range] = {
+    CreatinineUnit.MG_DL: Range(0.1, 25, "mg/dL"),
+    CreatinineUnit.UMOL_L: Range(9, 2210, "umol/L"),
+}

@@ -1,0 +1,125 @@
+"""Staging of HCC: BCLC 2022, CNLC, and the tumour-burden scores up-to-seven and six-and-twelve.
+
+BCLC: Reig et al., J Hepatol 2022;76:681-693 (kept in the 2025 update). CNLC: China's national guideline for
+primary liver cancer, 2019/2022/2024 editions. Up-to-seven: Mazzaferro, Lancet Oncol 2009. Six-and-twelve:
+Wang et al., J Hepatol 2019. Conventions where sources disagree are those of guidelines.md sections 4-5 and 9,
+and the values that sit in a disputed band are flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from planner.models import Pvtt, TumourBurden
+
+BclcStage = Literal["0", "A", "B", "C", "D"]
+
+BCLC_0_MAX_CM = 2.0
+"""Stage 0: single nodule <= 2 cm (2022; older editions print < 2 cm, so exactly 2.0 is flagged)."""
+BCLC_A_MULTI_MAX_COUNT = 3
+BCLC_A_MULTI_MAX_CM = 3.0
+"""Stage A: 2-3 nodules each <= 3 cm (2022; BCLC 1999 printed < 3 cm, so exactly 3.0 is flagged)."""
+ECOG_TERMINAL_FROM = 3
+"""ECOG 3-4 is stage D (BCLC) and stage IV (CNLC)."""
+
+CNLC_SINGLE_MAX_CM = 5.0
+"""CNLC Ia: single <= 5 cm; Ib above."""
+CNLC_FEW_MAX_COUNT = 3
+CNLC_FEW_MAX_CM = 3.0
+"""CNLC Ib: 2-3 tumours, largest <= 3 cm; IIa: largest > 3 cm; IIb: 4 or more."""
+
+UP_TO_SEVEN = 7.0
+"""Largest (cm) + number <= 7 is within up-to-seven."""
+SIX_AND_TWELVE_LOW_MAX = 6.0
+SIX_AND_TWELVE_INTERMEDIATE_MAX = 12.0
+
+
+@dataclass(frozen=True)
+class StageInput:
+    """What staging needs, in the units staging uses."""
+
+    ecog: int
+    child_pugh_class: Literal["A", "B", "C"]
+    count: int
+    largest_cm: float
+    pvtt: Pvtt
+    extrahepatic: bool
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A stage with the flags that say where it hinges on a convention."""
+
+    stage: str
+    flags: list[str]
+
+
+def bclc(s: StageInput) -> Staged:
+    """BCLC 2022 stage in the guideline's order of assignment."""
+    flags: list[str] = []
+    if s.ecog >= ECOG_TERMINAL_FROM:
+        return Staged("D", flags)
+    if s.child_pugh_class == "C":
+        flags.append(
+            "BCLC D from Child-Pugh C: BCLC 2022 speaks of end-stage liver function, which the project "
+            "equates with Child-Pugh C; a transplant candidate is assessed separately."
+        )
+        return Staged("D", flags)
+    if s.child_pugh_class == "B":
+        flags.append(
+            "BCLC with Child-Pugh B: BCLC 2022 gives Child-Pugh B no fixed place; staged by tumour and "
+            "ECOG (the pre-2022 convention), so the stage is not unambiguous."
+        )
+    if s.pvtt is not Pvtt.NONE or s.extrahepatic:
+        return Staged("C", flags)
+    if s.ecog >= 1:
+        flags.append(
+            f"BCLC C from ECOG {s.ecog} alone: this holds only if the impairment is cancer-related; "
+            "otherwise the tumour burden would stage it."
+        )
+        return Staged("C", flags)
+    if s.count == 1:
+        if s.largest_cm == BCLC_0_MAX_CM and s.child_pugh_class == "A":
+            flags.append(
+                "BCLC 0 vs A: a single nodule of exactly 2.0 cm is 0 by BCLC 2022 (<= 2 cm) but A by "
+                "older editions (< 2 cm)."
+            )
+        if s.largest_cm <= BCLC_0_MAX_CM and s.child_pugh_class == "A":
+            return Staged("0", flags)
+        return Staged("A", flags)
+    if s.count <= BCLC_A_MULTI_MAX_COUNT and s.largest_cm <= BCLC_A_MULTI_MAX_CM:
+        if s.largest_cm == BCLC_A_MULTI_MAX_CM:
+            flags.append(
+                "BCLC A vs B: 2-3 nodules with the largest exactly 3.0 cm are A by BCLC 2022 (<= 3 cm) "
+                "but B by the original BCLC (< 3 cm)."
+            )
+        return Staged("A", flags)
+    return Staged("B", flags)
+
+
+def cnlc(s: StageInput) -> str:
+    """CNLC stage (China's national guideline)."""
+    if s.ecog >= ECOG_TERMINAL_FROM or s.child_pugh_class == "C":
+        return "IV"
+    if s.extrahepatic:
+        return "IIIb"
+    if s.pvtt is not Pvtt.NONE:
+        return "IIIa"
+    if s.count == 1:
+        return "Ia" if s.largest_cm <= CNLC_SINGLE_MAX_CM else "Ib"
+    if s.count <= CNLC_FEW_MAX_COUNT:
+        return "Ib" if s.largest_cm <= CNLC_FEW_MAX_CM else "IIa"
+    return "IIb"
+
+
+def tumour_burden(count: int, largest_cm: float) -> TumourBurden:
+    """Up-to-seven and six-and-twelve from the largest diameter and the number of tumours."""
+    total = round(largest_cm + count, 2)
+    if total <= SIX_AND_TWELVE_LOW_MAX:
+        risk: Literal["low", "intermediate", "high"] = "low"
+    elif total <= SIX_AND_TWELVE_INTERMEDIATE_MAX:
+        risk = "intermediate"
+    else:
+        risk = "high"
+    return TumourBurden(sum=total, within_up_to_seven=total <= UP_TO_SEVEN, six_and_twelve=risk)
