@@ -51,7 +51,8 @@ def plans_from_text(text: str, today: date) -> list[Plan] | Plan:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"input: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})")
+        msg = f"input: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+        raise BadInput(msg) from None
     if isinstance(raw, list):
         return [_plan_one(item, today, (i,)) for i, item in enumerate(raw)]
     return _plan_one(raw, today, ())
