@@ -77,7 +77,7 @@ def assess(case: Case, child_pugh: ChildPughResult) -> Assessment:
         out.contraindications.append(RENAL)
     elif creatinine is not None:
         mg_dl = creatinine_mg_dl(creatinine.value, creatinine.unit)
-        if round(mg_dl, 2) >= EASL_CREATININE_FROM_MG_DL:
+        if round(mg_dl, 4) >= EASL_CREATININE_FROM_MG_DL:
             out.cautions.append(
                 f"Creatinine {creatinine.value:g} {creatinine.unit} is at the Chinese limit (above "
                 "2 mg/dL contraindicates) but EASL 2018 contraindicates TACE from 2 mg/dL."

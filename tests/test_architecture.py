@@ -1,0 +1,51 @@
+"""The arrows point inward: planner depends on nothing of ours, flows on no channel."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+FORBIDDEN = {
+    "planner": ("flows", "bot", "telegram", "transitions", "sqlite3", "sqlite_utils", "aiohttp"),
+    "flows": ("bot", "telegram", "sqlite3", "sqlite_utils", "aiohttp"),
+}
+
+
+def imported_modules(package: str) -> set[str]:
+    """Every module named in an import statement of the package's source."""
+    names: set[str] = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_forbidden_imports_in_source(package: str) -> None:
+    bad = {name for name in imported_modules(package) if name.split(".")[0] in FORBIDDEN[package]}
+    assert bad == set()
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_importing_loads_nothing_forbidden(package: str) -> None:
+    """Also catches a forbidden module pulled in indirectly, through a dependency."""
+    code = (
+        f"import sys, {package}, pkgutil, importlib\n"
+        f"for m in pkgutil.walk_packages({package}.__path__, '{package}.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(' '.join(sorted({n.split('.')[0] for n in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded = set(done.stdout.split())
+    assert loaded & set(FORBIDDEN[package]) == set()

@@ -1,0 +1,103 @@
+"""`liverbot plan` errors: exit 2, one line naming the field, nothing on standard output."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.plan_command import run
+
+
+def call(text: str, today: date = date(2026, 11, 26)) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = run("-", stdin=io.StringIO(text), stdout=out, stderr=err, today=today)
+    return status, out.getvalue(), err.getvalue()
+
+
+def with_change(case: dict[str, Any], path: str, value: Any) -> str:
+    node = case
+    *parents, last = path.split(".")
+    for key in parents:
+        node = node[key]
+    if value is ...:
+        del node[last]
+    else:
+        node[last] = value
+    return json.dumps(case)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("liver.albumin", {"value": 350, "unit": "g/L"}, "liver.albumin.value: must be between 1 and 70 g/L"),
+        ("liver.albumin.value", 35, "liver.albumin.value: must be between 0.1 and 7 g/dL"),
+        ("liver.albumin.unit", "mg", "liver.albumin.unit: input should be 'g/L' or 'g/dL'"),
+        ("age", 7, "age: must be between 18 and 110 years"),
+        ("age", "old", "age: input should be a valid integer, unable to parse string as an integer"),
+        ("ecog", 5, "ecog: must be between 0 and 4"),
+        ("tumour.count", 0, "tumour.count: must be between 1 and 100 nodules"),
+        ("tumour.pvtt", "vp5", "tumour.pvtt: input should be 'none', 'vp1', 'vp2', 'vp3' or 'vp4'"),
+        ("liver.inr", ..., "liver.inr: is required"),
+        ("liver.albumine", 3, "liver.albumine: is not a known field"),
+        ("liver.bilirubin.value", 0.01, "liver.bilirubin.value: must be between 0.1 and 50 mg/dL"),
+        ("today", "2026-13-01",
+         "today: input should be a valid date or datetime, month value is outside expected range of 1-12"),
+    ],
+)  # fmt: skip
+def test_bad_field_is_named(
+    base_case: dict[str, Any], path: str, value: Any, message: str
+) -> None:
+    assert call(with_change(base_case, path, value)) == (2, "", message + "\n")
+
+
+def test_history_dates_are_checked(base_case: dict[str, Any]) -> None:
+    base_case["history"] = {"last_intervention": "2026-12-01"}
+    status, out, err = call(json.dumps(base_case))
+    assert (status, out) == (2, "")
+    assert err == "input: history.last_intervention (2026-12-01) is after today (2026-11-26)\n"
+    base_case["history"] = {"last_intervention": "2026-09-01", "recovered_on": "2026-08-01"}
+    assert call(json.dumps(base_case))[2] == (
+        "history: recovered_on must not be before last_intervention (2026-09-01)\n"
+    )
+
+
+def test_missing_today_is_the_current_date(base_case: dict[str, Any]) -> None:
+    del base_case["today"]
+    status, out, _ = call(json.dumps(base_case), today=date(2027, 1, 2))
+    assert (status, json.loads(out)["today"]) == (0, "2027-01-02")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "input: not valid JSON (Expecting property name enclosed in double quotes, line 1 column 2)"),
+        ("", "input: not valid JSON (Expecting value, line 1 column 1)"),
+        ("42", "input: must be a JSON object (a case)"),
+        ("[{}, 3]", "[0].age: is required"),
+    ],
+)  # fmt: skip
+def test_not_a_case(text: str, message: str) -> None:
+    assert call(text) == (2, "", message + "\n")
+
+
+def test_error_in_second_case_of_an_array_names_its_index(base_case: dict[str, Any]) -> None:
+    bad = json.loads(with_change(json.loads(json.dumps(base_case)), "liver.inr", 50))
+    assert call(json.dumps([base_case, bad]))[2] == "[1].liver.inr: must be between 0.5 and 10\n"
+
+
+def test_real_command_exit_status_and_streams(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "plan", str(missing)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"{missing}: cannot be read")
