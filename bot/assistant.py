@@ -1,0 +1,256 @@
+"""The assistant behind every channel: commands, dialogues, storage and reminders for one clinician.
+
+The terminal and Telegram both hand text (or a button's value) to `Assistant.handle` and show the
+`Outgoing` messages it returns, so the two channels cannot drift apart. The dialogue state is written to
+SQLite after every input: our table, not a framework's periodic persistence, is the source of truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bot.settings import Settings
+from bot.store import DueReminder, Store
+from flows.engine import Dialogues, Finished, Outgoing, Turn
+from flows.questions import Choice
+from flows.quick import start_quick
+from flows.state import DialogueState
+from planner import PLANNER_VERSION, Case, reminders_for
+
+log = logging.getLogger(__name__)
+
+HELP = (
+    "liverbot plans TACE for liver cancer from the founding protocol and guidelines.\n"
+    "/new full assessment, question by question\n"
+    "/quick [LABEL] key=value ... ward-round check in one line, e.g.\n"
+    "  /quick bed7 age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
+    "ascites=none he=none\n"
+    "/followup LABEL enter follow-up findings for a patient\n"
+    "/patients your patients · /patient LABEL plans over time · /reminders upcoming\n"
+    "/forget LABEL delete a patient for good\n"
+    "In a dialogue: /back /skip /cancel /help\n"
+    "Decision support only: it does not replace the treating team's judgement."
+)
+REMINDER_WORDS = {
+    "imaging_due": "follow-up imaging due",
+    "window_opens": "window opens",
+    "window_closes": "window closes",
+}
+FORGET_YES = "forget-yes:"
+
+
+@dataclass
+class Reply:
+    """What to send back, and the assessment saved by this input, if any."""
+
+    messages: list[Outgoing] = field(default_factory=list)
+    saved_assessment: int | None = None
+    new_reminders: list[int] = field(default_factory=list)
+
+
+class Assistant:
+    """Routes one clinician's input to a command or to their dialogue in progress."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        dialogues: Dialogues | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.dialogues = dialogues or Dialogues()
+        self.clock = clock
+
+    def today(self) -> date:
+        """Today in the clinic's time zone."""
+        return self.clock().astimezone(self.settings.zone).date()
+
+    # -- entry ----------------------------------------------------------------------------------
+
+    def handle(self, owner_id: int, chat_id: int, text: str) -> Reply:
+        """One input from a clinician; never raises for anything they can type."""
+        word = text.strip()
+        command, _, rest = word.partition(" ")
+        command = command.lower().split("@")[0] if command.startswith("/") else ""
+        if word.startswith(FORGET_YES):
+            return self._forget_confirmed(owner_id, chat_id, word.removeprefix(FORGET_YES))
+        handler = {
+            "/start": self._help,
+            "/help": None,
+            "/new": self._new,
+            "/quick": self._quick,
+            "/followup": self._followup,
+            "/patients": self._patients,
+            "/patient": self._patient,
+            "/reminders": self._reminders,
+            "/forget": self._forget,
+        }
+        if command in handler and handler[command] is not None:
+            return handler[command](owner_id, chat_id, word if command == "/quick" else rest)  # type: ignore[misc]
+        state = self._load(owner_id, chat_id)
+        if state is None:
+            if command == "/help" or not word:
+                return self._help(owner_id, chat_id, rest)
+            if "=" in word and not command:
+                return self._quick(owner_id, chat_id, word)
+            if command == "/cancel":
+                return Reply([Outgoing(text="Nothing to cancel.")])
+            return Reply([Outgoing(text="Send /new for an assessment or /quick for a quick "
+                                        "check. /help lists everything.")])  # fmt: skip
+        return self._run(owner_id, chat_id, self.dialogues.handle(state, word, self.today()))
+
+    def resume_prompt(self, owner_id: int, chat_id: int) -> Outgoing | None:
+        """The question a restored dialogue is waiting on, to send again after a restart."""
+        state = self._load(owner_id, chat_id)
+        return None if state is None else self.dialogues.prompt(state)
+
+    # -- dialogues ------------------------------------------------------------------------------
+
+    def _load(self, owner_id: int, chat_id: int) -> DialogueState | None:
+        raw = self.store.load_dialogue(owner_id, chat_id)
+        if raw is None:
+            return None
+        try:
+            return DialogueState.model_validate(raw)
+        except ValueError:
+            log.warning("unreadable dialogue state dropped: owner=%s", owner_id)
+            self.store.clear_dialogue(owner_id, chat_id)
+            return None
+
+    def _run(
+        self, owner_id: int, chat_id: int, turn: Turn, before: list[Outgoing] | None = None
+    ) -> Reply:
+        """Persist the turn's state first, then save a finished dialogue's plan."""
+        reply = Reply(list(before or []) + turn.messages)
+        if turn.state is not None:
+            self.store.save_dialogue(owner_id, chat_id, turn.state.model_dump(mode="json"))
+        else:
+            self.store.clear_dialogue(owner_id, chat_id)
+        if turn.finished is not None:
+            self._save(owner_id, chat_id, turn.finished, reply)
+        return reply
+
+    def _save(self, owner_id: int, chat_id: int, done: Finished, reply: Reply) -> None:
+        if done.label is None:
+            self.store.audit(owner_id, done.flow)
+            reply.messages.append(Outgoing(text="Not saved (no label): add one, e.g. "
+                                                "/quick bed7 ..., to get reminders."))  # fmt: skip
+            return
+        patient = self.store.get_or_create_patient(owner_id, done.label)
+        specs = reminders_for(Case.model_validate(done.case), done.plan)
+        zone, at = self.settings.zone, self.settings.reminder_time
+        due = [
+            DueReminder(s.kind.value, datetime.combine(s.due, at, zone).astimezone(UTC))  # type: ignore[arg-type]
+            for s in specs
+        ]
+        with self.store.transaction():
+            assessment_id = self.store.save_assessment(
+                patient.id, done.flow, done.answers, done.case,  # type: ignore[arg-type]
+                done.plan.model_dump(mode="json"), PLANNER_VERSION,
+                min((s.due for s in specs), default=None),
+            )  # fmt: skip
+            added = self.store.add_reminders(
+                owner_id, patient.id, chat_id, due, assessment_id=assessment_id
+            )
+            self.store.audit(owner_id, f"{done.flow}_saved", patient_id=patient.id)
+        reply.saved_assessment = assessment_id
+        reply.new_reminders = [r.id for r in added]
+        lines = [f"• {s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in specs]
+        text = f"Saved for {done.label}."
+        if lines:
+            text += " Reminders:\n" + "\n".join(lines)
+        reply.messages.append(Outgoing(text=text))
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def _help(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        return Reply([Outgoing(text=HELP)])
+
+    def _replacing(self, owner_id: int, chat_id: int) -> list[Outgoing]:
+        if self.store.load_dialogue(owner_id, chat_id) is None:
+            return []
+        return [Outgoing(text="(The unfinished dialogue was replaced.)")]
+
+    def _new(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        before = self._replacing(owner_id, chat_id)
+        return self._run(owner_id, chat_id, self.dialogues.start("intake", self.today()), before)
+
+    def _quick(self, owner_id: int, chat_id: int, line: str) -> Reply:
+        before = self._replacing(owner_id, chat_id)
+        return self._run(
+            owner_id, chat_id, start_quick(self.dialogues, line, self.today()), before
+        )
+
+    def _followup(self, owner_id: int, chat_id: int, label: str) -> Reply:
+        label = label.strip()
+        patient = self.store.find_patient(owner_id, label) if label else None
+        last = self.store.latest_assessment(patient.id) if patient else None
+        if patient is None or last is None:
+            return Reply([Outgoing(text="Which patient? Send /followup LABEL (see /patients).")])
+        history = {"last_intervention", "recovered_on", "imaged", "lipiodol", "necrosis",
+                   "new_lesions", "progression"}  # fmt: skip
+        base: dict[str, Any] = {k: v for k, v in last.answers.items() if k not in history}
+        base.update(earlier=True, label=patient.label)
+        before = self._replacing(owner_id, chat_id)
+        turn = self.dialogues.start("followup", self.today(), answers=base, label=patient.label)
+        return self._run(owner_id, chat_id, turn, before)
+
+    def _patients(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        rows = self.store.list_patients(owner_id)
+        if not rows:
+            return Reply([Outgoing(text="No patients yet: /new or /quick LABEL ... saves one.")])
+        lines = [
+            f"{r.patient.label}: {r.last_decision or '-'}"
+            + (f", next {r.next_due.isoformat()}" if r.next_due else "")
+            for r in rows
+        ]
+        return Reply([Outgoing(text="Your patients:\n" + "\n".join(lines))])
+
+    def _patient(self, owner_id: int, chat_id: int, label: str) -> Reply:
+        patient = self.store.find_patient(owner_id, label.strip()) if label.strip() else None
+        if patient is None:
+            return Reply([Outgoing(text="No such patient. /patients lists yours.")])
+        lines = []
+        for a in self.store.assessments(owner_id, patient.label):
+            plan = a.plan
+            lines.append(f"{a.created_at.date().isoformat()} {a.kind}: {plan.get('decision')}"
+                         f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
+                         f"{plan['child_pugh']['class']}{plan['child_pugh']['points']})")  # fmt: skip
+        return Reply([Outgoing(text=f"{patient.label}, plans over time:\n" + "\n".join(lines))])
+
+    def _reminders(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        upcoming = self.store.upcoming_reminders(owner_id, limit=30)
+        if not upcoming:
+            return Reply([Outgoing(text="No upcoming reminders.")])
+        zone = self.settings.zone
+        lines = [
+            f"{u.reminder.fires_at.astimezone(zone):%Y-%m-%d %H:%M} {u.label}: "
+            f"{REMINDER_WORDS.get(u.reminder.kind, u.reminder.kind)}"
+            + (" (paused)" if u.reminder.status == "paused" else "")
+            for u in upcoming
+        ]
+        return Reply([Outgoing(text="Upcoming reminders:\n" + "\n".join(lines))])
+
+    def _forget(self, owner_id: int, chat_id: int, label: str) -> Reply:
+        patient = self.store.find_patient(owner_id, label.strip()) if label.strip() else None
+        if patient is None:
+            return Reply([Outgoing(text="No such patient. /patients lists yours.")])
+        confirm = Choice(value=f"{FORGET_YES}{patient.id}", label="Delete for good")
+        text = (f"Delete {patient.label} and every plan and reminder about them? This cannot be "
+                "undone.")  # fmt: skip
+        return Reply([Outgoing(text=text, choices=[confirm])])
+
+    def _forget_confirmed(self, owner_id: int, chat_id: int, patient_id: str) -> Reply:
+        patient = self.store.patient(owner_id, int(patient_id)) if patient_id.isdigit() else None
+        if patient is None:
+            return Reply([Outgoing(text="Already deleted, or not yours.")])
+        self.store.forget_patient(owner_id, patient.label)
+        return Reply(
+            [Outgoing(text=f"{patient.label} was deleted, with its plans and reminders.")]
+        )

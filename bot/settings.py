@@ -1,0 +1,49 @@
+"""One typed settings object, read from the environment (and an optional `.env`) in the entry point only."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """What a deployment configures; nothing is read at import time."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_url: str = Field(TELEGRAM_API_URL, alias="TELEGRAM_API_URL")
+    db: Path = Field(Path("liverbot.db"), alias="LIVERBOT_DB")
+    allowed_users: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), alias="LIVERBOT_ALLOWED_USERS"
+    )
+    tz: str = Field("UTC", alias="LIVERBOT_TZ")
+    reminder_time: time = Field(time(8, 0), alias="LIVERBOT_REMINDER_TIME")
+
+    @field_validator("allowed_users", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The clinic's time zone, for 'today' and the hour reminders are sent."""
+        return ZoneInfo(self.tz)

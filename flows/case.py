@@ -1,0 +1,79 @@
+"""From a dialogue's answers to the planner's case: only questions that apply are used.
+
+An answer to a question that no longer applies (history dates after "earlier intervention" was changed to
+no) stays in the dialogue, so that changing one's mind back restores it, but never reaches the planner.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flows.questions import BY_ID, Answers
+
+CASE_PATHS = {
+    "tumour_type": "tumour.type",
+    "count": "tumour.count",
+    "largest_cm": "tumour.largest_cm",
+    "pvtt": "tumour.pvtt",
+    "pvtt_collaterals": "tumour.pvtt_collaterals",
+    "extrahepatic": "tumour.extrahepatic",
+    "bilirubin": "liver.bilirubin",
+    "albumin": "liver.albumin",
+    "inr": "liver.inr",
+    "ascites": "liver.ascites",
+    "encephalopathy": "liver.encephalopathy",
+    "creatinine": "liver.creatinine",
+    "sodium": "liver.sodium",
+    "dialysis": "liver.dialysis",
+    "age": "age",
+    "ecog": "ecog",
+    "last_intervention": "history.last_intervention",
+    "recovered_on": "history.recovered_on",
+    "lipiodol": "history.followup.lipiodol",
+    "necrosis": "history.followup.necrosis",
+    "new_lesions": "history.followup.new_lesions",
+    "progression": "history.followup.progression",
+}
+"""Where each answer goes in the contract's case (docs/plan-json.md)."""
+
+QUESTION_OF_PATH = {path: qid for qid, path in CASE_PATHS.items()}
+
+
+def applicable(answers: Answers) -> dict[str, Any]:
+    """The answers to questions that apply, skipped ones (None) left out."""
+    return {
+        qid: value
+        for qid, value in answers.items()
+        if value is not None and qid in BY_ID and BY_ID[qid].applies(answers)
+    }
+
+
+def case_from_answers(answers: Answers, today: date) -> dict[str, Any]:
+    """The contract's case as a dict, ready for `planner.Case.model_validate`."""
+    case: dict[str, Any] = {"today": today.isoformat()}
+    for qid, value in applicable(answers).items():
+        path = CASE_PATHS.get(qid)
+        if path is None:
+            continue
+        node = case
+        *parents, leaf = path.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        if qid == "ecog":
+            value = int(value)
+        elif isinstance(value, dict) and BY_ID[qid].default_unit:  # one-unit quantity: a number
+            value = value["value"]
+        node[leaf] = value
+    return case
+
+
+def question_for_error(path: str) -> str | None:
+    """The question to ask again for a validation error at `path` (e.g. `history.recovered_on`)."""
+    best = None
+    for case_path, qid in QUESTION_OF_PATH.items():
+        if path == case_path or path.startswith(case_path + "."):
+            best = qid
+    if best is None and path.startswith("history"):
+        return "recovered_on"
+    return best

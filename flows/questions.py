@@ -1,0 +1,440 @@
+"""Questions declared as data: what is asked, how an answer is read, and when the question applies.
+
+The state machines are generated from these lists (flows.engine), so adding a question is adding an entry
+here. Answers are stored as JSON-ready values keyed by question id; flows.case turns them into a planner
+case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from flows import parsing
+from flows.parsing import Invalid
+from planner import ranges
+from planner.ranges import Range
+
+Answers = Mapping[str, Any]
+
+
+class Kind(StrEnum):
+    """How an answer is read."""
+
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    QUANTITY = "quantity"
+    DATE = "date"
+    LABEL = "label"
+
+
+class Choice(BaseModel):
+    """A button: its short label and the value it sends (kept short: Telegram allows 64 bytes)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: str
+    label: str
+
+
+YES_NO_CHOICES = (Choice(value="yes", label="Yes"), Choice(value="no", label="No"))
+
+
+class Question(BaseModel):
+    """One question of a dialogue."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    short: str
+    """A few words for the summary and the edit buttons."""
+    prompt: str
+    help: str
+    kind: Kind
+    choices: tuple[Choice, ...] = ()
+    synonyms: Mapping[str, str] = {}
+    bounds: Range | None = None
+    integer: bool = False
+    units: Mapping[str, Range] = {}
+    unit_aliases: Mapping[str, str] = {}
+    default_unit: str | None = None
+    optional: bool = False
+    when: Callable[[Answers], bool] | None = None
+    """The question is asked only when this holds for the answers so far."""
+
+    def applies(self, answers: Answers) -> bool:
+        """Whether the question is asked, given the answers so far."""
+        return self.when is None or self.when(answers)
+
+    def buttons(self) -> tuple[Choice, ...]:
+        """The choices shown as buttons."""
+        return YES_NO_CHOICES if self.kind is Kind.YES_NO else self.choices
+
+    def parse(self, text: str, answers: Answers, today: date) -> Any:
+        """The answer as JSON-ready data; raises `Invalid` with a message for the clinician."""
+        if self.kind is Kind.CHOICE:
+            pairs = [(c.value, c.label) for c in self.choices]
+            return parsing.parse_choice(text, pairs, self.synonyms)
+        if self.kind is Kind.YES_NO:
+            return parsing.parse_yes_no(text)
+        if self.kind is Kind.NUMBER:
+            assert self.bounds is not None
+            return parsing.parse_number(text, self.bounds, self.integer)
+        if self.kind is Kind.QUANTITY:
+            return parsing.parse_quantity(text, self.units, self.unit_aliases, self.default_unit)
+        if self.kind is Kind.DATE:
+            earliest = answers.get("last_intervention") if self.id == "recovered_on" else None
+            return parsing.parse_date(
+                text, today, date.fromisoformat(earliest) if earliest else None
+            )
+        return parsing.parse_label(text)
+
+    def show(self, value: Any) -> str:
+        """An answer as the clinician would write it, for the summary."""
+        if value is None:
+            return "skipped"
+        if self.kind is Kind.YES_NO:
+            return "yes" if value else "no"
+        if self.kind is Kind.CHOICE:
+            return next((c.label for c in self.choices if c.value == value), str(value))
+        if self.kind is Kind.QUANTITY:
+            return f"{value['value']:g} {value['unit']}"
+        if self.kind is Kind.NUMBER:
+            return f"{value:g}"
+        return str(value)
+
+
+def _is(question_id: str, *values: Any) -> Callable[[Answers], bool]:
+    """A condition: the earlier answer to `question_id` is one of `values`."""
+    return lambda answers: answers.get(question_id) in values
+
+
+def _given(question_id: str) -> Callable[[Answers], bool]:
+    """A condition: the earlier question was answered, not skipped."""
+    return lambda answers: answers.get(question_id) is not None
+
+
+_BILIRUBIN_ALIASES = {
+    "mg/dl": "mg/dL", "mg": "mg/dL", "mgdl": "mg/dL", "mg%": "mg/dL",
+    "umol/l": "umol/L", "umol": "umol/L", "µmol/l": "umol/L", "µmol": "umol/L", "mcmol/l": "umol/L",
+    "мкмоль/л": "umol/L", "мкмоль": "umol/L",
+}  # fmt: skip
+_ALBUMIN_ALIASES = {"g/l": "g/L", "gl": "g/L", "г/л": "g/L", "g/dl": "g/dL", "gdl": "g/dL"}
+_SIZE_ALIASES = {"cm": "cm", "см": "cm", "mm": "mm", "мм": "mm"}
+
+LABEL = Question(
+    id="label",
+    short="Label",
+    prompt="Patient label? A pseudonym only (e.g. bed7, S-014): never a name or a record number.",
+    help="The label lets you find the patient again and lets reminders name them. It is stored with "
+    "the plans, so it must not identify the patient: use a bed, study or code number.",
+    kind=Kind.LABEL,
+)
+
+TUMOUR_TYPE = Question(
+    id="tumour_type",
+    short="Tumour type",
+    prompt="Tumour type?",
+    help="The protocol was written for hepatocellular carcinoma (HCC). For other tumours the scores "
+    "and rules are shown but BCLC and CNLC do not apply.",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="hcc", label="HCC"),
+        Choice(value="icc", label="Cholangiocarcinoma"),
+        Choice(value="metastasis", label="Metastases"),
+        Choice(value="other", label="Other"),
+    ),
+    synonyms={"icc": "icc", "cca": "icc", "mets": "metastasis", "metastases": "metastasis"},
+)
+
+COUNT = Question(
+    id="count",
+    short="Nodules",
+    prompt="How many nodules?",
+    help="The number of tumour nodules on the latest imaging. It decides between super-selective "
+    "(three or fewer, P9) and lobar (more than three, P10) placement.",
+    kind=Kind.NUMBER,
+    bounds=ranges.TUMOUR_COUNT,
+    integer=True,
+)
+
+SIZE = Question(
+    id="largest_cm",
+    short="Largest",
+    prompt="Largest nodule diameter, in cm?",
+    help="The longest diameter of the largest nodule, in cm (35 mm is accepted as 3.5 cm).",
+    kind=Kind.QUANTITY,
+    units={"cm": ranges.TUMOUR_SIZE_CM},
+    unit_aliases=_SIZE_ALIASES,
+    default_unit="cm",
+)
+
+PVTT = Question(
+    id="pvtt",
+    short="Portal vein thrombus",
+    prompt="Portal vein tumour thrombus?",
+    help="Japanese Vp grade: Vp1 beyond second-order branches, Vp2 second-order branch, Vp3 "
+    "first-order (right or left) branch, Vp4 main trunk or both first-order branches.",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="none", label="None"),
+        Choice(value="vp1", label="Vp1"),
+        Choice(value="vp2", label="Vp2"),
+        Choice(value="vp3", label="Vp3 (right/left)"),
+        Choice(value="vp4", label="Vp4 (main trunk)"),
+    ),
+    synonyms={"no": "none", "0": "none", "vp3": "vp3", "vp4": "vp4", "main": "vp4"},
+)
+
+COLLATERALS = Question(
+    id="pvtt_collaterals",
+    short="Collaterals around thrombus",
+    prompt="Is there collateral flow around the main-trunk thrombus?",
+    help="A main trunk occluded by thrombus with few collaterals contraindicates TACE (Chinese "
+    "guideline); with good collateral flow TACE may still be done.",
+    kind=Kind.YES_NO,
+    when=_is("pvtt", "vp4"),
+)
+
+EXTRAHEPATIC = Question(
+    id="extrahepatic",
+    short="Extrahepatic spread",
+    prompt="Extrahepatic spread?",
+    help="Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C.",
+    kind=Kind.YES_NO,
+)
+
+BILIRUBIN = Question(
+    id="bilirubin",
+    short="Bilirubin",
+    prompt="Total bilirubin, with its unit? (e.g. 21 umol/L or 1.2 mg/dL)",
+    help="Total serum bilirubin. Child-Pugh is scored with the table of the unit you give.",
+    kind=Kind.QUANTITY,
+    units={str(u): r for u, r in ranges.BILIRUBIN.items()},
+    unit_aliases=_BILIRUBIN_ALIASES,
+)
+
+ALBUMIN = Question(
+    id="albumin",
+    short="Albumin",
+    prompt="Albumin, with its unit? (e.g. 38 g/L or 3.8 g/dL)",
+    help="Serum albumin, used by Child-Pugh and ALBI.",
+    kind=Kind.QUANTITY,
+    units={str(u): r for u, r in ranges.ALBUMIN.items()},
+    unit_aliases=_ALBUMIN_ALIASES,
+)
+
+INR = Question(
+    id="inr",
+    short="INR",
+    prompt="INR?",
+    help="International normalised ratio of prothrombin time (no unit).",
+    kind=Kind.NUMBER,
+    bounds=ranges.INR,
+)
+
+ASCITES = Question(
+    id="ascites",
+    short="Ascites",
+    prompt="Ascites?",
+    help="Mild: slight, easily controlled. Moderate-severe: poorly controlled or refractory.",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="none", label="None"),
+        Choice(value="mild", label="Mild"),
+        Choice(value="moderate_severe", label="Moderate-severe"),
+    ),
+    synonyms={"no": "none", "moderate": "moderate_severe", "severe": "moderate_severe"},
+)
+
+ENCEPHALOPATHY = Question(
+    id="encephalopathy",
+    short="Encephalopathy",
+    prompt="Hepatic encephalopathy?",
+    help="West Haven grade: 1-2 mild (confusion, asterixis), 3-4 severe (somnolence to coma).",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="none", label="None"),
+        Choice(value="grade_1_2", label="Grade 1-2"),
+        Choice(value="grade_3_4", label="Grade 3-4"),
+    ),
+    synonyms={
+        "no": "none",
+        "1": "grade_1_2",
+        "2": "grade_1_2",
+        "3": "grade_3_4",
+        "4": "grade_3_4",
+    },
+)
+
+CREATININE = Question(
+    id="creatinine",
+    short="Creatinine",
+    prompt="Creatinine, with its unit? (e.g. 80 umol/L or 0.9 mg/dL)",
+    help="Serum creatinine: above 2 mg/dL (177 umol/L) contraindicates TACE, and MELD needs it.",
+    kind=Kind.QUANTITY,
+    units={"umol/L": ranges.CREATININE["umol/L"], "mg/dL": ranges.CREATININE["mg/dL"]},  # type: ignore[index]
+    unit_aliases=_BILIRUBIN_ALIASES,
+    optional=True,
+)
+
+SODIUM = Question(
+    id="sodium",
+    short="Sodium",
+    prompt="Sodium, mmol/L?",
+    help="Serum sodium, for MELD-Na (applied when MELD is above 11).",
+    kind=Kind.NUMBER,
+    bounds=ranges.SODIUM,
+    optional=True,
+    when=_given("creatinine"),
+)
+
+DIALYSIS = Question(
+    id="dialysis",
+    short="Dialysis",
+    prompt="Dialysis twice or more in the last week?",
+    help="Dialysis counts as renal insufficiency (contraindicates TACE) and sets creatinine to 4.0 "
+    "in MELD.",
+    kind=Kind.YES_NO,
+    optional=True,
+)
+
+AGE = Question(
+    id="age",
+    short="Age",
+    prompt="Age, in years?",
+    help="Age decides the elderly rule (P2: plain ultra-selective chemo-embolization).",
+    kind=Kind.NUMBER,
+    bounds=ranges.AGE,
+    integer=True,
+)
+
+ECOG = Question(
+    id="ecog",
+    short="ECOG",
+    prompt="ECOG performance status?",
+    help="0 fully active; 1 restricted in strenuous activity, walks; 2 self-care, up more than half "
+    "the day, cannot work; 3 limited self-care, in bed or chair more than half the day; 4 completely "
+    "disabled.",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="0", label="0 fully active"),
+        Choice(value="1", label="1 light work only"),
+        Choice(value="2", label="2 self-care, no work"),
+        Choice(value="3", label="3 bed/chair >50%"),
+        Choice(value="4", label="4 bedbound"),
+    ),
+)
+
+EARLIER = Question(
+    id="earlier",
+    short="Earlier intervention",
+    prompt="Has the patient had an earlier TACE or other intervention?",
+    help="After an intervention, follow-up imaging decides what comes next (P4) and the window "
+    "for the next one is 50 days to 3 months (P5, P6).",
+    kind=Kind.YES_NO,
+)
+
+LAST = Question(
+    id="last_intervention",
+    short="Last intervention",
+    prompt="Date of the last intervention? (2026-09-01, 01.09.2026, or 50d / 7w ago)",
+    help="The day of the last TACE or ablation.",
+    kind=Kind.DATE,
+    when=_is("earlier", True),
+)
+
+RECOVERED = Question(
+    id="recovered_on",
+    short="Recovered on",
+    prompt="Date the patient recovered from it? (/skip if not yet, or unknown)",
+    help="Post-embolization symptoms gone and liver tests back to the pre-intervention level. The "
+    "next intervention is at least 3 weeks after it (P6).",
+    kind=Kind.DATE,
+    optional=True,
+    when=_is("earlier", True),
+)
+
+IMAGED = Question(
+    id="imaged",
+    short="Follow-up imaging done",
+    prompt="Has follow-up imaging (CT or MRI) been done since?",
+    help="Its findings decide between hold, ethanol injection and a new TACE (P3, P4, P7).",
+    kind=Kind.YES_NO,
+    when=_is("earlier", True),
+)
+
+_after_imaging = _is("imaged", True)
+
+LIPIODOL = Question(
+    id="lipiodol",
+    short="Lipiodol",
+    prompt="Lipiodol deposition in the lesion?",
+    help="Dense: compact over the lesion. Dense with a marginal defect: dense but a small part of "
+    "the margin without deposition (P3). Sparse: patchy or little.",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="dense", label="Dense"),
+        Choice(value="dense_marginal_defect", label="Dense, marginal defect"),
+        Choice(value="sparse", label="Sparse"),
+    ),
+    synonyms={"defect": "dense_marginal_defect", "marginal": "dense_marginal_defect"},
+    when=_after_imaging,
+)
+
+NECROSIS = Question(
+    id="necrosis",
+    short="Necrosis",
+    prompt="Tumour necrosis on imaging?",
+    help="Non-enhancing tumour where lipiodol deposited.",
+    kind=Kind.YES_NO,
+    when=_after_imaging,
+)
+
+NEW_LESIONS = Question(
+    id="new_lesions",
+    short="New lesions",
+    prompt="New lesions?",
+    help="Any new intrahepatic nodule since the last intervention.",
+    kind=Kind.YES_NO,
+    when=_after_imaging,
+)
+
+PROGRESSION = Question(
+    id="progression",
+    short="Progression",
+    prompt="Progression of the treated lesions?",
+    help="Growth of viable (enhancing) tumour (mRECIST: >= 20 % increase).",
+    kind=Kind.YES_NO,
+    when=_after_imaging,
+)
+
+HISTORY_QUESTIONS = (LAST, RECOVERED, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION)
+
+INTAKE_QUESTIONS: tuple[Question, ...] = (
+    LABEL, TUMOUR_TYPE, COUNT, SIZE, PVTT, COLLATERALS, EXTRAHEPATIC,
+    BILIRUBIN, ALBUMIN, INR, ASCITES, ENCEPHALOPATHY, CREATININE, SODIUM, DIALYSIS,
+    AGE, ECOG, EARLIER, *HISTORY_QUESTIONS,
+)  # fmt: skip
+
+BY_ID: dict[str, Question] = {q.id: q for q in INTAKE_QUESTIONS}
+
+
+def parse_answer(question: Question, text: str, answers: Answers, today: date) -> Any:
+    """Parse with the question's reader; anything unexpected becomes `Invalid`, never a crash."""
+    try:
+        return question.parse(text, answers, today)
+    except Invalid:
+        raise
+    except (
+        ValueError,
+        ArithmeticError,
+        KeyError,
+        TypeError,
+    ) as exc:  # defensive: keep the dialogue
+        raise Invalid("That answer could not be read.") from exc
