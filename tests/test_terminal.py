@@ -1,0 +1,67 @@
+"""`liverbot chat`: the terminal channel, piped and resumed, on a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.store import Store
+
+QUICK = (
+    "/quick bed7 age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
+    "ascites=none he=none\n"
+)
+
+
+def chat(db: Path, text: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LIVERBOT_DB": str(db)}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input=text, capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_piped_quick_check_prints_the_plan_and_saves_it(tmp_path: Path) -> None:
+    done = chat(tmp_path / "l.db", QUICK)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE" in done.stdout
+    assert "Saved for bed7." in done.stdout
+    with Store(tmp_path / "l.db") as store:
+        (patient,) = store.list_patients(0)
+        assert (patient.patient.label, patient.last_decision) == ("bed7", "tace")
+
+
+def test_dialogue_resumes_after_the_process_ends(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    first = chat(db, "/new\nbed3\n1\n2\n")
+    assert first.returncode == 0
+    assert first.stdout.rstrip().endswith("Largest nodule diameter, in cm?")
+    second = chat(db, "3.5\n")
+    assert second.stdout.startswith("Resuming where you left off")
+    assert "Portal vein tumour thrombus?" in second.stdout
+    with Store(db) as store:
+        state = store.load_dialogue(0, 0)
+    assert state is not None
+    assert state["answers"]["largest_cm"] == {"value": 3.5, "unit": "cm"}
+
+
+def test_numbered_options_pick_choices(tmp_path: Path) -> None:
+    done = chat(tmp_path / "l.db", "/new\nbed4\n3\n")
+    assert "[3] Metastases" in done.stdout
+    with Store(tmp_path / "l.db") as store:
+        state = store.load_dialogue(0, 0)
+    assert state is not None
+    assert state["answers"]["tumour_type"] == "metastasis"
+
+
+def test_unreadable_database_is_named_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "bad.db"
+    db.write_bytes(b"not a database at all" * 100)
+    before = db.read_bytes()
+    done = chat(db, QUICK)
+    assert done.returncode == 2
+    assert str(db) in done.stderr
+    assert db.read_bytes() == before
