@@ -142,14 +142,14 @@ class Assistant:
             reply.messages.append(Outgoing(text="Not saved (no label): add one, e.g. "
                                                 "/quick bed7 ..., to get reminders."))  # fmt: skip
             return
-        patient = self.store.get_or_create_patient(owner_id, done.label)
         specs = reminders_for(Case.model_validate(done.case), done.plan)
         zone, at = self.settings.zone, self.settings.reminder_time
         due = [
             DueReminder(s.kind.value, datetime.combine(s.due, at, zone).astimezone(UTC))  # type: ignore[arg-type]
             for s in specs
         ]
-        with self.store.transaction():
+        with self.store.transaction():  # the patient, its plan and reminders: all or nothing
+            patient = self.store.get_or_create_patient(owner_id, done.label)
             assessment_id = self.store.save_assessment(
                 patient.id, done.flow, done.answers, done.case,  # type: ignore[arg-type]
                 done.plan.model_dump(mode="json"), PLANNER_VERSION,
@@ -251,6 +251,9 @@ class Assistant:
         if patient is None:
             return Reply([Outgoing(text="Already deleted, or not yours.")])
         self.store.forget_patient(owner_id, patient.label)
+        state = self._load(owner_id, chat_id)
+        if state is not None and (state.label or state.answers.get("label")) == patient.label:
+            self.store.clear_dialogue(owner_id, chat_id)
         return Reply(
             [Outgoing(text=f"{patient.label} was deleted, with its plans and reminders.")]
         )

@@ -38,7 +38,7 @@ def _plan_one(raw: Any, today: date, prefix: tuple[int | str, ...]) -> Plan:
     if not isinstance(raw, dict):
         where = f"[{prefix[0]}]" if prefix else "input"
         raise BadInput(f"{where}: must be a JSON object (a case)")
-    data = raw if "today" in raw else {**raw, "today": today.isoformat()}
+    data = raw if raw.get("today") is not None else {**raw, "today": today.isoformat()}
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

@@ -15,9 +15,11 @@ Why it is shaped the way it is:
 * Nothing here logs a label or a clinical value, only ids, and `audit` refuses anything but ids.
   `secure_delete=ON` and a WAL checkpoint after `forget_patient` leave no copy of a forgotten
   patient in free pages or in the write-ahead log.
-* Opening never changes a file it cannot vouch for: a file that is not SQLite, is corrupt, or is
-  some other program's database is checked through a read-only connection first and refused
-  with `StoreError`, byte for byte as it was.
+* Opening never changes a file it cannot vouch for: it is integrity-checked through a read-only
+  connection, then checked to be a liverbot store of a known schema, before the first write
+  (even `journal_mode=WAL` rewrites the header). A file that is not SQLite, is corrupt, or is
+  another program's or a newer liverbot's database is refused with `StoreError`, byte for byte
+  as it was.
 """
 
 from __future__ import annotations
@@ -242,7 +244,9 @@ def _to_json(value: Mapping[str, Any] | BaseModel, what: str) -> str:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
     if not isinstance(value, Mapping):
-        raise TypeError(f"{what} must be a mapping or a pydantic model, not {type(value).__name__}")
+        raise TypeError(
+            f"{what} must be a mapping or a pydantic model, not {type(value).__name__}"
+        )
     try:
         return json.dumps(
             dict(value),
@@ -403,7 +407,9 @@ def _probe(path: Path, busy_timeout: float) -> bool:
         raise StoreError(f"{path} {_describe(exc)} ({exc})") from exc
     if rows != [("ok",)]:
         tidy()
-        raise StoreError(f"{path} is a corrupt SQLite database (integrity check: {rows[0][0]:.200})")
+        raise StoreError(
+            f"{path} is a corrupt SQLite database (integrity check: {rows[0][0]:.200})"
+        )
     return False
 
 
@@ -769,7 +775,10 @@ class Store:
             _iso_date(next_due),
         )
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone() is None:
+            if (
+                conn.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone()
+                is None
+            ):
                 raise NotFound(f"no patient {patient_id}")
             (assessment_id,) = conn.execute(
                 f"INSERT INTO assessments ({_ASSESSMENT_COLUMNS.removeprefix('id, ')})"
@@ -1038,7 +1047,9 @@ class Store:
         logger.info("owner %d: %d reminder(s) resumed", owner_id, len(out))
         return out
 
-    def upcoming_reminders(self, owner_id: int, limit: int | None = None) -> list[UpcomingReminder]:
+    def upcoming_reminders(
+        self, owner_id: int, limit: int | None = None
+    ) -> list[UpcomingReminder]:
         """The owner's pending and paused reminders in firing order, with patient labels."""
         columns = ", ".join(f"r.{c.strip()}" for c in _REMINDER_COLUMNS.split(","))
         rows = self._rows(
@@ -1092,4 +1103,6 @@ class Store:
             sql += " WHERE patient_id = ?"
             params = (patient_id,)
         sql += " ORDER BY id LIMIT ?"
-        return [_audit_entry(r) for r in self._rows(sql, (*params, -1 if limit is None else limit))]
+        return [
+            _audit_entry(r) for r in self._rows(sql, (*params, -1 if limit is None else limit))
+        ]

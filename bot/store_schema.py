@@ -135,4 +135,3 @@ def m001_initial(db: Database) -> None:
     """The first schema: clinicians, patients, assessments, dialogues, reminders and audit."""
     for statement in _INITIAL:
         db.execute(statement)
-

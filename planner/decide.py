@@ -274,6 +274,11 @@ def _treatment(
             f"Elderly (P2): age {case.age} against the threshold of {settings.elderly_age} used; "
             f"studies also use {low} or {high}, which would change the decision."
         )
+    draft.notes.append(
+        f"P2 thresholds used: elderly from {settings.elderly_age} years; severe cirrhosis from "
+        f"Child-Pugh {settings.severe_cirrhosis_child_pugh_points} points, or ascites or "
+        "encephalopathy."
+    )
     draft.use("P8", "Spare the liver: treat through the target vessel only.")
     draft.use("P11", "Search for and treat collateral feeding arteries.")
     if elderly or severe:

@@ -26,4 +26,8 @@ def first_error(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str
         message = "is not a known field"
     else:
         message = message[0].lower() + message[1:]
-    return f"{error_path(prefix + tuple(err['loc']))}: {message}"
+    loc = tuple(err["loc"])
+    field = (err.get("ctx") or {}).get("field")
+    if field:  # a check across fields names the one at fault, not the object holding both
+        loc = (*loc, *str(field).split("."))
+    return f"{error_path(prefix + loc)}: {message}"

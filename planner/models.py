@@ -18,6 +18,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -112,7 +115,7 @@ class Bilirubin(_Measured):
 
     RANGES: ClassVar[Mapping[Any, Range]] = ranges.BILIRUBIN
     unit: BilirubinUnit
-    value: float
+    value: StrictFloat
 
 
 class Albumin(_Measured):
@@ -120,7 +123,7 @@ class Albumin(_Measured):
 
     RANGES: ClassVar[Mapping[Any, Range]] = ranges.ALBUMIN
     unit: AlbuminUnit
-    value: float
+    value: StrictFloat
 
 
 class Creatinine(_Measured):
@@ -128,19 +131,19 @@ class Creatinine(_Measured):
 
     RANGES: ClassVar[Mapping[Any, Range]] = ranges.CREATININE
     unit: CreatinineUnit
-    value: float
+    value: StrictFloat
 
 
 class Tumour(_Strict):
     """What imaging shows of the tumour."""
 
     type: TumourType
-    count: Annotated[int, bounded(ranges.TUMOUR_COUNT)]
-    largest_cm: Annotated[float, bounded(ranges.TUMOUR_SIZE_CM)]
-    infiltrative: bool = False
+    count: Annotated[StrictInt, bounded(ranges.TUMOUR_COUNT)]
+    largest_cm: Annotated[StrictFloat, bounded(ranges.TUMOUR_SIZE_CM)]
+    infiltrative: StrictBool = False
     pvtt: Pvtt
-    pvtt_collaterals: bool | None = None
-    extrahepatic: bool
+    pvtt_collaterals: StrictBool | None = None
+    extrahepatic: StrictBool
 
 
 class Liver(_Strict):
@@ -148,14 +151,14 @@ class Liver(_Strict):
 
     bilirubin: Bilirubin
     albumin: Albumin
-    inr: Annotated[float, bounded(ranges.INR)]
+    inr: Annotated[StrictFloat, bounded(ranges.INR)]
     ascites: Ascites
     encephalopathy: Encephalopathy
     creatinine: Creatinine | None = None
-    sodium: Annotated[float, bounded(ranges.SODIUM)] | None = None
-    dialysis: bool | None = None
-    platelets: Annotated[float, bounded(ranges.PLATELETS)] | None = None
-    wbc: Annotated[float, bounded(ranges.WBC)] | None = None
+    sodium: Annotated[StrictFloat, bounded(ranges.SODIUM)] | None = None
+    dialysis: StrictBool | None = None
+    platelets: Annotated[StrictFloat, bounded(ranges.PLATELETS)] | None = None
+    wbc: Annotated[StrictFloat, bounded(ranges.WBC)] | None = None
 
 
 class Followup(_Strict):
@@ -166,9 +169,9 @@ class Followup(_Strict):
     """
 
     lipiodol: Lipiodol
-    necrosis: bool
-    new_lesions: bool
-    progression: bool
+    necrosis: StrictBool
+    new_lesions: StrictBool
+    progression: StrictBool
 
 
 class History(_Strict):
@@ -183,8 +186,8 @@ class History(_Strict):
         if self.recovered_on is not None and self.recovered_on < self.last_intervention:
             raise PydanticCustomError(
                 "date_order",
-                "recovered_on must not be before last_intervention ({last})",
-                {"last": self.last_intervention.isoformat()},
+                "must not be before last_intervention ({last})",
+                {"field": "recovered_on", "last": self.last_intervention.isoformat()},
             )
         return self
 
@@ -193,8 +196,8 @@ class Case(_Strict):
     """One patient as the contract describes it."""
 
     today: date | None = None
-    age: Annotated[int, bounded(ranges.AGE)]
-    ecog: Annotated[int, bounded(ranges.ECOG)]
+    age: Annotated[StrictInt, bounded(ranges.AGE)]
+    ecog: Annotated[StrictInt, bounded(ranges.ECOG)]
     tumour: Tumour
     liver: Liver
     history: History | None = None
@@ -208,8 +211,12 @@ class Case(_Strict):
             if when is not None and when > self.today:
                 raise PydanticCustomError(
                     "future_date",
-                    "history.{name} ({when}) is after today ({today})",
-                    {"name": name, "when": when.isoformat(), "today": self.today.isoformat()},
+                    "{when} is after today ({today})",
+                    {
+                        "field": f"history.{name}",
+                        "when": when.isoformat(),
+                        "today": self.today.isoformat(),
+                    },
                 )
         return self
 

@@ -40,7 +40,10 @@ def with_change(case: dict[str, Any], path: str, value: Any) -> str:
         ("liver.albumin.value", 35, "liver.albumin.value: must be between 0.1 and 7 g/dL"),
         ("liver.albumin.unit", "mg", "liver.albumin.unit: input should be 'g/L' or 'g/dL'"),
         ("age", 7, "age: must be between 18 and 110 years"),
-        ("age", "old", "age: input should be a valid integer, unable to parse string as an integer"),
+        ("age", "old", "age: input should be a valid integer"),
+        ("age", "72", "age: input should be a valid integer"),
+        ("tumour.extrahepatic", "no", "tumour.extrahepatic: input should be a valid boolean"),
+        ("liver.inr", "1.2", "liver.inr: input should be a valid number"),
         ("ecog", 5, "ecog: must be between 0 and 4"),
         ("tumour.count", 0, "tumour.count: must be between 1 and 100 nodules"),
         ("tumour.pvtt", "vp5", "tumour.pvtt: input should be 'none', 'vp1', 'vp2', 'vp3' or 'vp4'"),
@@ -61,15 +64,19 @@ def test_history_dates_are_checked(base_case: dict[str, Any]) -> None:
     base_case["history"] = {"last_intervention": "2026-12-01"}
     status, out, err = call(json.dumps(base_case))
     assert (status, out) == (2, "")
-    assert err == "input: history.last_intervention (2026-12-01) is after today (2026-11-26)\n"
+    assert err == "history.last_intervention: 2026-12-01 is after today (2026-11-26)\n"
     base_case["history"] = {"last_intervention": "2026-09-01", "recovered_on": "2026-08-01"}
     assert call(json.dumps(base_case))[2] == (
-        "history: recovered_on must not be before last_intervention (2026-09-01)\n"
+        "history.recovered_on: must not be before last_intervention (2026-09-01)\n"
     )
 
 
-def test_missing_today_is_the_current_date(base_case: dict[str, Any]) -> None:
-    del base_case["today"]
+@pytest.mark.parametrize("absent", ["missing", "null"])
+def test_missing_today_is_the_current_date(base_case: dict[str, Any], absent: str) -> None:
+    if absent == "missing":
+        del base_case["today"]
+    else:
+        base_case["today"] = None
     status, out, _ = call(json.dumps(base_case), today=date(2027, 1, 2))
     assert (status, json.loads(out)["today"]) == (0, "2027-01-02")
 
