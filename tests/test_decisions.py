@@ -278,3 +278,16 @@ def test_today_must_come_from_somewhere(base_case: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="today"):
         plan_case(Case.model_validate(base_case))
     assert plan_case(Case.model_validate(base_case), date(2026, 1, 1)).today == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("count", "cm", "noted"), [(3, 3.0, False), (4, 3.0, True), (3, 3.01, True)]
+)
+def test_ethanol_suits_small_targets(
+    base_case: dict[str, Any], count: int, cm: float, noted: bool
+) -> None:
+    base_case["tumour"].update(count=count, largest_cm=cm)
+    base_case["history"] = history(lipiodol="dense_marginal_defect")
+    result = plan(base_case)
+    assert result.decision == "ethanol_injection"
+    assert any("Ethanol suits small targets" in n for n in result.notes) is noted

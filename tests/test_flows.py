@@ -323,3 +323,14 @@ def test_random_text_never_raises_and_invalid_changes_nothing(question: str, tex
         assert after.state.answers == turn.state.answers
         assert after.state.state == question
         assert after.state.history == turn.state.history
+
+
+def test_plan_message_fits_one_telegram_message() -> None:
+    from flows.render import MESSAGE_LIMIT, render_plan
+
+    plan = start_quick(DIALOGUES, QUICK_LINE, TODAY).finished.plan  # type: ignore[union-attr]
+    bloated = plan.model_copy(update={"notes": ["n" * 500] * 20, "cautions": ["c" * 300] * 10})
+    text = render_plan(bloated, "bed7")
+    assert len(text) <= MESSAGE_LIMIT
+    assert text.startswith("Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE")
+    assert text.endswith(plan.disclaimer)
