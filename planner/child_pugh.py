@@ -12,6 +12,7 @@ from typing import Literal
 
 from planner.models import Ascites, ChildPughItems, ChildPughResult, Encephalopathy
 from planner.units import (
+    CONVERSION_DIGITS,
     AlbuminUnit,
     BilirubinUnit,
     albumin_g_dl,
@@ -62,9 +63,6 @@ CLASS_B_FROM = 7
 CLASS_C_FROM = 10
 """Ten points or more is class C."""
 
-_CONVERSION_DIGITS = 4
-"""Converted values are rounded so that 2.0 mg/dL is 34.2 umol/L, not 34.199999."""
-
 
 def bilirubin_points(value: float, unit: BilirubinUnit) -> int:
     """Bilirubin points with the table of the unit entered."""
@@ -75,7 +73,7 @@ def bilirubin_points(value: float, unit: BilirubinUnit) -> int:
 
 def albumin_points(value: float, unit: AlbuminUnit) -> int:
     """Albumin points; the g/L table is the g/dL table times ten, so one table serves both."""
-    return ALBUMIN_G_DL.points(round(albumin_g_dl(value, unit), _CONVERSION_DIGITS))
+    return ALBUMIN_G_DL.points(round(albumin_g_dl(value, unit), CONVERSION_DIGITS))
 
 
 def child_pugh_class(points: int) -> Literal["A", "B", "C"]:
@@ -111,8 +109,12 @@ def child_pugh_flags(
 ) -> list[str]:
     """Flags for values whose points depend on which published table is used."""
     flags: list[str] = []
-    by_mg = BILIRUBIN_MG_DL.points(round(bilirubin_mg_dl(bilirubin, bilirubin_unit), 4))
-    by_si = BILIRUBIN_UMOL_L.points(round(bilirubin_umol_l(bilirubin, bilirubin_unit), 4))
+    by_mg = BILIRUBIN_MG_DL.points(
+        round(bilirubin_mg_dl(bilirubin, bilirubin_unit), CONVERSION_DIGITS)
+    )
+    by_si = BILIRUBIN_UMOL_L.points(
+        round(bilirubin_umol_l(bilirubin, bilirubin_unit), CONVERSION_DIGITS)
+    )
     if by_mg != by_si:
         entered = by_mg if bilirubin_unit is BilirubinUnit.MG_DL else by_si
         other = by_si if bilirubin_unit is BilirubinUnit.MG_DL else by_mg
@@ -121,7 +123,7 @@ def child_pugh_flags(
             f"Child-Pugh bilirubin: {bilirubin:g} {bilirubin_unit} scores {entered} by the table of "
             f"the unit entered but {other} by the {other_unit} table; scored in the unit entered."
         )
-    g_dl = round(albumin_g_dl(albumin, albumin_unit), _CONVERSION_DIGITS)
+    g_dl = round(albumin_g_dl(albumin, albumin_unit), CONVERSION_DIGITS)
     pugh, harrison = ALBUMIN_G_DL.points(g_dl), ALBUMIN_G_DL_HARRISON.points(g_dl)
     if pugh != harrison:
         flags.append(

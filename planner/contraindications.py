@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.models import Case, ChildPughResult, Pvtt
-from planner.units import CreatinineUnit, bilirubin_mg_dl, creatinine_mg_dl
+from planner.units import CONVERSION_DIGITS, CreatinineUnit, bilirubin_mg_dl, creatinine_mg_dl
 
 CHILD_PUGH_C = "child_pugh_c"
 ECOG_3_4 = "ecog_3_4"
@@ -77,7 +77,7 @@ def assess(case: Case, child_pugh: ChildPughResult) -> Assessment:
         out.contraindications.append(RENAL)
     elif creatinine is not None:
         mg_dl = creatinine_mg_dl(creatinine.value, creatinine.unit)
-        if round(mg_dl, 4) >= EASL_CREATININE_FROM_MG_DL:
+        if round(mg_dl, CONVERSION_DIGITS) >= EASL_CREATININE_FROM_MG_DL:
             out.cautions.append(
                 f"Creatinine {creatinine.value:g} {creatinine.unit} is at the Chinese limit (above "
                 "2 mg/dL contraindicates) but EASL 2018 contraindicates TACE from 2 mg/dL."
@@ -117,7 +117,7 @@ def _relative_cautions(case: Case, out: Assessment) -> None:
     """Relative contraindications of the Chinese list and the bilirubin cut-off."""
     liver = case.liver
     bili = bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit)
-    if round(bili, 4) > BILIRUBIN_CAUTION_MG_DL:
+    if round(bili, CONVERSION_DIGITS) > BILIRUBIN_CAUTION_MG_DL:
         out.cautions.append(
             f"Bilirubin {liver.bilirubin.value:g} {liver.bilirubin.unit} is above 3 mg/dL: TACE is "
             "widely not advised outside transplant bridging."

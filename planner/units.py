@@ -19,6 +19,10 @@ CREATININE_UMOL_PER_MG_DL = 88.4
 """1 mg/dL of creatinine = 88.4 umol/L."""
 
 
+CONVERSION_DIGITS = 4
+"""Converted values are rounded so that 2.0 mg/dL is 34.2 umol/L, not 34.199999, at every cut-off."""
+
+
 class BilirubinUnit(StrEnum):
     """Units a bilirubin may be reported in."""
 
