@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.settings import Settings
-from bot.store import DueReminder, Store
+from bot.store import DueReminder, Reminder, Store
 from flows.engine import Dialogues, Finished, Outgoing, Turn
 from flows.questions import Choice
 from flows.quick import start_quick
@@ -41,6 +41,10 @@ REMINDER_WORDS = {
     "window_closes": "window closes",
 }
 FORGET_YES = "forget-yes:"
+FORGOTTEN = "Deleted for good, with every plan and reminder."
+REMINDER_ACTIONS = ("reminder-follow", "reminder-snooze", "reminder-done")
+"""Button values on a reminder: `<action>:<reminder id>`."""
+SNOOZE = timedelta(days=1)
 
 
 @dataclass
@@ -48,8 +52,11 @@ class Reply:
     """What to send back, and the assessment saved by this input, if any."""
 
     messages: list[Outgoing] = field(default_factory=list)
+    step: str | None = None
+    """The dialogue's state after this input: a channel ties its answer buttons to it."""
     saved_assessment: int | None = None
-    new_reminders: list[int] = field(default_factory=list)
+    to_schedule: list[int] = field(default_factory=list)
+    """Reminders added or moved by this input, for the channel to (re)schedule."""
 
 
 class Assistant:
@@ -80,6 +87,9 @@ class Assistant:
         command = command.lower().split("@")[0] if command.startswith("/") else ""
         if word.startswith(FORGET_YES):
             return self._forget_confirmed(owner_id, chat_id, word.removeprefix(FORGET_YES))
+        action, _, number = word.partition(":")
+        if action in REMINDER_ACTIONS:
+            return self._reminder_action(owner_id, chat_id, action, number)
         handler = {
             "/start": self._help,
             "/help": None,
@@ -105,6 +115,25 @@ class Assistant:
                                         "check. /help lists everything.")])  # fmt: skip
         return self._run(owner_id, chat_id, self.dialogues.handle(state, word, self.today()))
 
+    def reminder_message(self, reminder: Reminder) -> Outgoing | None:
+        """What a reminder says when it fires, with its buttons; None if the patient is gone."""
+        patient = self.store.patient(reminder.owner_id, reminder.patient_id)
+        if patient is None:
+            return None
+        planned = reminder.due_at.astimezone(self.settings.zone).date().isoformat()
+        what = REMINDER_WORDS.get(reminder.kind, reminder.kind)
+        choices = [
+            Choice(value=f"reminder-follow:{reminder.id}", label="Enter follow-up findings"),
+            Choice(value=f"reminder-snooze:{reminder.id}", label="Snooze a day"),
+            Choice(value=f"reminder-done:{reminder.id}", label="Done"),
+        ]
+        return Outgoing(text=f"Reminder for {patient.label}: {what} ({planned}).", choices=choices)
+
+    def dialogue_step(self, owner_id: int, chat_id: int) -> str | None:
+        """The state the chat's dialogue waits in, to tell a current answer button from a stale one."""
+        state = self._load(owner_id, chat_id)
+        return None if state is None else state.state
+
     def resume_prompt(self, owner_id: int, chat_id: int) -> Outgoing | None:
         """The question a restored dialogue is waiting on, to send again after a restart."""
         state = self._load(owner_id, chat_id)
@@ -128,6 +157,7 @@ class Assistant:
     ) -> Reply:
         """Persist the turn's state first, then save a finished dialogue's plan."""
         reply = Reply(list(before or []) + turn.messages)
+        reply.step = turn.state.state if turn.state is not None else None
         if turn.state is not None:
             self.store.save_dialogue(owner_id, chat_id, turn.state.model_dump(mode="json"))
         else:
@@ -160,7 +190,7 @@ class Assistant:
             )
             self.store.audit(owner_id, f"{done.flow}_saved", patient_id=patient.id)
         reply.saved_assessment = assessment_id
-        reply.new_reminders = [r.id for r in added]
+        reply.to_schedule = [r.id for r in added]
         lines = [f"• {s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in specs]
         text = f"Saved for {done.label}."
         if lines:
@@ -246,6 +276,28 @@ class Assistant:
                 "undone.")  # fmt: skip
         return Reply([Outgoing(text=text, choices=[confirm])])
 
+    def _reminder_action(self, owner_id: int, chat_id: int, action: str, number: str) -> Reply:
+        """A reminder's button: start the follow-up, snooze it a day, or mark it done."""
+        reminder = self.store.reminder(int(number)) if number.isdigit() else None
+        patient = (
+            self.store.patient(owner_id, reminder.patient_id)
+            if reminder is not None and reminder.owner_id == owner_id
+            else None
+        )
+        if reminder is None or patient is None:
+            return Reply([Outgoing(text="That reminder is no longer there.")])
+        if action == "reminder-snooze":
+            until = self.clock() + SNOOZE
+            if not self.store.snooze(reminder.id, until):
+                return Reply([Outgoing(text="That reminder was already dealt with.")])
+            when = until.astimezone(self.settings.zone)
+            return Reply([Outgoing(text=f"Snoozed until {when:%Y-%m-%d %H:%M}.")],
+                         to_schedule=[reminder.id])  # fmt: skip
+        self.store.mark_done(reminder.id)
+        if action == "reminder-done":
+            return Reply([Outgoing(text="Marked done.")])
+        return self._followup(owner_id, chat_id, patient.label)
+
     def _forget_confirmed(self, owner_id: int, chat_id: int, patient_id: str) -> Reply:
         patient = self.store.patient(owner_id, int(patient_id)) if patient_id.isdigit() else None
         if patient is None:
@@ -255,5 +307,6 @@ class Assistant:
         if state is not None and (state.label or state.answers.get("label")) == patient.label:
             self.store.clear_dialogue(owner_id, chat_id)
         return Reply(
-            [Outgoing(text=f"{patient.label} was deleted, with its plans and reminders.")]
+            # No label here: this reply is kept as the chat's last one (bot.conversation).
+            [Outgoing(text=FORGOTTEN)]
         )

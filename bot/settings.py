@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     )
     tz: str = Field("UTC", alias="LIVERBOT_TZ")
     reminder_time: time = Field(time(8, 0), alias="LIVERBOT_REMINDER_TIME")
+    send_rate: float = Field(30.0, ge=0, alias="LIVERBOT_SEND_RATE")
+    """Messages per second for the whole bot (Telegram's bulk limit is about 30); 0 turns it off."""
+    reminder_rate: float = Field(25.0, gt=0, alias="LIVERBOT_REMINDER_RATE")
+    """Reminders per second when many fall due at once: evenly paced, below Telegram's 30/s."""
+    webhook_listen: str = Field("127.0.0.1", alias="LIVERBOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(8443, ge=1, le=65535, alias="LIVERBOT_WEBHOOK_PORT")
+    webhook_secret: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]{1,256}$", alias="LIVERBOT_WEBHOOK_SECRET"
+    )
+    """Telegram sends it in a header with every update; a random one is made per start if unset."""
 
     @field_validator("allowed_users", mode="before")
     @classmethod

@@ -179,6 +179,14 @@ class AuditEntry:
     detail: dict[str, int | None]
 
 
+class StoredReply(NamedTuple):
+    """The last update handled in a chat and the messages sent for it (channel-encoded)."""
+
+    update_id: int
+    messages: list[dict[str, Any]]
+    at: datetime
+
+
 class DueReminder(NamedTuple):
     """A reminder to add: what it is about and when it is planned (timezone-aware)."""
 
@@ -737,6 +745,8 @@ class Store:
                 "SELECT count(*) FROM reminders WHERE patient_id = ?", (patient_id,)
             ).fetchone()
             conn.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
+            # The last reply in the owner's chats may name the patient: it goes too.
+            conn.execute("DELETE FROM chat_replies WHERE owner_id = ?", (owner_id,))
             self.audit(
                 owner_id if actor_id is None else actor_id,
                 "forget",
@@ -839,6 +849,32 @@ class Store:
                 "DELETE FROM dialogues WHERE owner_id = ? AND chat_id = ?", (owner_id, chat_id)
             )
         return cur.rowcount > 0
+
+    # -- replies ----------------------------------------------------------------------------------
+
+    def last_reply(self, owner_id: int, chat_id: int) -> StoredReply | None:
+        """The last update handled in this chat and the reply it produced, or None."""
+        rows = self._rows(
+            "SELECT update_id, messages, at FROM chat_replies WHERE owner_id = ? AND chat_id = ?",
+            (owner_id, chat_id),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return StoredReply(row["update_id"], json.loads(row["messages"]), _parse_ts(row["at"]))
+
+    def save_reply(
+        self, owner_id: int, chat_id: int, update_id: int, messages: list[dict[str, Any]]
+    ) -> None:
+        """Remember the update just handled in this chat and its reply (replacing the last)."""
+        body = json.dumps(messages, ensure_ascii=False, separators=(",", ":"))
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO chat_replies (owner_id, chat_id, update_id, messages, at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_id, chat_id) DO UPDATE SET"
+                " update_id = excluded.update_id, messages = excluded.messages, at = excluded.at",
+                (owner_id, chat_id, update_id, body, _ts(self._now())),
+            )
 
     # -- reminders --------------------------------------------------------------------------------
 

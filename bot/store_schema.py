@@ -135,3 +135,27 @@ def m001_initial(db: Database) -> None:
     """The first schema: clinicians, patients, assessments, dialogues, reminders and audit."""
     for statement in _INITIAL:
         db.execute(statement)
+
+
+@_migration
+def m002_chat_replies(db: Database) -> None:
+    """The last update handled in each chat and the reply it produced.
+
+    Telegram delivers an update again when the bot stopped before confirming it (getUpdates
+    offset, webhook retry). Keeping the last update id and reply per chat, written in the same
+    transaction as the answer, lets the bot tell a re-delivery from a new input: the answer is
+    applied once, and the reply is sent again in case it never left. Only the last one is kept,
+    because a chat's updates are handled in order.
+    """
+    db.execute(
+        """
+        CREATE TABLE chat_replies (
+            owner_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            update_id INTEGER NOT NULL,
+            messages TEXT NOT NULL CHECK (json_valid(messages)),
+            at TEXT NOT NULL,
+            PRIMARY KEY (owner_id, chat_id)
+        ) WITHOUT ROWID
+        """
+    )
