@@ -1,0 +1,114 @@
+"""The composition root of the Telegram bot: one function builds the whole application.
+
+Nothing is read from the environment or disk here; `serve` passes the settings and the open
+store in, and tests pass their own (and a fake Bot API's URL). Start-up side effects (the command
+menu, re-scheduling reminders from SQLite) live in `post_init`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.assistant import Assistant
+from bot.conversation import Conversation
+from bot.ratelimit import RetryingRateLimiter
+from bot.reminders import ReminderScheduler
+from bot.services import Services
+from bot.settings import Settings
+from bot.store import Store
+
+COMMANDS = [
+    BotCommand("new", "Full assessment, question by question"),
+    BotCommand("quick", "Ward-round check in one line: /quick LABEL key=value ..."),
+    BotCommand("followup", "Follow-up findings for a patient: /followup LABEL"),
+    BotCommand("patients", "Your patients, last decision and next date"),
+    BotCommand("patient", "One patient's plans over time: /patient LABEL"),
+    BotCommand("reminders", "Upcoming reminders"),
+    BotCommand("forget", "Delete a patient for good: /forget LABEL"),
+    BotCommand("back", "Previous question"),
+    BotCommand("skip", "Skip an optional question"),
+    BotCommand("cancel", "Stop the current dialogue"),
+    BotCommand("help", "What liverbot does and how"),
+]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+"""Only what the handlers read; Telegram then does not send the rest at all."""
+TIMEOUTS = {
+    "connect_timeout": 5.0,
+    "read_timeout": 10.0,
+    "write_timeout": 10.0,
+    "pool_timeout": 10.0,
+}
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def file_url(api_url: str) -> str:
+    """The file download URL that goes with a Bot API URL (`.../bot` -> `.../file/bot`)."""
+    root, _, tail = api_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{tail}"
+
+
+def build_application(
+    settings: Settings,
+    store: Store,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> App:
+    """The bot, wired: handlers, rate limiter with retries, reminders, error handler."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    assistant = Assistant(store, settings, clock=clock)
+    services = Services(
+        settings=settings,
+        store=store,
+        assistant=assistant,
+        conversation=Conversation(store, assistant, clock),
+        reminders=ReminderScheduler(store, assistant, settings.reminder_rate, clock),
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_url(settings.telegram_api_url))
+        .rate_limiter(RetryingRateLimiter(settings.send_rate))
+        .post_init(post_init)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        for name, seconds in TIMEOUTS.items():
+            builder = getattr(builder, name)(seconds)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    app = builder.build()
+    app.bot_data["services"] = services
+    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, handlers.on_text))
+    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, handlers.on_edited))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, handlers.on_other))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+async def post_init(app: App) -> None:
+    """At start-up: the command menu, and every pending reminder back on the job queue."""
+    await app.bot.set_my_commands(COMMANDS)
+    services: Services = app.bot_data["services"]
+    assert app.job_queue is not None
+    services.reminders.restore(app.job_queue)
