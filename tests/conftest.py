@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,8 @@ BASE_CASE: dict[str, Any] = {
 def base_case() -> dict[str, Any]:
     """A fresh deep copy of a plain CP-A, BCLC-B case (two 3.5 cm nodules) to modify."""
     return copy.deepcopy(BASE_CASE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """PTB 22 warns (an error here) unless durations are opted in as timedelta; serve does the same."""
+    os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -1,0 +1,182 @@
+"""Running the real bot (built by `bot.app.build_application`) against the fake Bot API.
+
+In-process: `async with running_bot(server, db) as app` polls the fake like `liverbot serve`
+does (post_init included, which `async with app` alone skips: STYLE.md pitfall 1). The helpers
+answer the dialogue the way a clinician does: a button when the question offers the answer, typing
+otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager, closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import ALLOWED_UPDATES, App, build_application
+from bot.buttons import callback_data
+from bot.services import Services
+from bot.settings import Settings
+from bot.store import DueReminder, Store
+from tests.fakebotapi import ChatMessage, ControlClient, FakeBotApi
+
+USER, OTHER, STRANGER = 1001, 1002, 666
+REPO = Path(__file__).resolve().parent.parent
+
+INTAKE = {
+    "label": "bed7", "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "pvtt": "none",
+    "extrahepatic": "no", "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL", "inr": "1.1",
+    "ascites": "none", "encephalopathy": "none", "creatinine": "80 umol/L", "sodium": "138",
+    "dialysis": "no", "age": "66", "ecog": "0", "earlier": "no", "summary": "confirm",
+}  # fmt: skip
+"""A plain intake (two 3.5 cm HCC nodules, Child-Pugh A5): super-selective TACE, BCLC B."""
+AFTER_TACE = {
+    **INTAKE, "earlier": "yes", "last_intervention": "10d", "recovered_on": "5d", "imaged": "no",
+}  # fmt: skip
+"""The same patient 10 days after a TACE, not yet imaged: reminders for the weeks ahead."""
+PLAN_HEAD = "Child-Pugh A5 · ALBI 2 · MELD 7 · BCLC B — super-selective TACE"
+
+
+def settings_for(server_url: str, token: str, db: Path, **extra: Any) -> Settings:
+    """Settings as the environment of a deployment would give them."""
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": server_url,
+        "LIVERBOT_DB": db,
+        "LIVERBOT_ALLOWED_USERS": f"{USER},{OTHER}",
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def running_bot(server: FakeBotApi, db: Path, **extra: Any) -> AsyncIterator[App]:
+    """The bot polling the fake server, on the SQLite file `db`; stopped and closed on exit."""
+    store = Store(db)
+    app = build_application(settings_for(server.base_url, server.token, db, **extra), store)
+    try:
+        async with app:
+            await app.post_init(app)  # type: ignore[misc]
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+            )
+            await app.start()
+            try:
+                yield app
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    finally:
+        store.close()
+
+
+def services(app: App) -> Services:
+    """The running bot's services, to look at its store and dialogue."""
+    return app.bot_data["services"]  # type: ignore[no-any-return]
+
+
+def answer_data(message: ChatMessage, step: str, value: str) -> str | None:
+    """The callback data of the button answering `step` with `value`, if the message has it."""
+    data = callback_data(value, step)
+    return data if data in message.callback_data() else None
+
+
+async def answer(
+    server: FakeBotApi, app: App, prompt: ChatMessage, value: str, user: int = USER
+) -> ChatMessage:
+    """Answer the current question by button when offered, else by typing; the next message."""
+    step = services(app).assistant.dialogue_step(user, user)
+    assert step is not None, "no dialogue in progress"
+    data = answer_data(prompt, step, value)
+    if data is not None:
+        server.push_callback(user, prompt.message_id, data)
+    else:
+        server.push_text(user, value)
+    return await server.next_message(user)
+
+
+async def intake(
+    server: FakeBotApi, app: App, script: dict[str, str], user: int = USER
+) -> tuple[ChatMessage, list[str]]:
+    """Run /new with `script` (answers by question id) until the summary is confirmed.
+
+    Returns the first message after the confirmation and how each question was answered.
+    """
+    server.push_text(user, "/new")
+    prompt = await server.next_message(user)
+    how: list[str] = []
+    while (step := services(app).assistant.dialogue_step(user, user)) is not None:
+        value = script[step]
+        how.append(f"{step}:{'button' if answer_data(prompt, step, value) else 'typed'}")
+        prompt = await answer(server, app, prompt, value, user)
+    return prompt, how
+
+
+def add_reminder(store: Store, due_at: datetime, label: str = "bed7", user: int = USER) -> int:
+    """A patient with one reminder, written the way a saved plan writes it."""
+    store.touch_clinician(user, user)
+    patient = store.get_or_create_patient(user, label)
+    (reminder,) = store.add_reminders(user, patient.id, user, [DueReminder("imaging_due", due_at)])
+    return reminder.id
+
+
+def soon(seconds: float) -> datetime:
+    """A moment `seconds` from now (negative: in the past), in UTC."""
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+def serve_process(
+    base_url: str, token: str, db: Path, extra_env: dict[str, str] | None = None,
+    args: Iterable[str] = (), log: Path | None = None,
+) -> subprocess.Popen[bytes]:  # fmt: skip
+    """`liverbot serve` as a child process against a fake Bot API process."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": base_url,
+        "LIVERBOT_DB": str(db),
+        "LIVERBOT_ALLOWED_USERS": f"{USER},{OTHER}",
+        **(extra_env or {}),
+    }
+    command = [sys.executable, "-m", "bot", "serve", *args]
+    if log is None:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
+    with log.open("ab") as out:  # the child has its own copy of the descriptor
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def step_in(db: Path, user: int = USER) -> str | None:
+    """The dialogue step saved in the database file, read as an outside observer would."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        row = conn.execute(
+            "SELECT state FROM dialogues WHERE owner_id = ? AND chat_id = ?", (user, user)
+        ).fetchone()
+    return None if row is None else str(json.loads(row[0])["state"])
+
+
+def button_data(message: dict[str, Any]) -> list[str]:
+    """The callback data on a message as the control API returns it."""
+    markup = message.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def answer_sync(
+    control: ControlClient, db: Path, prompt: dict[str, Any], script: dict[str, str],
+    user: int = USER, timeout: float = 10.0,
+) -> dict[str, Any]:  # fmt: skip
+    """Answer the saved step of a bot running as a process; its next message."""
+    step = step_in(db, user)
+    assert step is not None, "no dialogue in progress"
+    data = callback_data(script[step], step)
+    if data in button_data(prompt):
+        control.push_callback(user, prompt["message_id"], data)
+    else:
+        control.push_text(user, script[step])
+    return control.next_message(user, timeout=timeout)

@@ -1,0 +1,310 @@
+"""The Telegram bot end to end: the real application polling the fake Bot API on loopback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import COMMANDS, App
+from bot.assistant import FORGOTTEN, HELP
+from bot.buttons import CHOSEN, callback_data
+from bot.handlers import REFUSAL, STALE
+from bot.reminders import job_name
+from bot.store import Reminder, Store
+from tests.botkit import (
+    AFTER_TACE,
+    INTAKE,
+    PLAN_HEAD,
+    STRANGER,
+    USER,
+    add_reminder,
+    answer,
+    intake,
+    running_bot,
+    services,
+    soon,
+)
+from tests.fakebotapi import FakeBotApi, Fault
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+        fake.assert_no_violations()
+        assert fake.unanswered_callbacks() == []
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "liverbot.db"
+
+
+@pytest.fixture(autouse=True)
+def _no_labels_in_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)  # as `liverbot serve` runs; PTB DEBUG logs request bodies
+    yield
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "bed7" not in text
+    assert "bed9" not in text
+
+
+async def test_full_intake_by_buttons_and_typing(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        plan, how = await intake(server, app, INTAKE)
+        saved = await server.next_message(USER)
+        assert plan.text.startswith(PLAN_HEAD)
+        assert saved.text == "Saved for bed7."  # no reminders before the first TACE is done
+        assert "tumour_type:button" in how
+        assert "count:typed" in how
+        assert "summary:button" in how
+        pressed = [m for m in server.messages(USER) if m.edits]
+        assert pressed, "a pressed button edits its message"
+        assert all(f"\n\n{CHOSEN} " in m.text and m.reply_markup is None for m in pressed)
+        store = services(app).store
+        (assessment,) = store.assessments(USER, "bed7")
+        assert assessment.plan["decision"] == "tace"
+        assert store.load_dialogue(USER, USER) is None
+    commands = server.requests_for("setMyCommands")[0].params["commands"]
+    assert [c["command"] for c in commands] == [c.command for c in COMMANDS]
+
+
+async def test_invalid_answer_is_asked_again(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        server.push_text(USER, "/new")
+        prompt = await server.next_message(USER)
+        prompt = await answer(server, app, prompt, "bed7")
+        prompt = await answer(server, app, prompt, "hcc")
+        assert services(app).assistant.dialogue_step(USER, USER) == "count"
+        server.push_text(USER, "lots")
+        again = await server.next_message(USER)
+        assert services(app).assistant.dialogue_step(USER, USER) == "count"
+        assert "number" in again.text.lower()
+        await answer(server, app, again, "2")
+        assert services(app).assistant.dialogue_step(USER, USER) == "largest_cm"
+
+
+async def test_a_button_of_an_answered_question_changes_nothing(
+    server: FakeBotApi, db: Path
+) -> None:
+    async with running_bot(server, db) as app:
+        server.push_text(USER, "/new")
+        prompt = await server.next_message(USER)
+        type_prompt = await answer(server, app, prompt, "bed7")
+        await answer(server, app, type_prompt, "hcc")  # edits type_prompt: buttons gone
+        server.push_callback(
+            USER, type_prompt.message_id, callback_data("hcc", "tumour_type"), check_button=False
+        )
+        request = await server.wait_for_request("answerCallbackQuery", count=2)
+        assert request.params.get("text") == STALE
+        assert services(app).assistant.dialogue_step(USER, USER) == "count"
+        assert services(app).store.load_dialogue(USER, USER)["answers"]["tumour_type"] == "hcc"
+
+
+async def test_quick_check_with_and_without_a_label(server: FakeBotApi, db: Path) -> None:
+    line = (
+        "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
+    )
+    async with running_bot(server, db) as app:
+        server.push_text(USER, f"/quick bed9 {line}")
+        plan = await server.next_message(USER)
+        saved = await server.next_message(USER)
+        assert "super-selective TACE" in plan.text
+        assert saved.text.startswith("Saved for bed9.")
+        server.push_text(USER, f"/quick {line}")
+        plan = await server.next_message(USER)
+        unsaved = await server.next_message(USER)
+        assert "super-selective TACE" in plan.text
+        assert unsaved.text.startswith("Not saved (no label)")
+        store = services(app).store
+        assert [p.patient.label for p in store.list_patients(USER)] == ["bed9"]
+        jobs = {j.name for j in app.job_queue.jobs()}  # type: ignore[union-attr]
+        assert jobs <= {"reminders:sweep"} | {
+            job_name(u.reminder.id) for u in store.upcoming_reminders(USER)
+        }
+
+
+async def test_a_stranger_is_refused_and_nothing_is_stored(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        server.push_text(STRANGER, "/new")
+        refusal = await server.next_message(STRANGER)
+        assert refusal.text == REFUSAL.format(id=STRANGER)
+        server.push_text(STRANGER, "/quick bed7 age=66")
+        assert (await server.next_message(STRANGER)).text == refusal.text
+        store = services(app).store
+        assert store.clinician(STRANGER) is None
+        assert store.load_dialogue(STRANGER, STRANGER) is None
+        assert store.last_reply(STRANGER, STRANGER) is None
+        assert store.audit_entries() == []
+    assert len(server.messages(STRANGER)) == 2
+
+
+async def test_forget_deletes_the_patient_after_confirmation(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        await intake(server, app, AFTER_TACE)
+        await server.next_message(USER)
+        store = services(app).store
+        reminder_ids = [u.reminder.id for u in store.upcoming_reminders(USER)]
+        server.push_text(USER, "/forget bed7")
+        confirm = await server.next_message(USER)
+        assert store.find_patient(USER, "bed7") is not None, "nothing deleted before the press"
+        server.push_button(USER, confirm.message_id, "Delete for good")
+        done = await server.next_message(USER)
+        assert done.text == FORGOTTEN
+        assert store.find_patient(USER, "bed7") is None
+        assert all(store.reminder(i) is None for i in reminder_ids)
+        assert confirm.text.endswith(f"{CHOSEN} Delete for good")
+        last = store.last_reply(USER, USER)
+        assert last is not None
+        assert "bed7" not in str(last.messages)
+        server.push_text(USER, "/patients")
+        assert (await server.next_message(USER)).text.startswith("No patients yet")
+
+
+async def test_429_and_500_on_send_end_in_delivery(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db):
+        server.faults.add("sendMessage", Fault.retry_after(1), times=1)
+        server.faults.add("sendMessage", Fault.server_error(), times=2)
+        server.push_text(USER, "/help")
+        reply = await server.next_message(USER, timeout=15)
+        assert reply.text.startswith("liverbot plans TACE")
+        statuses = [r.status for r in server.requests_for("sendMessage")]
+        assert statuses == [429, 500, 500, 200] or statuses == [500, 500, 429, 200]
+
+
+# -- reminders -------------------------------------------------------------------------------------
+
+
+async def sent_reminder(server: FakeBotApi, app: App, reminder_id: int) -> Reminder:
+    """The reminder once the bot recorded it sent (just after Telegram accepted it)."""
+
+    def sent() -> Reminder | None:
+        reminder = services(app).store.reminder(reminder_id)
+        return reminder if reminder is not None and reminder.status == "sent" else None
+
+    return await server.wait_for(sent, timeout=10, what=f"reminder {reminder_id} marked sent")
+
+
+async def test_a_reminder_fires_at_its_time_with_its_buttons(server: FakeBotApi, db: Path) -> None:
+    with Store(db) as store:
+        reminder_id = add_reminder(store, soon(1.5))
+    async with running_bot(server, db) as app:
+        assert [j.name for j in app.job_queue.get_jobs_by_name(job_name(reminder_id))]  # type: ignore[union-attr]
+        message = await server.next_message(USER, timeout=10)
+        sent = await sent_reminder(server, app, reminder_id)
+        assert message.text.startswith("Reminder for bed7: follow-up imaging due")
+        assert [b["text"] for b in message.buttons()] == [
+            "Enter follow-up findings", "Snooze a day", "Done",
+        ]  # fmt: skip
+        assert sent is not None
+        assert sent.status == "sent"
+        assert not sent.late
+        assert sent.sent_at is not None
+        assert sent.sent_at >= sent.due_at
+        assert (sent.sent_at - sent.due_at).total_seconds() < 5
+
+
+async def test_a_reminder_survives_a_restart_and_is_sent_once(
+    server: FakeBotApi, db: Path
+) -> None:
+    with Store(db) as store:
+        reminder_id = add_reminder(store, soon(2.0))
+    async with running_bot(server, db):
+        pass  # stopped before it was due: the job died with the process
+    assert server.messages(USER) == []
+    async with running_bot(server, db) as app:
+        await server.next_message(USER, timeout=10)
+        await sent_reminder(server, app, reminder_id)
+    async with running_bot(server, db) as app:
+        assert app.job_queue.get_jobs_by_name(job_name(reminder_id)) == ()  # type: ignore[union-attr]
+        server.push_text(USER, "/help")
+        await server.next_message(USER)
+    texts = [m.text for m in server.messages(USER)]
+    assert [t for t in texts if t.startswith("Reminder for")] == texts[:1]
+    assert texts[1:] == [HELP]
+
+
+async def test_an_overdue_reminder_is_sent_once_after_start_marked_late(
+    server: FakeBotApi, db: Path
+) -> None:
+    with Store(db) as store:
+        reminder_id = add_reminder(store, soon(-3600))
+    for _ in range(2):
+        async with running_bot(server, db) as app:
+            await server.wait_for(lambda: server.messages(USER), what="the reminder")
+            assert (await sent_reminder(server, app, reminder_id)).late
+    assert len(server.messages(USER)) == 1
+
+
+async def test_reminder_buttons_snooze_done_and_follow_up(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        await intake(server, app, AFTER_TACE)
+        await server.next_message(USER)
+        store = services(app).store
+        ids = [u.reminder.id for u in store.upcoming_reminders(USER)]
+        assert len(ids) >= 2
+        for reminder_id in ids:
+            store.snooze(reminder_id, soon(0.2))
+        services(app).reminders.schedule(app.job_queue, ids)  # type: ignore[arg-type]
+        fired = [await server.next_message(USER, timeout=10) for _ in ids]
+        server.push_button(USER, fired[0].message_id, "Snooze a day")
+        snoozed = await server.next_message(USER)
+        assert snoozed.text.startswith("Snoozed until ")
+        first = store.reminder(ids[0])
+        assert first is not None
+        assert first.status == "pending"
+        assert first.snoozed_until is not None
+        assert 86000 < (first.snoozed_until - soon(0)).total_seconds() <= 86400
+        server.push_button(USER, fired[1].message_id, "Done")
+        assert (await server.next_message(USER)).text == "Marked done."
+        assert store.reminder(ids[1]).status == "done"  # type: ignore[union-attr]
+        assert fired[0].text.endswith(f"{CHOSEN} Snooze a day")
+
+
+async def test_follow_up_button_starts_the_follow_up_for_that_patient(
+    server: FakeBotApi, db: Path
+) -> None:
+    async with running_bot(server, db) as app:
+        await intake(server, app, AFTER_TACE)
+        await server.next_message(USER)
+        store = services(app).store
+        reminder_id = store.upcoming_reminders(USER)[0].reminder.id
+        store.snooze(reminder_id, soon(0.1))
+        services(app).reminders.schedule(app.job_queue, [reminder_id])  # type: ignore[arg-type]
+        fired = await server.next_message(USER, timeout=10)
+        server.push_button(USER, fired.message_id, "Enter follow-up findings")
+        prompt = await server.next_message(USER)
+        state = store.load_dialogue(USER, USER)
+        assert state is not None
+        assert state["flow"] == "followup"
+        assert state["label"] == "bed7"
+        assert "intervention" in prompt.text.lower()
+        assert store.reminder(reminder_id).status == "done"  # type: ignore[union-attr]
+
+
+async def test_a_clinician_who_blocked_the_bot_has_reminders_paused(
+    server: FakeBotApi, db: Path
+) -> None:
+    with Store(db) as store:
+        first = add_reminder(store, soon(0.5))
+        later = add_reminder(store, soon(3000), label="bed9")
+    server.faults.block_chat(USER)
+    async with running_bot(server, db) as app:
+        store = services(app).store
+        await server.wait_for(
+            lambda: store.reminder(first).status == "paused",  # type: ignore[union-attr]
+            timeout=10, what="the pause",
+        )  # fmt: skip
+        assert store.reminder(later).status == "paused"  # type: ignore[union-attr]
+        assert store.clinician(USER).reminders_paused  # type: ignore[union-attr]
+        server.faults.unblock_chat(USER)
+        server.push_text(USER, "/reminders")
+        await server.wait_for(
+            lambda: any(m.text.startswith("Reminder for bed7") for m in server.messages(USER)),
+            timeout=10, what="the resumed reminder",
+        )  # fmt: skip
+        await sent_reminder(server, app, first)
+        assert store.reminder(later).status == "pending"  # type: ignore[union-attr]

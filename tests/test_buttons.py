@@ -1,0 +1,147 @@
+"""Callback data, message splitting and the redelivery guard, without Telegram."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.buttons import (
+    CALLBACK_LIMIT,
+    Press,
+    callback_data,
+    decode,
+    encode,
+    rows,
+    split_text,
+    with_choice,
+)
+from bot.conversation import REDELIVERY_WINDOW, Conversation
+from bot.settings import Settings
+from bot.store import Store
+from flows.engine import EDIT_PICK, SUMMARY, Outgoing
+from flows.questions import BY_ID, Choice
+from flows.render import MESSAGE_LIMIT
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+UNIT_CHOICE = "999999.99 umol/L"
+"""The longest unit button the flows make: a re-asked number with its unit."""
+
+
+def test_every_answer_button_of_every_question_fits_telegrams_64_bytes() -> None:
+    steps = [*BY_ID, SUMMARY, EDIT_PICK]
+    values = [c.value for q in BY_ID.values() for c in q.buttons()]
+    values += [f"edit:{q}" for q in BY_ID] + ["confirm", "keep", UNIT_CHOICE]
+    longest = max(len(callback_data(v, s).encode()) for v in values for s in steps)
+    assert longest <= CALLBACK_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("value", "step"), [("hcc", "tumour_type"), ("forget-yes:12", None), ("a:b:c", "count")]
+)
+def test_callback_data_round_trips(value: str, step: str | None) -> None:
+    assert decode(callback_data(value, step)) == Press(value, step)
+
+
+@pytest.mark.parametrize("data", [None, "", "x", "q:", "q:count", "q:count:", "c:", "z:hcc"])
+def test_foreign_callback_data_is_not_ours(data: str | None) -> None:
+    assert decode(data) is None
+
+
+def test_callback_data_over_64_bytes_is_refused() -> None:
+    with pytest.raises(ValueError, match="65 bytes"):
+        callback_data("é" * 31 + "x", None)  # "c:" and 62 bytes fit; one more does not
+    assert len(callback_data("é" * 31, None).encode()) == 64
+
+
+@pytest.mark.parametrize("size", [1, MESSAGE_LIMIT - 1, MESSAGE_LIMIT, MESSAGE_LIMIT + 1])
+def test_split_text_keeps_every_character_within_the_limit(size: int) -> None:
+    text = "\n".join("x" * 70 for _ in range(size // 71 + 1))[:size]
+    parts = split_text(text)
+    assert all(1 <= len(p) <= MESSAGE_LIMIT for p in parts)
+    assert "\n".join(parts) == text
+    assert len(parts) == (1 if size <= MESSAGE_LIMIT else 2)
+
+
+def test_a_single_huge_line_is_cut_hard() -> None:
+    parts = split_text("y" * (2 * MESSAGE_LIMIT + 5))
+    assert [len(p) for p in parts] == [MESSAGE_LIMIT, MESSAGE_LIMIT, 5]
+
+
+def test_buttons_go_under_the_last_part_of_a_long_message() -> None:
+    long = Outgoing(text="line\n" * 1500, choices=[Choice(value="yes", label="Yes")])
+    encoded = encode([long], "earlier")
+    assert [bool(m["buttons"]) for m in encoded] == [False, True]
+    assert encoded[-1]["buttons"] == [[["Yes", "q:earlier:yes"]]]
+
+
+def test_button_rows_suit_a_phone() -> None:
+    short = [(str(i), f"c:{i}") for i in range(5)]
+    assert [len(r) for r in rows(short)] == [3, 2]
+    assert [len(r) for r in rows([("A much longer label here", "c:x")] * 2)] == [1, 1]
+
+
+def test_with_choice_stays_within_the_limit() -> None:
+    assert with_choice("Ascites?", "None") == "Ascites?\n\n→ None"
+    edited = with_choice("z" * MESSAGE_LIMIT, "Moderate or severe")
+    assert len(edited) == MESSAGE_LIMIT
+    assert edited.endswith("…\n\n→ Moderate or severe")
+
+
+# -- applying an input once ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def conversation(tmp_path: Path) -> Conversation:
+    clock = [NOW]
+    store = Store(tmp_path / "c.db", clock=lambda: clock[0])
+    settings = Settings(LIVERBOT_DB=tmp_path / "c.db")
+    conv = Conversation(
+        store, Assistant(store, settings, clock=lambda: clock[0]), lambda: clock[0]
+    )
+    conv.now = clock  # type: ignore[attr-defined]
+    return conv
+
+
+def test_a_redelivered_update_is_applied_once_and_its_reply_sent_again(
+    conversation: Conversation,
+) -> None:
+    first = conversation.process(1, 1, 100, "/new")
+    label = conversation.process(1, 1, 101, "bed7")
+    again = conversation.process(1, 1, 101, "bed7")
+    assert again.repeat
+    assert again.messages == label.messages
+    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+    older = conversation.process(1, 1, 100, "/new")
+    assert older.messages == []
+    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+    assert first.messages != older.messages
+
+
+def test_a_lower_update_id_after_a_day_is_a_new_input(conversation: Conversation) -> None:
+    conversation.process(1, 1, 500, "/new")
+    conversation.now[0] = NOW + REDELIVERY_WINDOW + timedelta(seconds=1)  # type: ignore[attr-defined]
+    fresh = conversation.process(1, 1, 7, "bed7")
+    assert not fresh.repeat
+    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+
+
+def test_a_button_of_another_step_is_stale(conversation: Conversation) -> None:
+    conversation.process(1, 1, 1, "/new")
+    conversation.process(1, 1, 2, "bed7")
+    stale = conversation.process(1, 1, 3, "hcc", step="label")
+    assert stale.stale
+    assert stale.messages == []
+    current = conversation.process(1, 1, 4, "hcc", step="tumour_type")
+    assert not current.stale
+    assert conversation.assistant.dialogue_step(1, 1) == "count"
+
+
+def test_each_chat_has_its_own_last_update(conversation: Conversation) -> None:
+    conversation.process(1, 1, 10, "/new")
+    conversation.process(2, 2, 11, "/new")
+    conversation.process(1, 1, 12, "bed7")
+    assert conversation.assistant.dialogue_step(2, 2) == "label"
+    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"

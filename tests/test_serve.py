@@ -1,0 +1,118 @@
+"""`liverbot serve` as a real process against the fake Bot API running as a process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.botkit import (
+    INTAKE,
+    PLAN_HEAD,
+    REPO,
+    USER,
+    answer_sync,
+    serve_process,
+    step_in,
+)
+from tests.fakebotapi import FakeBotApiProcess
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotApiProcess]:
+    with FakeBotApiProcess() as process:
+        yield process
+        assert process.control is not None
+        process.control.assert_no_violations()
+
+
+def run_serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVERBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve", *args],
+        cwd=REPO, env={**clean, **env}, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_without_a_token_it_says_what_to_set_and_exits_2(tmp_path: Path) -> None:
+    done = run_serve({"LIVERBOT_DB": str(tmp_path / "x.db")})
+    assert done.returncode == 2
+    assert "set TELEGRAM_BOT_TOKEN" in done.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_corrupt_database_is_named_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "liverbot.db"
+    db.write_bytes(b"SQLite format 3\x00" + b"\x07" * 3000)
+    before = db.read_bytes()
+    done = run_serve({"TELEGRAM_BOT_TOKEN": "1:x", "LIVERBOT_DB": str(db)})
+    assert done.returncode == 2
+    assert str(db) in done.stderr
+    assert db.read_bytes() == before
+
+
+def test_a_bad_setting_is_named(tmp_path: Path) -> None:
+    done = run_serve({"TELEGRAM_BOT_TOKEN": "1:x", "LIVERBOT_TZ": "Mars/Olympus"})
+    assert done.returncode == 2
+    assert "LIVERBOT_TZ" in done.stderr
+
+
+def test_killed_mid_intake_it_resumes_at_the_same_question(
+    fake: FakeBotApiProcess, tmp_path: Path
+) -> None:
+    db, log = tmp_path / "liverbot.db", tmp_path / "serve.log"
+    control = fake.control
+    assert control is not None
+    bot = serve_process(fake.base_url, fake.token, db, log=log)
+    try:
+        control.push_text(USER, "/new")
+        prompt = control.next_message(USER, timeout=20)
+        for _ in range(6):
+            prompt = answer_sync(control, db, prompt, INTAKE)
+        step = step_in(db)
+        assert step == "bilirubin"
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(10)
+        bot = serve_process(fake.base_url, fake.token, db, log=log)
+        while step_in(db) is not None:
+            prompt = answer_sync(control, db, prompt, INTAKE, timeout=20)
+        assert prompt["text"].startswith(PLAN_HEAD)
+        assert control.next_message(USER)["text"] == "Saved for bed7."
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(20) == 0, log.read_text()
+    assert "bed7" not in log.read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_webhook_mode_with_a_secret_token(fake: FakeBotApiProcess, tmp_path: Path) -> None:
+    control = fake.control
+    assert control is not None
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/liverbot-hook"
+    bot = serve_process(
+        fake.base_url, fake.token, tmp_path / "liverbot.db",
+        extra_env={"LIVERBOT_WEBHOOK_PORT": str(port)}, args=("--webhook", url),
+        log=tmp_path / "serve.log",
+    )  # fmt: skip
+    try:
+        control.push_text(USER, "/help")
+        reply = control.next_message(USER, timeout=20)
+        assert reply["text"].startswith("liverbot plans TACE")
+        (set_webhook,) = control.requests("setWebhook")
+        assert set_webhook["params"]["url"] == url
+        assert len(set_webhook["params"]["secret_token"]) >= 32
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(20) == 0, (tmp_path / "serve.log").read_text()
