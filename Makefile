@@ -12,8 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then exec $(BIN)/liverbot serve; \
-	else exec $(BIN)/liverbot chat; fi
+	exec $(BIN)/liverbot run
 
 test: $(STAMP)
 	$(BIN)/ruff check .

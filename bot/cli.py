@@ -18,6 +18,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("file", help="a JSON file, or - for standard input")
     chat = sub.add_parser("chat", help="the terminal chat on the local SQLite store")
     chat.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
+    sub.add_parser(
+        "run",
+        help="the Telegram bot if a token is configured (environment or .env), else the chat",
+    )
     serve = sub.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     serve.add_argument("--webhook", metavar="URL", help="webhook mode behind HTTPS at this URL")
     return parser
@@ -30,6 +34,14 @@ def main(argv: list[str] | None = None) -> None:
         from bot.plan_command import run
 
         sys.exit(run(args.file))
+    if args.command == "run":
+        from bot.settings import token_configured
+
+        args.command, args.db, args.webhook = (
+            "serve" if token_configured() else "chat",
+            None,
+            None,
+        )
     if args.command == "chat":
         from bot.terminal import run_chat
 

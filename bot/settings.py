@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -57,3 +58,12 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The clinic's time zone, for 'today' and the hour reminders are sent."""
         return ZoneInfo(self.tz)
+
+
+def token_configured() -> bool:
+    """Whether a bot token is set (environment or `.env`), read without validating the rest."""
+    from dotenv import dotenv_values
+
+    return bool(
+        os.environ.get("TELEGRAM_BOT_TOKEN") or dotenv_values(".env").get("TELEGRAM_BOT_TOKEN")
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from bot.app import COMMANDS, App
 from bot.assistant import FORGOTTEN, HELP
 from bot.buttons import CHOSEN, callback_data
-from bot.handlers import REFUSAL, STALE
+from bot.handlers import EDITED, NOT_TEXT, REFUSAL, SORRY, STALE
 from bot.reminders import job_name
 from bot.store import Reminder, Store
 from tests.botkit import (
@@ -308,3 +309,60 @@ async def test_a_clinician_who_blocked_the_bot_has_reminders_paused(
         )  # fmt: skip
         await sent_reminder(server, app, first)
         assert store.reminder(later).status == "pending"  # type: ignore[union-attr]
+
+
+async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
+    server: FakeBotApi, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_bot(server, db) as app:
+        server.push_text(USER, "/new")
+        prompt = await server.next_message(USER)
+        await answer(server, app, prompt, "bed7")
+        assistant = services(app).assistant
+        real = assistant.handle
+        calls = []
+
+        def broken(owner_id: int, chat_id: int, text: str) -> object:
+            calls.append(text)
+            if len(calls) == 1:
+                raise RuntimeError("bed7 66 years: a message that must not reach the log")
+            return real(owner_id, chat_id, text)
+
+        monkeypatch.setattr(assistant, "handle", broken)
+        server.push_text(USER, "hcc")
+        sorry = await server.next_message(USER)
+        assert sorry.text == SORRY
+        assert assistant.dialogue_step(USER, USER) == "tumour_type"
+        server.push_text(USER, "hcc")
+        await server.next_message(USER)
+        assert assistant.dialogue_step(USER, USER) == "count"
+
+
+async def test_edits_and_photos_are_answered_not_applied(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        server.push_text(USER, "/new")
+        await server.next_message(USER)
+        chat = server.chat(USER)
+        sticker = {"message_id": chat.allocate_id(), "date": 0, "chat": chat.chat,
+                   "from": chat.user, "sticker": {"file_id": "s", "file_unique_id": "s",
+                   "type": "regular", "width": 1, "height": 1, "is_animated": False,
+                   "is_video": False}}  # fmt: skip
+        server.push_update("message", sticker)
+        assert (await server.next_message(USER)).text == NOT_TEXT
+        server.push_update(
+            "edited_message", {**sticker, "sticker": None, "text": "bed9", "edit_date": 1}
+        )
+        assert (await server.next_message(USER)).text == EDITED
+        assert services(app).assistant.dialogue_step(USER, USER) == "label"
+
+
+async def test_scheduling_a_reminder_twice_keeps_one_job(server: FakeBotApi, db: Path) -> None:
+    with Store(db) as store:
+        reminder_id = add_reminder(store, soon(600))
+    async with running_bot(server, db) as app:
+        scheduler = services(app).reminders
+        scheduler.schedule(app.job_queue, [reminder_id, reminder_id])  # type: ignore[arg-type]
+        scheduler.sweep_now(app.job_queue)  # type: ignore[arg-type]
+        await asyncio.sleep(0)  # let removals settle in the scheduler
+        names = [j.name for j in app.job_queue.jobs()]  # type: ignore[union-attr]
+        assert names.count(job_name(reminder_id)) == 1

@@ -116,3 +116,20 @@ def test_webhook_mode_with_a_secret_token(fake: FakeBotApiProcess, tmp_path: Pat
     finally:
         bot.send_signal(signal.SIGTERM)
         assert bot.wait(20) == 0, (tmp_path / "serve.log").read_text()
+
+
+def test_run_is_the_chat_without_a_token_and_the_bot_with_one_in_dotenv(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVERBOT_"))}
+    command = [sys.executable, "-m", "bot", "run"]
+    chat = subprocess.run(
+        command, cwd=tmp_path, env={**clean, "PYTHONPATH": str(REPO)}, input="/help\n",
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert chat.stdout.startswith("liverbot plans TACE")
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=1:x\nLIVERBOT_TZ=Mars/Olympus\n")
+    bot = subprocess.run(
+        command, cwd=tmp_path, env={**clean, "PYTHONPATH": str(REPO)},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert bot.returncode == 2
+    assert bot.stderr.startswith("liverbot serve: LIVERBOT_TZ")

@@ -1192,3 +1192,32 @@ def test_audit_refuses_anything_but_ids(
     with pytest.raises(ValueError, match="audit"):
         store.audit(1, action, detail=detail)  # type: ignore[arg-type]
     assert count(db_path, "SELECT count(*) FROM audit") == 0
+
+
+# -- the last reply of each chat --------------------------------------------------------------------
+
+
+def test_last_reply_is_replaced_per_chat_and_kept_across_a_reopen(
+    store: Store, db_path: Path, clock: Clock
+) -> None:
+    assert store.last_reply(1, 1) is None
+    store.save_reply(1, 1, 10, [{"text": "Label?", "buttons": []}])
+    store.save_reply(1, 1, 11, [{"text": "Type?", "buttons": [[["HCC", "q:tumour_type:hcc"]]]}])
+    store.save_reply(2, 2, 12, [])
+    store.close()
+    with Store(db_path, clock=clock) as again:
+        last = again.last_reply(1, 1)
+        assert last is not None
+        assert (last.update_id, last.at) == (11, clock())
+        assert last.messages == [{"text": "Type?", "buttons": [[["HCC", "q:tumour_type:hcc"]]]}]
+        assert again.last_reply(2, 2) == (12, [], clock())
+
+
+def test_forget_drops_the_owners_last_replies(store: Store) -> None:
+    patient = store.get_or_create_patient(1, "bed7")
+    store.save_reply(1, 1, 10, [{"text": "Saved for bed7.", "buttons": []}])
+    store.save_reply(2, 2, 11, [{"text": "other clinician", "buttons": []}])
+    assert store.forget_patient(1, "bed7")
+    assert store.patient(1, patient.id) is None
+    assert store.last_reply(1, 1) is None
+    assert store.last_reply(2, 2) is not None
