@@ -1,6 +1,7 @@
 """Every Bot API call goes through here: Telegram's flood limit, and retries until the API is back.
 
-python-telegram-bot's `AIORateLimiter` throttles message sends and waits out a 429 (`RetryAfter`).
+python-telegram-bot's `AIORateLimiter` throttles message sends (here: `send*` methods only, not the
+edits and callback answers a button press costs) and waits out a 429 (`RetryAfter`).
 It does not retry a 5xx answer or a network failure (`NetworkError`, `TimedOut`), which are what a
 Bot API outage looks like; a reply lost there is an answer the clinician never sees. So calls are
 retried with exponential backoff for up to `retry_for` seconds. `BadRequest` is a `NetworkError`
@@ -56,6 +57,10 @@ class RetryingRateLimiter(AIORateLimiter):
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
+        if not endpoint.startswith("send"):
+            # Telegram's 30/s is about messages sent; the parent throttles any call naming a
+            # chat, which would count the edit of a pressed button's message as a second message.
+            data = {k: v for k, v in data.items() if k != "chat_id"}
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.retry_for
         delay = FIRST_DELAY_S

@@ -115,7 +115,9 @@ def build_machine(spec: FlowSpec) -> Machine:
         states=[START, *ids, SUMMARY, EDIT_PICK, FINISH],
         initial=START,
         send_event=True,
-        auto_transitions=True,
+        # Only `advance` is used; the automatic `to_<state>` triggers would be bound to the run on
+        # every input (30-odd per flow), most of the cost of attaching it (benchmark, README).
+        auto_transitions=False,
     )
     end = SUMMARY if spec.summary else FINISH
     for index, source in enumerate([START, *ids]):

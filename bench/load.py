@@ -1,0 +1,159 @@
+"""Simulated clinicians: the same load for liverbot and for the echo bot, through the fake Bot API.
+
+Each user runs a loop of a full `/new` intake (buttons where the question offers the answer, typing
+otherwise) then a labelled `/quick` check, answering each reply as it arrives (closed loop). With
+`rate` set, a shared pacer lets one input out every 1/rate seconds, whichever user is ready: that
+is the paced latency run. Latency is from pushing the update to the bot's first new message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.buttons import callback_data
+from flows.questions import BY_ID
+from tests.fakebotapi import ChatMessage, FakeBotApi
+
+INTAKE = {
+    "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "pvtt": "none", "extrahepatic": "no",
+    "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL", "inr": "1.1", "ascites": "none",
+    "encephalopathy": "none", "creatinine": "80 umol/L", "sodium": "138", "dialysis": "no",
+    "age": "66", "ecog": "0", "earlier": "no", "summary": "confirm",
+}  # fmt: skip
+QUICK = "age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
+REPLY_TIMEOUT_S = 60.0
+PROMPTS = sorted(((q.prompt, q.id) for q in BY_ID.values()), key=lambda p: -len(p[0]))
+
+
+@dataclass
+class Step:
+    """One input and how many messages answer it."""
+
+    text: str
+    replies: int = 1
+    step: str | None = None
+    """The dialogue step it answers, to press its button when the prompt offers it."""
+
+
+def liverbot_script(user: int, round_: int) -> list[Step]:
+    """A full intake by buttons and typing, then a labelled quick check: 19 inputs."""
+    label = f"u{user}r{round_}"
+    steps = [Step("/new"), Step(label, step="label")]
+    steps += [Step(v, 2 if k == "summary" else 1, step=k) for k, v in INTAKE.items()]
+    steps.append(Step(f"/quick {label}q {QUICK}", replies=2))
+    return steps
+
+
+def echo_script(user: int, round_: int) -> list[Step]:
+    """The same inputs as text, each echoed once."""
+    return [Step(s.text) for s in liverbot_script(user, round_)]
+
+
+def step_of(message: ChatMessage) -> str | None:
+    """The question a prompt asks: from its buttons, else from its text."""
+    for data in message.callback_data():
+        if data.startswith("q:"):
+            return data.split(":")[1]
+    text = message.text or ""
+    return next((qid for prompt, qid in PROMPTS if text.startswith(prompt)), None)
+
+
+@dataclass
+class Pacer:
+    """Lets one input out every 1/rate seconds across all users."""
+
+    rate: float
+    _next: float = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        at = max(now, self._next)
+        self._next = at + 1 / self.rate
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+@dataclass
+class Results:
+    """What the users saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    inputs: int = 0
+    off_script: int = 0
+    """Prompts that were not the question the script expected (the bot asked again)."""
+
+
+async def user_loop(
+    server: FakeBotApi,
+    user: int,
+    script: Callable[[int, int], list[Step]],
+    stop: asyncio.Event,
+    results: Results,
+    pacer: Pacer | None,
+) -> None:
+    """One clinician, round after round until `stop`."""
+    loop = asyncio.get_running_loop()
+    prompt: ChatMessage | None = None
+    round_ = 0
+    while not stop.is_set():
+        round_ += 1
+        for step in script(user, round_):
+            if stop.is_set():
+                return
+            if pacer is not None:
+                await pacer.wait()
+            data = None
+            if step.step is not None and prompt is not None:
+                if step_of(prompt) != step.step:
+                    results.off_script += 1
+                candidate = callback_data(step.text, step.step)
+                data = candidate if candidate in prompt.callback_data() else None
+            started = loop.time()
+            if data is not None and prompt is not None:
+                server.push_callback(user, prompt.message_id, data)
+            else:
+                server.push_text(user, step.text)
+            prompt = await server.next_message(user, timeout=REPLY_TIMEOUT_S)
+            results.latencies.append(loop.time() - started)
+            results.inputs += 1
+            for _ in range(step.replies - 1):
+                prompt = await server.next_message(user, timeout=REPLY_TIMEOUT_S)
+
+
+async def reset(server: FakeBotApi, user: int) -> None:
+    """Cancel whatever dialogue a previous run left open, and read every reply."""
+    chat = server.state.chats.get(user)
+    if chat is not None:
+        chat.read_cursor = len(chat.bot_messages())
+    server.push_text(user, "/cancel")
+    await server.next_message(user, timeout=REPLY_TIMEOUT_S)
+
+
+async def drive(
+    server: FakeBotApi,
+    users: list[int],
+    script: Callable[[int, int], list[Step]],
+    seconds: float,
+    rate: float | None = None,
+) -> Results:
+    """Run every user for `seconds`, then let the inputs in flight finish."""
+    await asyncio.gather(*(reset(server, u) for u in users))
+    stop = asyncio.Event()
+    results = Results()
+    pacer = Pacer(rate) if rate else None
+    tasks = [
+        asyncio.create_task(user_loop(server, u, script, stop, results, pacer)) for u in users
+    ]
+    await asyncio.sleep(seconds)
+    stop.set()
+    await asyncio.gather(*tasks)
+    return results
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of the values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
