@@ -12,8 +12,9 @@ import traceback
 
 from telegram.error import TelegramError
 
-QUIET = ("httpx", "httpcore", "apscheduler", "aiohttp.access")
-"""Libraries whose INFO lines are noise, or would print request URLs (which hold the bot token)."""
+QUIET = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "transitions")
+"""Libraries whose INFO lines are noise (transitions logs every state change), or would print
+request URLs (which hold the bot token)."""
 
 
 def configure(level: int = logging.INFO) -> None:

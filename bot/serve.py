@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import logs
+from bot import logs, polling
 from bot.settings import Settings
 from bot.store import Store, StoreError
 
@@ -53,7 +54,7 @@ def run_serve(webhook: str | None) -> int:
     try:
         if webhook is None:
             log.info("polling for updates")
-            app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+            asyncio.run(polling.run(app, ALLOWED_UPDATES))
         else:
             log.info("webhook mode on port %d", settings.webhook_port)
             app.run_webhook(

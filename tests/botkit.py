@@ -1,31 +1,34 @@
 """Running the real bot (built by `bot.app.build_application`) against the fake Bot API.
 
-In-process: `async with running_bot(server, db) as app` polls the fake like `liverbot serve`
-does (post_init included, which `async with app` alone skips: STYLE.md pitfall 1). The helpers
-answer the dialogue the way a clinician does: a button when the question offers the answer, typing
-otherwise.
+In-process: `async with running_bot(server, db) as app` polls the fake with `bot.polling` as
+`liverbot serve` does (post_init included, which `async with app` alone skips: STYLE.md
+pitfall 1). The helpers answer the dialogue the way a clinician does: a button when the question
+offers the answer, typing otherwise.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.app import ALLOWED_UPDATES, App, build_application
 from bot.buttons import callback_data
+from bot.polling import poll
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import DueReminder, Store
 from tests.fakebotapi import ChatMessage, ControlClient, FakeBotApi
 
+T = TypeVar("T")
 USER, OTHER, STRANGER = 1001, 1002, 666
 REPO = Path(__file__).resolve().parent.parent
 
@@ -60,21 +63,30 @@ async def running_bot(server: FakeBotApi, db: Path, **extra: Any) -> AsyncIterat
     """The bot polling the fake server, on the SQLite file `db`; stopped and closed on exit."""
     store = Store(db)
     app = build_application(settings_for(server.base_url, server.token, db, **extra), store)
+    stop = asyncio.Event()
     try:
         async with app:
             await app.post_init(app)  # type: ignore[misc]
-            assert app.updater is not None
-            await app.updater.start_polling(
-                poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-            )
             await app.start()
+            poller = asyncio.create_task(poll(app, stop, ALLOWED_UPDATES))
             try:
                 yield app
             finally:
-                await app.updater.stop()
+                stop.set()
+                await poller
                 await app.stop()
     finally:
         store.close()
+
+
+async def eventually(predicate: Callable[[], T], seconds: float = 10.0, what: str = "it") -> T:
+    """Wait for a condition on the bot's side (its database), which the fake server cannot see."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not (value := predicate()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"timed out after {seconds}s waiting for {what}")
+        await asyncio.sleep(0.02)
+    return value
 
 
 def services(app: App) -> Services:
@@ -180,3 +192,12 @@ def answer_sync(
     else:
         control.push_text(user, script[step])
     return control.next_message(user, timeout=timeout)
+
+
+def run_serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`liverbot serve` to completion, with only the given liverbot/Telegram settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVERBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve", *args],
+        cwd=REPO, env={**clean, **env}, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +54,50 @@ def base_case() -> dict[str, Any]:
 def pytest_configure(config: pytest.Config) -> None:
     """PTB 22 warns (an error here) unless durations are opted in as timedelta; serve does the same."""
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+PATIENT_DATA = re.compile(
+    r"\b(?:bed ?\d+|rl\d+|u\d+r\d+q?)\b|\b\d+(?:\.\d+)?\s?(?:mg/dL|g/dL|g/L|u?mol/L|µmol/L)",
+    re.IGNORECASE,
+)
+"""The labels the tests give patients, and lab values with their units."""
+OURS = ("bot", "flows", "planner", "bench")
+
+
+class _Collect(logging.Handler):
+    """Every record of the run: INFO and up from anyone, DEBUG too from our own packages."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("tests."):
+            return  # the fake Bot API plays Telegram, which does see the messages
+        if record.levelno < logging.INFO and not record.name.startswith(OURS):
+            return
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {record.exc_info[1]}"
+        if PATIENT_DATA.search(text):
+            self.leaks.append(f"{record.name}: {text[:200]}")
+
+
+@pytest.fixture(autouse=True)
+def _no_patient_data_in_logs() -> Iterator[None]:
+    """Across the whole suite, no log line carries a patient label or a clinical value."""
+    handler = _Collect()
+    root = logging.getLogger()
+    saved = root.level, {name: logging.getLogger(name).level for name in OURS}
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for name in OURS:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        for name, level in saved[1].items():
+            logging.getLogger(name).setLevel(level)
+    assert handler.leaks == [], "patient data in the logs"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tests.botkit import (
     USER,
     add_reminder,
     answer,
+    eventually,
     intake,
     running_bot,
     services,
@@ -42,15 +42,6 @@ async def server() -> AsyncIterator[FakeBotApi]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "liverbot.db"
-
-
-@pytest.fixture(autouse=True)
-def _no_labels_in_logs(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO)  # as `liverbot serve` runs; PTB DEBUG logs request bodies
-    yield
-    text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "bed7" not in text
-    assert "bed9" not in text
 
 
 async def test_full_intake_by_buttons_and_typing(server: FakeBotApi, db: Path) -> None:
@@ -186,7 +177,7 @@ async def sent_reminder(server: FakeBotApi, app: App, reminder_id: int) -> Remin
         reminder = services(app).store.reminder(reminder_id)
         return reminder if reminder is not None and reminder.status == "sent" else None
 
-    return await server.wait_for(sent, timeout=10, what=f"reminder {reminder_id} marked sent")
+    return await eventually(sent, what=f"reminder {reminder_id} marked sent")
 
 
 async def test_a_reminder_fires_at_its_time_with_its_buttons(server: FakeBotApi, db: Path) -> None:
@@ -295,10 +286,10 @@ async def test_a_clinician_who_blocked_the_bot_has_reminders_paused(
     server.faults.block_chat(USER)
     async with running_bot(server, db) as app:
         store = services(app).store
-        await server.wait_for(
+        await eventually(
             lambda: store.reminder(first).status == "paused",  # type: ignore[union-attr]
-            timeout=10, what="the pause",
-        )  # fmt: skip
+            what="the pause",
+        )
         assert store.reminder(later).status == "paused"  # type: ignore[union-attr]
         assert store.clinician(USER).reminders_paused  # type: ignore[union-attr]
         server.faults.unblock_chat(USER)
@@ -321,11 +312,12 @@ async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
         assistant = services(app).assistant
         real = assistant.handle
         calls = []
+        secret = "bed7, 1.2 mg/dL"
 
         def broken(owner_id: int, chat_id: int, text: str) -> object:
             calls.append(text)
             if len(calls) == 1:
-                raise RuntimeError("bed7 66 years: a message that must not reach the log")
+                raise RuntimeError(f"{secret}: a message that must not reach the log")
             return real(owner_id, chat_id, text)
 
         monkeypatch.setattr(assistant, "handle", broken)

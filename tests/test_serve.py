@@ -18,6 +18,7 @@ from tests.botkit import (
     REPO,
     USER,
     answer_sync,
+    run_serve,
     serve_process,
     step_in,
 )
@@ -30,14 +31,6 @@ def fake() -> Iterator[FakeBotApiProcess]:
         yield process
         assert process.control is not None
         process.control.assert_no_violations()
-
-
-def run_serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVERBOT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "serve", *args],
-        cwd=REPO, env={**clean, **env}, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
 
 
 def test_without_a_token_it_says_what_to_set_and_exits_2(tmp_path: Path) -> None:
