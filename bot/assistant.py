@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.settings import Settings
-from bot.store import DueReminder, Reminder, Store
+from bot.store import DueReminder, Patient, Reminder, Store
 from flows.engine import Dialogues, Finished, Outgoing, Turn
 from flows.questions import Choice
 from flows.quick import start_quick
@@ -199,6 +199,13 @@ class Assistant:
 
     # -- commands -------------------------------------------------------------------------------
 
+    def _find(self, owner_id: int, label: str) -> Patient | None:
+        """The clinician's patient by label; None also for text that cannot be a label at all."""
+        try:
+            return self.store.find_patient(owner_id, label.strip()) if label.strip() else None
+        except ValueError:  # control characters, too long: no patient can have that label
+            return None
+
     def _help(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         return Reply([Outgoing(text=HELP)])
 
@@ -219,7 +226,7 @@ class Assistant:
 
     def _followup(self, owner_id: int, chat_id: int, label: str) -> Reply:
         label = label.strip()
-        patient = self.store.find_patient(owner_id, label) if label else None
+        patient = self._find(owner_id, label)
         last = self.store.latest_assessment(patient.id) if patient else None
         if patient is None or last is None:
             return Reply([Outgoing(text="Which patient? Send /followup LABEL (see /patients).")])
@@ -243,7 +250,7 @@ class Assistant:
         return Reply([Outgoing(text="Your patients:\n" + "\n".join(lines))])
 
     def _patient(self, owner_id: int, chat_id: int, label: str) -> Reply:
-        patient = self.store.find_patient(owner_id, label.strip()) if label.strip() else None
+        patient = self._find(owner_id, label)
         if patient is None:
             return Reply([Outgoing(text="No such patient. /patients lists yours.")])
         lines = []
@@ -268,7 +275,7 @@ class Assistant:
         return Reply([Outgoing(text="Upcoming reminders:\n" + "\n".join(lines))])
 
     def _forget(self, owner_id: int, chat_id: int, label: str) -> Reply:
-        patient = self.store.find_patient(owner_id, label.strip()) if label.strip() else None
+        patient = self._find(owner_id, label)
         if patient is None:
             return Reply([Outgoing(text="No such patient. /patients lists yours.")])
         confirm = Choice(value=f"{FORGET_YES}{patient.id}", label="Delete for good")

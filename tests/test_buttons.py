@@ -145,3 +145,14 @@ def test_each_chat_has_its_own_last_update(conversation: Conversation) -> None:
     conversation.process(1, 1, 12, "bed7")
     assert conversation.assistant.dialogue_step(2, 2) == "label"
     assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+
+
+@pytest.mark.parametrize("command", ["/followup", "/patient", "/forget"])
+@pytest.mark.parametrize("label", ["\x1b", "x" * 65, "bed\n7"])
+def test_a_label_no_patient_can_have_is_answered_not_raised(
+    conversation: Conversation, command: str, label: str
+) -> None:
+    # Found by the fuzz test: the store refuses such labels with ValueError.
+    outcome = conversation.process(1, 1, 1, f"{command} {label}")
+    assert outcome.messages
+    assert "patient" in outcome.messages[0]["text"].lower()
