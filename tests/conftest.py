@@ -64,6 +64,12 @@ PATIENT_DATA = re.compile(
 OURS = ("bot", "flows", "planner", "bench")
 
 
+def assert_no_patient_data(log_text: str) -> None:
+    """For the log of a `liverbot serve` process: the same check as for the suite's own logs."""
+    found = PATIENT_DATA.findall(log_text)
+    assert found == [], f"patient data in the log: {found[:5]}"
+
+
 class _Collect(logging.Handler):
     """Every record of the run: INFO and up from anyone, DEBUG too from our own packages."""
 

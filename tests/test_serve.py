@@ -22,6 +22,7 @@ from tests.botkit import (
     serve_process,
     step_in,
 )
+from tests.conftest import assert_no_patient_data
 from tests.fakebotapi import FakeBotApiProcess
 
 
@@ -80,7 +81,7 @@ def test_killed_mid_intake_it_resumes_at_the_same_question(
     finally:
         bot.send_signal(signal.SIGTERM)
         assert bot.wait(20) == 0, log.read_text()
-    assert "bed7" not in log.read_text()
+    assert_no_patient_data(log.read_text())
 
 
 def free_port() -> int:
