@@ -15,13 +15,9 @@ from dataclasses import dataclass, field
 from bot.buttons import callback_data
 from flows.questions import BY_ID
 from tests.fakebotapi import ChatMessage, FakeBotApi
+from tests.scripts import PLAIN_INTAKE
 
-INTAKE = {
-    "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "pvtt": "none", "extrahepatic": "no",
-    "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL", "inr": "1.1", "ascites": "none",
-    "encephalopathy": "none", "creatinine": "80 umol/L", "sodium": "138", "dialysis": "no",
-    "age": "66", "ecog": "0", "earlier": "no", "summary": "confirm",
-}  # fmt: skip
+INTAKE = {**{k: v for k, v in PLAIN_INTAKE.items() if k != "label"}, "summary": "confirm"}
 QUICK = "age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
 REPLY_TIMEOUT_S = 60.0
 PROMPTS = sorted(((q.prompt, q.id) for q in BY_ID.values()), key=lambda p: -len(p[0]))

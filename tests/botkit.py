@@ -27,17 +27,13 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import DueReminder, Store
 from tests.fakebotapi import ChatMessage, ControlClient, FakeBotApi
+from tests.scripts import PLAIN_INTAKE
 
 T = TypeVar("T")
 USER, OTHER, STRANGER = 1001, 1002, 666
 REPO = Path(__file__).resolve().parent.parent
 
-INTAKE = {
-    "label": "bed7", "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "pvtt": "none",
-    "extrahepatic": "no", "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL", "inr": "1.1",
-    "ascites": "none", "encephalopathy": "none", "creatinine": "80 umol/L", "sodium": "138",
-    "dialysis": "no", "age": "66", "ecog": "0", "earlier": "no", "summary": "confirm",
-}  # fmt: skip
+INTAKE = {**PLAIN_INTAKE, "summary": "confirm"}
 """A plain intake (two 3.5 cm HCC nodules, Child-Pugh A5): super-selective TACE, BCLC B."""
 AFTER_TACE = {
     **INTAKE, "earlier": "yes", "last_intervention": "10d", "recovered_on": "5d", "imaged": "no",

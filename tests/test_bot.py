@@ -44,6 +44,13 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "liverbot.db"
 
 
+async def saved_after_tace(server: FakeBotApi, app: App) -> Store:
+    """Run the intake 10 days after a TACE (it saves reminders); the bot's store."""
+    await intake(server, app, AFTER_TACE)
+    await server.next_message(USER)  # "Saved for bed7. Reminders: ..."
+    return services(app).store
+
+
 async def test_full_intake_by_buttons_and_typing(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
         plan, how = await intake(server, app, INTAKE)
@@ -136,9 +143,7 @@ async def test_a_stranger_is_refused_and_nothing_is_stored(server: FakeBotApi, d
 
 async def test_forget_deletes_the_patient_after_confirmation(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
-        await intake(server, app, AFTER_TACE)
-        await server.next_message(USER)
-        store = services(app).store
+        store = await saved_after_tace(server, app)
         reminder_ids = [u.reminder.id for u in store.upcoming_reminders(USER)]
         server.push_text(USER, "/forget bed7")
         confirm = await server.next_message(USER)
@@ -233,9 +238,7 @@ async def test_an_overdue_reminder_is_sent_once_after_start_marked_late(
 
 async def test_reminder_buttons_snooze_done_and_follow_up(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
-        await intake(server, app, AFTER_TACE)
-        await server.next_message(USER)
-        store = services(app).store
+        store = await saved_after_tace(server, app)
         ids = [u.reminder.id for u in store.upcoming_reminders(USER)]
         assert len(ids) >= 2
         for reminder_id in ids:
@@ -260,9 +263,7 @@ async def test_follow_up_button_starts_the_follow_up_for_that_patient(
     server: FakeBotApi, db: Path
 ) -> None:
     async with running_bot(server, db) as app:
-        await intake(server, app, AFTER_TACE)
-        await server.next_message(USER)
-        store = services(app).store
+        store = await saved_after_tace(server, app)
         reminder_id = store.upcoming_reminders(USER)[0].reminder.id
         store.snooze(reminder_id, soon(0.1))
         services(app).reminders.schedule(app.job_queue, [reminder_id])  # type: ignore[arg-type]

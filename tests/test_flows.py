@@ -14,16 +14,12 @@ from flows.engine import FLOWS, Dialogues, Turn
 from flows.questions import INTAKE_QUESTIONS
 from flows.quick import KEYS, parse_quick, start_quick
 from flows.state import DialogueState
+from tests.scripts import PLAIN_INTAKE
 
 TODAY = date(2026, 11, 26)
 DIALOGUES = Dialogues()
 
-INTAKE = {
-    "label": "bed7", "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "pvtt": "none",
-    "extrahepatic": "no", "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL", "inr": "1.1",
-    "ascites": "none", "encephalopathy": "none", "creatinine": "80 umol/L", "sodium": "138",
-    "dialysis": "no", "age": "66", "ecog": "0", "earlier": "no",
-}  # fmt: skip
+INTAKE = PLAIN_INTAKE
 
 
 def drive(script: dict[str, str], flow: str = "intake", **start: Any) -> Turn:
