@@ -7,11 +7,13 @@ menu, re-scheduling reminders from SQLite) live in `post_init`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -54,6 +56,7 @@ TIMEOUTS = {
 }
 
 App = Application[Any, Any, Any, Any, Any, Any]
+log = logging.getLogger(__name__)
 
 
 def file_url(api_url: str) -> str:
@@ -107,8 +110,15 @@ def build_application(
 
 
 async def post_init(app: App) -> None:
-    """At start-up: the command menu, and every pending reminder back on the job queue."""
-    await app.bot.set_my_commands(COMMANDS)
+    """At start-up: the command menu, and every pending reminder back on the job queue.
+
+    A menu that cannot be set (the Bot API still failing after the retries) is not worth refusing
+    to start over: the commands work without it, and the reminders must be scheduled.
+    """
+    try:
+        await app.bot.set_my_commands(COMMANDS)
+    except TelegramError as exc:
+        log.warning("command menu not set: %s", type(exc).__name__)
     services: Services = app.bot_data["services"]
     assert app.job_queue is not None
     services.reminders.restore(app.job_queue)

@@ -31,7 +31,7 @@ from bot.assistant import Assistant
 from bot.buttons import encode
 from bot.ratelimit import RETRY_FOR_S
 from bot.sending import send_all
-from bot.store import Reminder, Store
+from bot.store import TERMINAL_OWNER, Reminder, Store
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -106,6 +106,8 @@ class ReminderScheduler:
         for reminder in self.store.pending_reminders(now + HORIZON):
             if reminder.id in self.jobs or reminder.id in self.in_flight:
                 continue
+            if reminder.owner_id == TERMINAL_OWNER:
+                continue  # saved from the terminal chat: listed by /reminders, no chat to send to
             self._add_job(job_queue, reminder, late=late_if_due and reminder.fires_at <= now)
             count += 1
         return count

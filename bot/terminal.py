@@ -14,12 +14,12 @@ from typing import TextIO
 
 from bot.assistant import Assistant
 from bot.settings import Settings
-from bot.store import Store, StoreError
+from bot.store import TERMINAL_OWNER, Store, StoreError
 from flows.engine import Outgoing
 from flows.questions import Choice
 
-TERMINAL_USER = 0
-"""The terminal is one local clinician: owner and chat id 0."""
+TERMINAL_USER = TERMINAL_OWNER
+"""The terminal is one local clinician: owner and chat id 0 (the Telegram bot sends it nothing)."""
 
 
 def render(message: Outgoing) -> str:

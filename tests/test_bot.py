@@ -13,7 +13,7 @@ from bot.assistant import FORGOTTEN, HELP
 from bot.buttons import CHOSEN, callback_data
 from bot.handlers import EDITED, NOT_TEXT, REFUSAL, SORRY, STALE
 from bot.reminders import job_name
-from bot.store import Reminder, Store
+from bot.store import TERMINAL_OWNER, Reminder, Store
 from tests.botkit import (
     AFTER_TACE,
     INTAKE,
@@ -359,3 +359,15 @@ async def test_scheduling_a_reminder_twice_keeps_one_job(server: FakeBotApi, db:
         await asyncio.sleep(0)  # let removals settle in the scheduler
         names = [j.name for j in app.job_queue.jobs()]  # type: ignore[union-attr]
         assert names.count(job_name(reminder_id)) == 1
+
+
+async def test_reminders_saved_from_the_terminal_are_not_sent_to_telegram(
+    server: FakeBotApi, db: Path
+) -> None:
+    with Store(db) as store:
+        reminder_id = add_reminder(store, soon(-60), user=TERMINAL_OWNER)
+        mine = add_reminder(store, soon(-60))
+    async with running_bot(server, db) as app:
+        await sent_reminder(server, app, mine)
+        assert services(app).store.reminder(reminder_id).status == "pending"  # type: ignore[union-attr]
+        assert app.job_queue.get_jobs_by_name(job_name(reminder_id)) == ()  # type: ignore[union-attr]
