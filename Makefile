@@ -16,6 +16,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy bot flows planner bench fuzz
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

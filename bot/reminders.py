@@ -101,9 +101,19 @@ class ReminderScheduler:
 
     def sweep_now(self, job_queue: JobQueue[Any], late_if_due: bool = False) -> int:
         """Give a job to every pending reminder due within the horizon that has none."""
+        return self._add_jobs(job_queue, self._due_soon(), late_if_due)
+
+    def _due_soon(self) -> list[Reminder]:
+        """Pending reminders due within the horizon (a read: it may run in a worker thread)."""
+        return self.store.pending_reminders(self.clock() + HORIZON)
+
+    def _add_jobs(
+        self, job_queue: JobQueue[Any], reminders: list[Reminder], late_if_due: bool = False
+    ) -> int:
+        """Jobs for those without one (on the event loop: the scheduler is not thread-safe)."""
         now = self.clock()
         count = 0
-        for reminder in self.store.pending_reminders(now + HORIZON):
+        for reminder in reminders:
             if reminder.id in self.jobs or reminder.id in self.in_flight:
                 continue
             if reminder.owner_id == TERMINAL_OWNER:
@@ -151,7 +161,8 @@ class ReminderScheduler:
         )
 
     async def _sweep(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        count = await asyncio.to_thread(self.sweep_now, context.job_queue)
+        assert context.job_queue is not None
+        count = self._add_jobs(context.job_queue, await asyncio.to_thread(self._due_soon))
         if count:
             log.info("%d reminder(s) scheduled by the sweep", count)
 

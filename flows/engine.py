@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field, ValidationError
 from transitions import EventData, Machine
@@ -94,7 +94,7 @@ def _needs(spec: FlowSpec, question: Question) -> Callable[[EventData], bool]:
     """Condition: ask this question next if it applies, is unanswered, and the flow asks its kind."""
 
     def condition(event: EventData) -> bool:
-        answers = event.model.answers
+        answers = cast(_Run, event.model).answers
         return (
             question.id not in answers
             and (spec.ask_optional or not question.optional)

@@ -75,7 +75,9 @@ async def running_bot(server: FakeBotApi, db: Path, **extra: Any) -> AsyncIterat
         store.close()
 
 
-async def eventually(predicate: Callable[[], T], seconds: float = 10.0, what: str = "it") -> T:
+async def eventually(
+    predicate: Callable[[], T | None], seconds: float = 10.0, what: str = "it"
+) -> T:
     """Wait for a condition on the bot's side (its database), which the fake server cannot see."""
     deadline = asyncio.get_running_loop().time() + seconds
     while not (value := predicate()):

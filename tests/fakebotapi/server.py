@@ -492,7 +492,7 @@ class FakeBotApi:
 
     async def wait_for(
         self,
-        predicate: Callable[[], T],
+        predicate: Callable[[], T | None],
         timeout: float = 5.0,  # noqa: ASYNC109 - the error names what was awaited
         what: str = "condition",
     ) -> T:

@@ -199,9 +199,10 @@ class BotApiSpec:
         attempts = [(t, self._check_one(t, value, path, depth)) for t in types]
         if any(not errors for _, errors in attempts):
             return []
-        objects = [(t, e) for t, e in attempts if t in self.types and isinstance(value, dict)]
-        if objects:
-            return max(objects, key=lambda te: self._overlap(te[0], value))[1]
+        if isinstance(value, dict):
+            objects = [(t, e) for t, e in attempts if t in self.types]
+            if objects:
+                return max(objects, key=lambda te: self._overlap(te[0], value))[1]
         if len(attempts) == 1:
             return attempts[0][1]
         return [f"{path}: expected {' or '.join(types)}, got {_type_name(value)}"]
