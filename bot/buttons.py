@@ -12,10 +12,13 @@ Telegram allows 1-64 bytes of callback data; every choice the flows declare fits
 
 from __future__ import annotations
 
+import logging
 from typing import Any, NamedTuple
 
 from flows.engine import Outgoing
 from flows.render import MESSAGE_LIMIT
+
+log = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64
 """Bytes of callback_data Telegram accepts (Bot API, InlineKeyboardButton)."""
@@ -82,12 +85,19 @@ def rows(buttons: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 def encode(messages: list[Outgoing], step: str | None) -> list[dict[str, Any]]:
     """Messages as stored and sent: `{"text", "buttons": [[[label, data], ...], ...]}`.
 
-    Buttons go on the last part of a split text, so they stay under the question they answer.
+    Buttons go on the last part of a split text, so they stay under the question they answer. A
+    choice whose data would not fit Telegram's 64 bytes (one built from what the user typed) is left
+    off rather than failing the reply: the answer can still be typed.
     """
     out: list[dict[str, Any]] = []
     for message in messages:
         parts = split_text(message.text)
-        buttons = [(c.label, callback_data(c.value, step)) for c in message.choices]
+        buttons = []
+        for choice in message.choices:
+            try:
+                buttons.append((choice.label, callback_data(choice.value, step)))
+            except ValueError:
+                log.warning("a button too long for Telegram was left off")
         for part in parts[:-1]:
             out.append({"text": part, "buttons": []})
         out.append({"text": parts[-1], "buttons": [list(map(list, r)) for r in rows(buttons)]})

@@ -156,3 +156,9 @@ def test_a_label_no_patient_can_have_is_answered_not_raised(
     outcome = conversation.process(1, 1, 1, f"{command} {label}")
     assert outcome.messages
     assert "patient" in outcome.messages[0]["text"].lower()
+
+
+def test_a_choice_too_long_for_a_button_is_left_off_not_fatal() -> None:
+    fits, too_long = Choice(value="1 mg/dL", label="1 mg/dL"), Choice(value="9" * 70, label="x")
+    (message,) = encode([Outgoing(text="Which unit?", choices=[fits, too_long])], "bilirubin")
+    assert message["buttons"] == [[["1 mg/dL", "q:bilirubin:1 mg/dL"]]]
