@@ -33,6 +33,7 @@ class BotFigures:
     name: str
     saturation_ups: float
     cpu_ms_per_update: float
+    cpu_ms_per_update_runs: list[float]
     p50_ms: float
     p95_ms: float
     p99_ms: float
@@ -104,31 +105,68 @@ async def run_one(
     return results, cpu, elapsed, peak, api_calls
 
 
-async def measure(kind: str, seconds: float, paced_rate: float) -> BotFigures:
-    """Saturation and paced runs of one bot."""
+@dataclass
+class Saturation:
+    """One closed-loop run at full speed."""
+
+    ups: float
+    cpu_ms_per_update: float
+    calls_per_update: float
+    peak_mb: float
+    off_script: int
+
+
+async def saturate(kind: str, seconds: float, db: Path) -> Saturation:
+    """One saturation run, with liverbot's send limiter off (see the module docstring)."""
     script = liverbot_script if kind == "liverbot" else echo_script
-    with tempfile.TemporaryDirectory() as tmp:
-        saturated, cpu, elapsed, peak1, api_calls = await run_one(
-            kind, script, seconds, None, {"LIVERBOT_SEND_RATE": "0"}, Path(tmp) / "sat.db"
-        )
-        paced, _, paced_elapsed, peak2, _ = await run_one(
-            kind, script, seconds, paced_rate, {}, Path(tmp) / "paced.db"
-        )
-    lat = [x * 1000 for x in paced.latencies]
-    return BotFigures(
-        name=kind,
-        saturation_ups=saturated.inputs / elapsed,
-        cpu_ms_per_update=cpu / saturated.inputs * 1000,
-        p50_ms=percentile(lat, 50),
-        p95_ms=percentile(lat, 95),
-        p99_ms=percentile(lat, 99),
-        paced_ups=paced.inputs / paced_elapsed,
-        peak_mb=max(peak1, peak2),
-        off_script=saturated.off_script + paced.off_script,
-        calls_per_update=api_calls / saturated.inputs,
+    results, cpu, elapsed, peak, api_calls = await run_one(
+        kind, script, seconds, None, {"LIVERBOT_SEND_RATE": "0"}, db
+    )
+    return Saturation(
+        ups=results.inputs / elapsed,
+        cpu_ms_per_update=cpu / results.inputs * 1000,
+        calls_per_update=api_calls / results.inputs,
+        peak_mb=peak,
+        off_script=results.off_script,
     )
 
 
-async def compare(seconds: float = 15.0, paced_rate: float = 20.0) -> list[BotFigures]:
-    """The echo bot first, then liverbot, with the same users and inputs."""
-    return [await measure(kind, seconds, paced_rate) for kind in ("echo", "liverbot")]
+async def compare(
+    seconds: float = 10.0, paced_rate: float = 20.0, rounds: int = 2
+) -> list[BotFigures]:
+    """Both bots under the same users and inputs.
+
+    Saturation runs alternate between the bots, `rounds` times, and the best run of each counts
+    (least CPU per update, most updates/s): on a shared virtual machine, noise only ever adds
+    time, so the minimum is the steadiest estimate, and alternating spreads drift over both.
+    """
+    kinds = ("echo", "liverbot")
+    runs: dict[str, list[Saturation]] = {k: [] for k in kinds}
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(rounds):
+            for kind in kinds:
+                runs[kind].append(await saturate(kind, seconds, Path(tmp) / f"{kind}{round_}.db"))
+        figures = []
+        for kind in kinds:
+            script = liverbot_script if kind == "liverbot" else echo_script
+            paced, _, paced_elapsed, peak, _ = await run_one(
+                kind, script, seconds, paced_rate, {}, Path(tmp) / f"{kind}-paced.db"
+            )
+            best = min(runs[kind], key=lambda r: r.cpu_ms_per_update)
+            lat = [x * 1000 for x in paced.latencies]
+            figures.append(
+                BotFigures(
+                    name=kind,
+                    saturation_ups=max(r.ups for r in runs[kind]),
+                    cpu_ms_per_update=best.cpu_ms_per_update,
+                    cpu_ms_per_update_runs=[r.cpu_ms_per_update for r in runs[kind]],
+                    p50_ms=percentile(lat, 50),
+                    p95_ms=percentile(lat, 95),
+                    p99_ms=percentile(lat, 99),
+                    paced_ups=paced.inputs / paced_elapsed,
+                    peak_mb=max([peak, *(r.peak_mb for r in runs[kind])]),
+                    off_script=paced.off_script + sum(r.off_script for r in runs[kind]),
+                    calls_per_update=best.calls_per_update,
+                )
+            )
+    return figures
