@@ -18,6 +18,7 @@ from bot.store import DueReminder, Patient, Reminder, Store
 from flows.engine import Dialogues, Finished, Outgoing, Turn
 from flows.questions import Choice
 from flows.quick import start_quick
+from flows.render import words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 
@@ -243,7 +244,7 @@ class Assistant:
         if not rows:
             return Reply([Outgoing(text="No patients yet: /new or /quick LABEL ... saves one.")])
         lines = [
-            f"{r.patient.label}: {r.last_decision or '-'}"
+            f"{r.patient.label}: {words_for(r.last_decision) if r.last_decision else '-'}"
             + (f", next {r.next_due.isoformat()}" if r.next_due else "")
             for r in rows
         ]
@@ -256,7 +257,8 @@ class Assistant:
         lines = []
         for a in self.store.assessments(owner_id, patient.label):
             plan = a.plan
-            lines.append(f"{a.created_at.date().isoformat()} {a.kind}: {plan.get('decision')}"
+            decision = words_for(str(plan.get("decision")), plan.get("approach"))
+            lines.append(f"{a.created_at.date().isoformat()} {a.kind}: {decision}"
                          f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
                          f"{plan['child_pugh']['class']}{plan['child_pugh']['points']})")  # fmt: skip
         return Reply([Outgoing(text=f"{patient.label}, plans over time:\n" + "\n".join(lines))])

@@ -28,14 +28,19 @@ FIELD_NAMES = {
 }
 
 
+DECISION_SHORT = {"tace": "TACE", "simple_tace": "plain chemo-embolization"}
+"""A TACE decision in words when its approach is not at hand (the patient list)."""
+
+
+def words_for(decision: str, approach: str | None = None) -> str:
+    """A stored decision (and approach) in the words the summary line uses."""
+    key = (decision, approach if decision in DECISION_SHORT else None)
+    return DECISION_WORDS.get(key) or DECISION_SHORT.get(decision) or decision.replace("_", " ")
+
+
 def decision_words(plan: Plan) -> str:
     """The decision as the summary line words it."""
-    approach = plan.approach.value if plan.approach else None
-    key = (
-        plan.decision.value,
-        approach if plan.decision.value in ("tace", "simple_tace") else None,
-    )
-    return DECISION_WORDS.get(key, plan.decision.value)
+    return words_for(plan.decision.value, plan.approach.value if plan.approach else None)
 
 
 def summary_line(plan: Plan) -> str:

@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.store import Store
 from flows.engine import EDIT_PICK, SUMMARY, Outgoing
 from flows.questions import BY_ID, Choice
-from flows.render import MESSAGE_LIMIT
+from flows.render import MESSAGE_LIMIT, words_for
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 UNIT_CHOICE = "999999.99 umol/L"
@@ -162,3 +162,27 @@ def test_a_choice_too_long_for_a_button_is_left_off_not_fatal() -> None:
     fits, too_long = Choice(value="1 mg/dL", label="1 mg/dL"), Choice(value="9" * 70, label="x")
     (message,) = encode([Outgoing(text="Which unit?", choices=[fits, too_long])], "bilirubin")
     assert message["buttons"] == [[["1 mg/dL", "q:bilirubin:1 mg/dL"]]]
+
+
+@pytest.mark.parametrize(
+    ("decision", "approach", "words"),
+    [
+        ("tace", "superselective", "super-selective TACE"),
+        ("tace", None, "TACE"),
+        ("simple_tace", "superselective", "plain chemo-embolization (ultra-selective)"),
+        ("ethanol_injection", None, "ethanol injection"),
+        ("no_tace", None, "no TACE"),
+        ("something_new", None, "something new"),
+    ],
+)
+def test_stored_decisions_read_as_words(decision: str, approach: str | None, words: str) -> None:
+    assert words_for(decision, approach) == words
+
+
+def test_the_patient_list_and_history_use_words(conversation: Conversation) -> None:
+    line = "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
+    conversation.process(1, 1, 1, f"/quick bed7 {line}")
+    listed = conversation.process(1, 1, 2, "/patients").messages[0]["text"]
+    history = conversation.process(1, 1, 3, "/patient bed7").messages[0]["text"]
+    assert listed == "Your patients:\nbed7: TACE"
+    assert "quick: super-selective TACE (BCLC B, Child-Pugh A5)" in history
