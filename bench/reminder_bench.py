@@ -57,16 +57,23 @@ async def start_up(db: Path, reminders: int) -> StartFigures:
     return StartFigures(reminders, seconds, peak)
 
 
-async def startup_with(count: int = 100_000) -> tuple[StartFigures, StartFigures]:
-    """An empty database, then one with `count` reminders spread over the coming year."""
+async def startup_with(count: int = 100_000) -> tuple[StartFigures, StartFigures, StartFigures]:
+    """An empty database; `count` reminders spread over the coming year; `count` all due in the
+    coming hour (the worst case for the scheduler: every one of them wants a job)."""
     rng = random.Random(7)
     now = datetime.now(UTC)
-    due = [now + timedelta(seconds=rng.uniform(3600, 365 * 86400)) for _ in range(count)]
+    year = [now + timedelta(seconds=rng.uniform(3600, 365 * 86400)) for _ in range(count)]
+    hour = [now + timedelta(seconds=rng.uniform(20 * 60, 3600)) for _ in range(count)]
     with tempfile.TemporaryDirectory() as tmp:
-        empty, full = Path(tmp) / "empty.db", Path(tmp) / "full.db"
+        empty, spread, backlog = (Path(tmp) / f"{n}.db" for n in ("empty", "spread", "backlog"))
         Store(empty).close()
-        fill(full, count // 5, 5, due, owners=50)
-        return await start_up(empty, 0), await start_up(full, count)
+        fill(spread, count // 5, 5, year, owners=50)
+        fill(backlog, count // 5, 5, hour, owners=50)
+        return (
+            await start_up(empty, 0),
+            await start_up(spread, count),
+            await start_up(backlog, count),
+        )
 
 
 @dataclass

@@ -3,9 +3,11 @@
 * Jobs live in memory only, so at start-up every pending reminder is re-scheduled from the store
   (after dropping the claims of a sender that died). One due while the bot was down goes out at
   once, marked late.
-* Only reminders due within `HORIZON` get a job; a sweep every `SWEEP_EVERY` schedules the next
-  ones. A year of follow-ups for a whole department is then a few rows read at start-up, not
-  100,000 jobs in the scheduler.
+* Only reminders due within `HORIZON` get a job, at most `MAX_JOBS` at a time (earliest first);
+  a sweep every `SWEEP_EVERY` schedules the next ones. A year of follow-ups for a whole department
+  is then a few rows read at start-up, not 100,000 jobs in the scheduler, and even a backlog of
+  100,000 due at once starts in a second: 5,000 jobs outlast the minute to the next sweep at
+  25 reminders a second.
 * A job is named `reminder:<id>`; scheduling a reminder again replaces its job, so it never has two.
 * Sending: claim in the store (a compare-and-set with a lease), send, then `mark_sent`; a
   reminder is marked sent only after Telegram accepted it, and a second sender finds the claim
@@ -39,8 +41,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HORIZON = timedelta(hours=1)
-SWEEP_EVERY = timedelta(minutes=10)
-"""Below HORIZON, so a reminder always has its job well before it is due."""
+SWEEP_EVERY = timedelta(minutes=1)
+"""Well below HORIZON, so a reminder has its job long before it is due."""
+MAX_JOBS = 5_000
+"""Jobs held at once: more than a sweep interval's sending at any sane reminder rate."""
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(minutes=30)
 LEASE = timedelta(seconds=RETRY_FOR_S + 60)
@@ -104,8 +108,8 @@ class ReminderScheduler:
         return self._add_jobs(job_queue, self._due_soon(), late_if_due)
 
     def _due_soon(self) -> list[Reminder]:
-        """Pending reminders due within the horizon (a read: it may run in a worker thread)."""
-        return self.store.pending_reminders(self.clock() + HORIZON)
+        """The earliest pending reminders due within the horizon (a read: may run in a thread)."""
+        return self.store.pending_reminders(self.clock() + HORIZON, limit=MAX_JOBS)
 
     def _add_jobs(
         self, job_queue: JobQueue[Any], reminders: list[Reminder], late_if_due: bool = False
@@ -114,6 +118,8 @@ class ReminderScheduler:
         now = self.clock()
         count = 0
         for reminder in reminders:
+            if len(self.jobs) >= MAX_JOBS:
+                break  # the next sweep goes on from here
             if reminder.id in self.jobs or reminder.id in self.in_flight:
                 continue
             if reminder.owner_id == TERMINAL_OWNER:

@@ -944,18 +944,21 @@ class Store:
         )
         return _reminder(rows[0]) if rows else None
 
-    def pending_reminders(self, now: datetime | None = None) -> list[Reminder]:
-        """Pending reminders in firing order (all, or those due by `now`), to schedule at start-up.
+    def pending_reminders(
+        self, now: datetime | None = None, limit: int | None = None
+    ) -> list[Reminder]:
+        """Pending reminders in firing order (all, or those due by `now`; the first `limit`).
 
         Claimed ones are included: `claim_for_sending` decides who sends. Served by an index on
         (status, firing time), so sent and done rows cost nothing.
         """
         sql = f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE status = 'pending'"
-        params: tuple[str, ...] = ()
+        params: tuple[str | int, ...] = ()
         if now is not None:
             sql += f" AND {_FIRES_AT} <= ?"
             params = (_ts(now, "now"),)
-        return [_reminder(r) for r in self._rows(sql + f" ORDER BY {_FIRES_AT}, id", params)]
+        sql += f" ORDER BY {_FIRES_AT}, id LIMIT ?"
+        return [_reminder(r) for r in self._rows(sql, (*params, -1 if limit is None else limit))]
 
     def claim_for_sending(
         self, reminder_id: int, *, now: datetime | None = None, lease: timedelta = DEFAULT_LEASE

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import reminders
 from bot.app import COMMANDS, App
 from bot.assistant import FORGOTTEN, HELP
 from bot.buttons import CHOSEN, callback_data
@@ -371,3 +373,19 @@ async def test_reminders_saved_from_the_terminal_are_not_sent_to_telegram(
         await sent_reminder(server, app, mine)
         assert services(app).store.reminder(reminder_id).status == "pending"  # type: ignore[union-attr]
         assert app.job_queue.get_jobs_by_name(job_name(reminder_id)) == ()  # type: ignore[union-attr]
+
+
+async def test_a_backlog_beyond_the_job_cap_is_sent_by_later_sweeps(
+    server: FakeBotApi, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reminders, "MAX_JOBS", 2)
+    monkeypatch.setattr(reminders, "SWEEP_EVERY", timedelta(seconds=0.3))
+    with Store(db) as store:
+        ids = [add_reminder(store, soon(-60 + i), label=f"bed{i}") for i in range(5)]
+    async with running_bot(server, db) as app:
+        scheduler = services(app).reminders
+        assert len(scheduler.jobs) + len(scheduler.in_flight) <= 2
+        for reminder_id in ids:
+            await sent_reminder(server, app, reminder_id)
+    texts = sorted(m.text.split(":")[0] for m in server.messages(USER))
+    assert texts == [f"Reminder for bed{i}" for i in range(5)]

@@ -180,7 +180,9 @@ def test_stored_decisions_read_as_words(decision: str, approach: str | None, wor
 
 
 def test_the_patient_list_and_history_use_words(conversation: Conversation) -> None:
-    line = "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
+    line = (
+        "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
+    )
     conversation.process(1, 1, 1, f"/quick bed7 {line}")
     listed = conversation.process(1, 1, 2, "/patients").messages[0]["text"]
     history = conversation.process(1, 1, 3, "/patient bed7").messages[0]["text"]
