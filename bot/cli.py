@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="the Telegram bot if a token is configured (environment or .env), else the chat",
     )
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("dest", help="the new file to write (never overwritten)")
+    backup.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
     serve = sub.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     serve.add_argument("--webhook", metavar="URL", help="webhook mode behind HTTPS at this URL")
     return parser
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> None:
             None,
             None,
         )
+    if args.command == "backup":
+        from bot.terminal import run_backup
+
+        sys.exit(run_backup(args.db, args.dest))
     if args.command == "chat":
         from bot.terminal import run_chat
 

@@ -83,3 +83,19 @@ def run_chat(db: str | None) -> int:
         return 0
     finally:
         store.close()
+
+
+def run_backup(db: str | None, dest: str) -> int:
+    """Entry point of `liverbot backup`: 0 when written, 2 with the reason when not."""
+    path = Path(db) if db else Settings().db
+    if not path.is_file():
+        print(f"liverbot backup: {path} does not exist", file=sys.stderr)
+        return 2
+    try:
+        with Store(path) as store:
+            store.backup(dest)
+    except StoreError as exc:
+        print(f"liverbot backup: {exc}", file=sys.stderr)
+        return 2
+    print(f"liverbot backup: {path} copied to {dest}")
+    return 0

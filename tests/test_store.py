@@ -1221,3 +1221,15 @@ def test_forget_drops_the_owners_last_replies(store: Store) -> None:
     assert store.patient(1, patient.id) is None
     assert store.last_reply(1, 1) is None
     assert store.last_reply(2, 2) is not None
+
+
+def test_backup_is_a_complete_copy_and_never_overwrites(store: Store, tmp_path: Path) -> None:
+    patient = store.get_or_create_patient(1, "bed7")
+    store.save_dialogue(1, 1, {"flow": "intake", "state": "count"})
+    dest = tmp_path / "copy.db"
+    store.backup(dest)
+    with Store(dest) as copy:
+        assert copy.find_patient(1, "bed7") == patient
+        assert copy.load_dialogue(1, 1) == {"flow": "intake", "state": "count"}
+    with pytest.raises(StoreError, match="never overwrites"):
+        store.backup(dest)

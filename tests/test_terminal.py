@@ -65,3 +65,20 @@ def test_unreadable_database_is_named_and_left_untouched(tmp_path: Path) -> None
     assert done.returncode == 2
     assert str(db) in done.stderr
     assert db.read_bytes() == before
+
+
+def test_liverbot_backup_command(tmp_path: Path) -> None:
+    db, dest = tmp_path / "l.db", tmp_path / "b.db"
+    Store(db).close()
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "backup", str(dest), "--db", str(db)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert dest.is_file()
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "backup", str(dest), "--db", str(db)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert again.returncode == 2
+    assert "never overwrites" in again.stderr
