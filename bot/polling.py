@@ -17,18 +17,16 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
 
 from telegram.error import TelegramError
-from telegram.ext import Application
+
+from bot.app import App
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_S = 10
 FIRST_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 30.0
-
-App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def poll(app: App, stop: asyncio.Event, allowed_updates: list[str]) -> None:

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.error import Forbidden, TelegramError
@@ -34,9 +34,6 @@ from bot.buttons import encode
 from bot.ratelimit import RETRY_FOR_S
 from bot.sending import send_all
 from bot.store import TERMINAL_OWNER, Reminder, Store
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +218,3 @@ class ReminderScheduler:
             self.store.mark_sent, reminder.id, sent_at=self.clock(), late=data.late
         )
         log.info("reminder %d sent%s", reminder.id, " (late)" if data.late else "")
-
-
-def scheduler_of(application: Application[Any, Any, Any, Any, Any, Any]) -> ReminderScheduler:
-    """The application's reminder scheduler (set by `build_application`)."""
-    return application.bot_data["services"].reminders  # type: ignore[no-any-return]
