@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from planner.conventions import Disputed
 from planner.models import AlbiResult
+from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import AlbuminUnit, BilirubinUnit, albumin_g_l, bilirubin_umol_l
 
 BILIRUBIN_COEFFICIENT = 0.66
@@ -56,28 +58,41 @@ def malbi_grade(score: float) -> Literal["1", "2a", "2b", "3"]:
 
 
 def albi(
-    bilirubin: float, bilirubin_unit: BilirubinUnit, albumin: float, albumin_unit: AlbuminUnit
+    bilirubin: float,
+    bilirubin_unit: BilirubinUnit,
+    albumin: float,
+    albumin_unit: AlbuminUnit,
+    settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> AlbiResult:
     """ALBI score rounded for display, its grade and the mALBI grade."""
-    score = albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit)
+    score = albi_score(
+        bilirubin, bilirubin_unit, albumin, albumin_unit, settings.albi_albumin_coefficient
+    )
     return AlbiResult(
         score=round(score, DISPLAY_DECIMALS), grade=albi_grade(score), malbi=malbi_grade(score)
     )
 
 
 def albi_flags(
-    bilirubin: float, bilirubin_unit: BilirubinUnit, albumin: float, albumin_unit: AlbuminUnit
-) -> list[str]:
+    bilirubin: float,
+    bilirubin_unit: BilirubinUnit,
+    albumin: float,
+    albumin_unit: AlbuminUnit,
+    settings: ProtocolSettings = DEFAULT_SETTINGS,
+) -> list[Disputed]:
     """A flag when the published albumin coefficients (-0.085, -0.0852) give different grades."""
-    ours = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit))
-    other = albi_grade(
-        albi_score(
-            bilirubin, bilirubin_unit, albumin, albumin_unit, ALBUMIN_COEFFICIENT_ALTERNATIVE
-        )
+    used = settings.albi_albumin_coefficient
+    alternative = (
+        ALBUMIN_COEFFICIENT_ALTERNATIVE if used == ALBUMIN_COEFFICIENT else ALBUMIN_COEFFICIENT
     )
+    ours = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, used))
+    other = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, alternative))
     if ours == other:
         return []
     return [
-        f"ALBI grade: {ours} with the albumin coefficient -0.085 (used) but {other} with -0.0852, "
-        "which some papers print."
+        Disputed(
+            f"ALBI grade: {ours} with the albumin coefficient {used:g} (used) but {other} with "
+            f"{alternative:g}, which some papers print.",
+            settings.model_copy(update={"albi_albumin_coefficient": alternative}),
+        )
     ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from planner.conventions import Disputed
 from planner.models import Ascites, ChildPughItems, ChildPughResult, Encephalopathy
+from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import (
     CONVERSION_DIGITS,
     AlbuminUnit,
@@ -42,11 +44,13 @@ class Cutoffs:
 
 BILIRUBIN_MG_DL = Cutoffs(2.0, 3.0)
 """< 2 mg/dL: 1; 2-3: 2; > 3: 3."""
-BILIRUBIN_UMOL_L = Cutoffs(34.0, 51.0)
-"""< 34 umol/L: 1; 34-51: 2; > 51: 3."""
-ALBUMIN_G_DL = Cutoffs(2.8, 3.5, rising=False)
-"""> 3.5 g/dL: 1; 2.8-3.5: 2; < 2.8: 3 (Pugh's cut-off, the project's convention)."""
-ALBUMIN_G_DL_HARRISON = Cutoffs(3.0, 3.5, rising=False)
+BILIRUBIN_UMOL_L_LOW = 34.0
+"""< 34 umol/L: 1; 34-51: 2; > 51: 3 (the upper cut is a setting: some SI tables use 50)."""
+BILIRUBIN_SI_HIGH_ALTERNATIVE = 50.0
+"""Some SI tables: < 34 / 34-50 / > 50 umol/L (safety-and-course.md section 11)."""
+ALBUMIN_G_DL_HIGH = 3.5
+"""> 3.5 g/dL: 1; 2.8-3.5: 2; < 2.8: 3 (the lower cut is a setting: Pugh 2.8, Harrison's 3.0)."""
+ALBUMIN_LOW_HARRISON_G_DL = 3.0
 """Harrison's table: 3.0 g/dL instead of 2.8, which changes the score for 2.8-2.99 g/dL."""
 INR = Cutoffs(1.7, 2.3)
 """< 1.7: 1; 1.7-2.3: 2; > 2.3: 3."""
@@ -64,16 +68,25 @@ CLASS_C_FROM = 10
 """Ten points or more is class C."""
 
 
-def bilirubin_points(value: float, unit: BilirubinUnit) -> int:
-    """Bilirubin points with the table of the unit entered."""
-    if unit is BilirubinUnit.MG_DL:
-        return BILIRUBIN_MG_DL.points(value)
-    return BILIRUBIN_UMOL_L.points(value)
+def bilirubin_points(
+    value: float, unit: BilirubinUnit, settings: ProtocolSettings = DEFAULT_SETTINGS
+) -> int:
+    """Bilirubin points with the table of the unit entered (or the table the settings name)."""
+    table = settings.child_pugh_bilirubin_table
+    if table == "entered":
+        table = "mg_dl" if unit is BilirubinUnit.MG_DL else "umol_l"
+    if table == "mg_dl":
+        return BILIRUBIN_MG_DL.points(round(bilirubin_mg_dl(value, unit), CONVERSION_DIGITS))
+    si = Cutoffs(BILIRUBIN_UMOL_L_LOW, settings.child_pugh_bilirubin_high_umol_l)
+    return si.points(round(bilirubin_umol_l(value, unit), CONVERSION_DIGITS))
 
 
-def albumin_points(value: float, unit: AlbuminUnit) -> int:
+def albumin_points(
+    value: float, unit: AlbuminUnit, settings: ProtocolSettings = DEFAULT_SETTINGS
+) -> int:
     """Albumin points; the g/L table is the g/dL table times ten, so one table serves both."""
-    return ALBUMIN_G_DL.points(round(albumin_g_dl(value, unit), CONVERSION_DIGITS))
+    cut = Cutoffs(settings.child_pugh_albumin_low_g_dl, ALBUMIN_G_DL_HIGH, rising=False)
+    return cut.points(round(albumin_g_dl(value, unit), CONVERSION_DIGITS))
 
 
 def child_pugh_class(points: int) -> Literal["A", "B", "C"]:
@@ -91,11 +104,12 @@ def child_pugh(
     inr: float,
     ascites: Ascites,
     encephalopathy: Encephalopathy,
+    settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> ChildPughResult:
     """Child-Pugh points, item by item, and class."""
     items = ChildPughItems(
-        bilirubin=bilirubin_points(bilirubin, bilirubin_unit),
-        albumin=albumin_points(albumin, albumin_unit),
+        bilirubin=bilirubin_points(bilirubin, bilirubin_unit, settings),
+        albumin=albumin_points(albumin, albumin_unit, settings),
         inr=INR.points(inr),
         ascites=ASCITES_POINTS[ascites],
         encephalopathy=ENCEPHALOPATHY_POINTS[encephalopathy],
@@ -105,30 +119,57 @@ def child_pugh(
 
 
 def child_pugh_flags(
-    bilirubin: float, bilirubin_unit: BilirubinUnit, albumin: float, albumin_unit: AlbuminUnit
-) -> list[str]:
-    """Flags for values whose points depend on which published table is used."""
-    flags: list[str] = []
-    by_mg = BILIRUBIN_MG_DL.points(
-        round(bilirubin_mg_dl(bilirubin, bilirubin_unit), CONVERSION_DIGITS)
-    )
-    by_si = BILIRUBIN_UMOL_L.points(
-        round(bilirubin_umol_l(bilirubin, bilirubin_unit), CONVERSION_DIGITS)
-    )
-    if by_mg != by_si:
-        entered = by_mg if bilirubin_unit is BilirubinUnit.MG_DL else by_si
-        other = by_si if bilirubin_unit is BilirubinUnit.MG_DL else by_mg
-        other_unit = "umol/L" if bilirubin_unit is BilirubinUnit.MG_DL else "mg/dL"
+    bilirubin: float,
+    bilirubin_unit: BilirubinUnit,
+    albumin: float,
+    albumin_unit: AlbuminUnit,
+    settings: ProtocolSettings = DEFAULT_SETTINGS,
+) -> list[Disputed]:
+    """Values whose points depend on which published table is used, each with the other convention."""
+    flags: list[Disputed] = []
+    used = bilirubin_points(bilirubin, bilirubin_unit, settings)
+    entered = "mg_dl" if bilirubin_unit is BilirubinUnit.MG_DL else "umol_l"
+    other_table = "umol_l" if entered == "mg_dl" else "mg_dl"
+    other = settings.model_copy(update={"child_pugh_bilirubin_table": other_table})
+    by_other = bilirubin_points(bilirubin, bilirubin_unit, other)
+    other_unit = "umol/L" if other_table == "umol_l" else "mg/dL"
+    if by_other != used:
         flags.append(
-            f"Child-Pugh bilirubin: {bilirubin:g} {bilirubin_unit} scores {entered} by the table of "
-            f"the unit entered but {other} by the {other_unit} table; scored in the unit entered."
+            Disputed(
+                f"Child-Pugh bilirubin: {bilirubin:g} {bilirubin_unit} scores {used} by the table of "
+                f"the unit entered but {by_other} by the {other_unit} table; scored in the unit "
+                "entered.",
+                other,
+            )
         )
-    g_dl = round(albumin_g_dl(albumin, albumin_unit), CONVERSION_DIGITS)
-    pugh, harrison = ALBUMIN_G_DL.points(g_dl), ALBUMIN_G_DL_HARRISON.points(g_dl)
-    if pugh != harrison:
+    si_50 = settings.model_copy(
+        update={
+            "child_pugh_bilirubin_table": "umol_l",
+            "child_pugh_bilirubin_high_umol_l": BILIRUBIN_SI_HIGH_ALTERNATIVE,
+        }
+    )
+    by_si_50 = bilirubin_points(bilirubin, bilirubin_unit, si_50)
+    if by_si_50 != used and by_si_50 != by_other:
+        si = round(bilirubin_umol_l(bilirubin, bilirubin_unit), 1)
         flags.append(
-            f"Child-Pugh albumin: {albumin:g} {albumin_unit} scores {pugh} with Pugh's 2.8 g/dL "
-            f"cut-off but {harrison} with the 3.0 g/dL cut-off of some tables (Harrison's); "
-            "scored with Pugh's."
+            Disputed(
+                f"Child-Pugh bilirubin: {si:g} umol/L scores {used} here but {by_si_50} by the SI "
+                "tables that cut at 50 umol/L instead of 51.",
+                si_50,
+            )
+        )
+    harrison = settings.model_copy(
+        update={"child_pugh_albumin_low_g_dl": ALBUMIN_LOW_HARRISON_G_DL}
+    )
+    pugh_points = albumin_points(albumin, albumin_unit, settings)
+    harrison_points = albumin_points(albumin, albumin_unit, harrison)
+    if pugh_points != harrison_points:
+        flags.append(
+            Disputed(
+                f"Child-Pugh albumin: {albumin:g} {albumin_unit} scores {pugh_points} with Pugh's "
+                f"2.8 g/dL cut-off but {harrison_points} with the 3.0 g/dL cut-off of some tables "
+                "(Harrison's); scored with Pugh's.",
+                harrison,
+            )
         )
     return flags

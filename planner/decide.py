@@ -1,8 +1,9 @@
 """The planner: scores, stage and the founding protocol's decision, in the order of protocol.md part D.
 
 Order matters: contraindications first (a `no_tace` is never overridden), then follow-up findings after an
-earlier intervention (P4), then the elderly or severe-cirrhosis rule (P2), then tumour count (P9, P10), then
-timing (P5, P6) and the stage advice beside the decision.
+earlier intervention (P4, with the mRECIST response, the ART score and TACE refractoriness of
+safety-and-course.md sections 4-6), then the elderly or severe-cirrhosis rule (P2), then tumour count (P9,
+P10), then timing (P5, P6), the stage advice and the alternatives beside the decision.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from planner import albi as albi_mod
+from planner import alternatives as alt_mod
 from planner import child_pugh as cp_mod
 from planner import contraindications as ci
+from planner import hap as hap_mod
 from planner import meld as meld_mod
-from planner import staging
+from planner import response as mrecist
+from planner import retreatment, staging, transplant
 from planner.advice import stage_advice
+from planner.conventions import Disputed
 from planner.models import (
     Approach,
     Ascites,
@@ -25,6 +30,7 @@ from planner.models import (
     Encephalopathy,
     Lipiodol,
     Plan,
+    Response,
     RuleUse,
     TumourType,
     Window,
@@ -34,6 +40,7 @@ from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.timing import next_window
 from planner.units import bilirubin_mg_dl, creatinine_mg_dl
 from planner.version import DISCLAIMER, PLANNER_VERSION
+from planner.wording import words_for
 
 P9_MAX_COUNT = 3
 """Exactly three tumours: the founding text is silent; the project treats three as P9 (protocol.md A)."""
@@ -42,6 +49,7 @@ ETHANOL_MAX_CM = 3.0
 """Classic limits of ethanol injection: 3 nodules or fewer, each 3 cm or smaller (guidelines.md 8)."""
 
 INTERVENING = (Decision.TACE, Decision.SIMPLE_TACE, Decision.ETHANOL_INJECTION)
+TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
 
 
 @dataclass
@@ -51,8 +59,9 @@ class _Draft:
     reasons: list[RuleUse] = field(default_factory=list)
     technique: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
+    flags: list[Disputed] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    stops: list[str] = field(default_factory=list)
 
     def use(self, rule_id: str, reason: str) -> None:
         """Record that a rule shaped the plan, once."""
@@ -60,10 +69,22 @@ class _Draft:
             self.reasons.append(RuleUse(id=rule_id, reason=reason))
 
 
+@dataclass(frozen=True)
+class _Course:
+    """What follow-up says about going on: the response, the ART score and refractoriness."""
+
+    read: mrecist.Read
+    art: retreatment.Art
+    refractory: retreatment.Refractory
+
+
 def plan_case(
     case: Case, today: date | None = None, settings: ProtocolSettings = DEFAULT_SETTINGS
 ) -> Plan:
     """The plan for one case; `today` defaults to the case's own `today`.
+
+    Every flag on a disputed value says what the other convention would change: the case is planned again
+    under that convention's settings and the class, stage and decision compared.
 
     Raises:
         ValueError: when neither the case nor the caller gives today's date (the planner reads no clock).
@@ -71,32 +92,53 @@ def plan_case(
     when = today or case.today
     if when is None:
         raise ValueError("today: the planner needs today's date (it reads no clock)")
+    plan, disputed = _plan(case, when, settings)
+    flags = []
+    for item in disputed:
+        if item.other is None:
+            flags.append(item.text)
+        else:
+            other, _ = _plan(case, when, item.other)
+            flags.append(f"{item.text} {_what_changes(plan, other)}")
+    return plan.model_copy(update={"flags": flags})
+
+
+def _what_changes(plan: Plan, other: Plan) -> str:
+    """`With that convention: Child-Pugh C10, BCLC D, no TACE.`, or that nothing changes."""
+    changes = []
+    cp, other_cp = plan.child_pugh, other.child_pugh
+    if (cp.class_, cp.points) != (other_cp.class_, other_cp.points):
+        changes.append(f"Child-Pugh {other_cp.class_}{other_cp.points}")
+    if other.bclc != plan.bclc:
+        changes.append(f"BCLC {other.bclc}")
+    if (other.decision, other.approach) != (plan.decision, plan.approach):
+        changes.append(
+            words_for(other.decision.value, other.approach.value if other.approach else None)
+        )
+    if (other.conditional is None) != (plan.conditional is None):
+        changes.append("conditional" if other.conditional else "no longer conditional")
+    if not changes:
+        return "The class, the stage and the decision stay the same either way."
+    return "With that convention: " + ", ".join(changes) + "."
+
+
+def _plan(case: Case, when: date, settings: ProtocolSettings) -> tuple[Plan, list[Disputed]]:
+    """The plan under one set of conventions, and the disputed values it met."""
     liver, tumour = case.liver, case.tumour
     draft = _Draft()
-
+    bili, alb = liver.bilirubin, liver.albumin
     child_pugh = cp_mod.child_pugh(
-        liver.bilirubin.value,
-        liver.bilirubin.unit,
-        liver.albumin.value,
-        liver.albumin.unit,
-        liver.inr,
-        liver.ascites,
-        liver.encephalopathy,
-    )
-    draft.flags += cp_mod.child_pugh_flags(
-        liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit
-    )
-    albi = albi_mod.albi(
-        liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit
-    )
-    draft.flags += albi_mod.albi_flags(
-        liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit
-    )
+        bili.value, bili.unit, alb.value, alb.unit, liver.inr, liver.ascites, liver.encephalopathy,
+        settings,
+    )  # fmt: skip
+    draft.flags += cp_mod.child_pugh_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
+    albi = albi_mod.albi(bili.value, bili.unit, alb.value, alb.unit, settings)
+    draft.flags += albi_mod.albi_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
     meld = meld_mod.meld(
         None
         if liver.creatinine is None
         else creatinine_mg_dl(liver.creatinine.value, liver.creatinine.unit),
-        bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit),
+        bilirubin_mg_dl(bili.value, bili.unit),
         liver.inr,
         bool(liver.dialysis),
         liver.sodium,
@@ -105,6 +147,9 @@ def plan_case(
         draft.missing.append("liver.creatinine")
     elif liver.sodium is None and meld.meld > meld_mod.MELD_NA_FROM:
         draft.missing.append("liver.sodium")
+    meld_value = (
+        None if meld is None else (meld.meld_na if meld.meld_na is not None else meld.meld)
+    )
 
     stage_input = staging.StageInput(
         ecog=case.ecog,
@@ -115,18 +160,32 @@ def plan_case(
         extrahepatic=tumour.extrahepatic,
     )
     is_hcc = tumour.type is TumourType.HCC
-    bclc = staging.bclc(stage_input) if is_hcc else None
+    bclc = staging.bclc(stage_input, settings) if is_hcc else None
     if bclc is not None:
         draft.flags += bclc.flags
+    cnlc = staging.cnlc(stage_input) if is_hcc else None
     burden = staging.tumour_burden(tumour.count, tumour.largest_cm)
 
-    assessment = ci.assess(case, child_pugh)
+    assessment = ci.assess(case, child_pugh, meld_value)
     draft.missing += assessment.missing
     draft.notes += assessment.notes
     cautions = list(assessment.cautions)
 
-    decision, approach, window = _decide(case, child_pugh, when, settings, assessment, draft)
-    if decision in (Decision.TACE, Decision.SIMPLE_TACE) and is_hcc:
+    history = case.history
+    read = mrecist.read(
+        history.followup if history else None, history.baseline if history else None
+    )
+    course = _Course(
+        read=read,
+        art=retreatment.art(case, child_pugh.points, read.response),
+        refractory=retreatment.refractoriness(case, read.response, settings),
+    )
+    decision, approach, window = _decide(
+        case, child_pugh, when, settings, assessment, course, draft
+    )
+    contraindications = ci.ordered(assessment.contraindications + draft.stops)
+    intervening = decision in INTERVENING
+    if decision in TACE_DECISIONS and is_hcc:
         if not burden.within_up_to_seven:
             cautions.append(
                 f"Beyond up-to-seven (largest {tumour.largest_cm:g} cm + {tumour.count} tumours = "
@@ -136,33 +195,68 @@ def plan_case(
             cautions.append(
                 "mALBI 2b: likely to fall to Child-Pugh B after TACE (Japanese TACE-unsuitability)."
             )
-
-    return Plan(
+        if tumour.afp is None:
+            draft.missing.append("tumour.afp")
+    if intervening:
+        draft.missing += assessment.missing_if_intervening
+    criteria = transplant.criteria(tumour)
+    hap = hap_mod.hap(case)
+    if hap is not None and not is_hcc:
+        draft.notes.append("HAP was derived in HCC: read it with care for another tumour type.")
+    bclc_stage = None if bclc is None else bclc.stage
+    alternatives = alt_mod.offered(
+        alt_mod.Context(
+            case=case,
+            child_pugh=child_pugh,
+            albi=albi,
+            bclc=bclc_stage,
+            cnlc=cnlc,
+            burden=burden,
+            transplant=criteria,
+            meld=meld_value,
+            decision=decision,
+            refractory=ci.TACE_REFRACTORY in contraindications,
+            art_stop=ci.ART_SCORE_HIGH in contraindications,
+        )
+    )
+    plan = Plan(
         child_pugh=child_pugh,
         albi=albi,
-        meld=None if meld is None else (meld.meld_na if meld.meld_na is not None else meld.meld),
-        bclc=None if bclc is None else bclc.stage,  # type: ignore[arg-type]
+        meld=meld_value,
+        bclc=bclc_stage,  # type: ignore[arg-type]
         decision=decision,
         approach=approach,
         window=window,
         rules=sorted((r.id for r in draft.reasons), key=rule_sort_key),
-        contraindications=assessment.contraindications,
+        contraindications=contraindications,
         missing=_unique(draft.missing),
-        flags=draft.flags,
+        flags=[item.text for item in draft.flags],
+        before_procedure=assessment.before_procedure if intervening else [],
+        checklist=alt_mod.checklist(decision),
+        alternatives=alternatives,
+        conditional=alt_mod.conditional(bclc_stage, decision),
+        transplant=criteria,
+        response=read.response,
+        art=course.art.result,
+        art_parts=course.art.parts,
+        refractory=course.refractory.refractory,
+        hap=hap,
+        crcl=assessment.crcl,
+        egfr=assessment.egfr,
+        response_computed=read.computed,
         meld_detail=meld,
-        cnlc=staging.cnlc(stage_input) if is_hcc else None,
+        cnlc=cnlc,
         tumour_burden=burden,
         reasons=sorted(draft.reasons, key=lambda r: rule_sort_key(r.id)),
         cautions=cautions,
-        stage_advice=stage_advice(
-            None if bclc is None else bclc.stage, tumour.type, tumour.infiltrative
-        ),
+        stage_advice=stage_advice(bclc_stage, cnlc, tumour.type, tumour.infiltrative),
         technique=draft.technique,
         notes=draft.notes,
         today=when,
         disclaimer=DISCLAIMER,
         planner_version=PLANNER_VERSION,
     )
+    return plan, draft.flags
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -176,12 +270,11 @@ def _decide(
     today: date,
     settings: ProtocolSettings,
     assessment: ci.Assessment,
+    course: _Course,
     draft: _Draft,
 ) -> tuple[Decision, Approach | None, Window | None]:
     """Steps 1-5 of protocol.md part D."""
     if assessment.contraindications:
-        named = ", ".join(ci.CONTRAINDICATION_TEXT[c] for c in assessment.contraindications)
-        draft.notes.append(f"TACE is contraindicated: {named}.")
         return Decision.NO_TACE, None, None
 
     draft.use("P1", "Chosen from tumour, thrombus, cirrhosis, liver function, age and condition.")
@@ -191,9 +284,9 @@ def _decide(
         draft.use(
             "P4", "After an earlier intervention, follow-up imaging decides what comes next."
         )
-        decision = _followup_decision(case, draft)
-        if decision is Decision.HOLD:
-            return Decision.HOLD, None, None
+        decision = _followup_decision(case, course, settings, draft)
+        if decision in (Decision.HOLD, Decision.NO_TACE):
+            return decision, None, None
 
     approach: Approach | None = None
     if decision is None:
@@ -223,18 +316,37 @@ def _decide(
     return decision, approach, window
 
 
-def _followup_decision(case: Case, draft: _Draft) -> Decision | None:
-    """Step 2: what follow-up imaging decides; None when treatment is to be chosen again."""
-    followup = case.history.followup if case.history else None
-    if followup is None:
+def _followup_decision(
+    case: Case, course: _Course, settings: ProtocolSettings, draft: _Draft
+) -> Decision | None:
+    """Step 2: what follow-up decides; None when treatment is to be chosen again (steps 3 and 4)."""
+    history = case.history
+    followup = history.followup if history else None
+    if history is None or followup is None:
         draft.missing.append("history.followup")
         draft.notes.append(
             "Follow-up imaging findings not given: the decision below is provisional until they are."
         )
         return None
-    if followup.new_lesions or followup.progression:
-        draft.notes.append("New lesions or progression on follow-up: treat again.")
-        return None
+    response = course.read.response
+    if course.read.disagrees is not None:
+        draft.notes.append(
+            f"The viable sums give mRECIST {course.read.disagrees.upper()}; the radiologist's "
+            f"{response.upper() if response else ''} is used."
+        )
+    if mrecist.progressing(followup, response):
+        draft.notes.append("New lesions, progression or mRECIST PD on follow-up: treat again.")
+        return _treat_again(case, history.sessions, course, settings, draft)
+    if response is Response.CR:
+        draft.use(
+            "P7",
+            "mRECIST complete response (no viable tumour) and no new lesion: hold, follow-up "
+            "continues.",
+        )
+        draft.technique.append(
+            "No intervention now; repeat contrast CT or MRI and decide again on its findings."
+        )
+        return Decision.HOLD
     if followup.lipiodol is Lipiodol.DENSE_MARGINAL_DEFECT:
         draft.use("P3", "Dense lipiodol with a small marginal defect: ethanol into the defect.")
         draft.technique.append(
@@ -255,10 +367,87 @@ def _followup_decision(case: Case, draft: _Draft) -> Decision | None:
             "decide again on its findings."
         )
         return Decision.HOLD
-    draft.notes.append(
-        "Sparse lipiodol, or dense without necrosis: viable tumour likely, treat again."
-    )
+    if followup.lipiodol is Lipiodol.NONE:
+        if response is None:
+            draft.missing.append("history.followup.response")
+            draft.notes.append(
+                "No lipiodol was used (beads or bland embolization): the mRECIST response decides, "
+                "and it was not given; treat again is provisional."
+            )
+        else:
+            draft.notes.append(
+                f"No lipiodol was used: mRECIST {response.upper()}, viable tumour remains; treat "
+                "again."
+            )
+    else:
+        draft.notes.append(
+            "Sparse lipiodol, or dense without necrosis: viable tumour likely, treat again."
+        )
+    return _treat_again(case, history.sessions, course, settings, draft)
+
+
+def _treat_again(
+    case: Case,
+    sessions: int | None,
+    course: _Course,
+    settings: ProtocolSettings,
+    draft: _Draft,
+) -> Decision | None:
+    """Follow-up would treat again: unless TACE-refractory or, before the second TACE, ART >= 2.5."""
+    refractory, art = course.refractory, course.art
+    draft.missing += refractory.missing
+    if sessions is None:
+        draft.missing.append("history.sessions")
+    draft.missing += art.missing
+    if refractory.refractory:
+        draft.stops.append(ci.TACE_REFRACTORY)
+        why = []
+        if refractory.failing_in_a_row:
+            why.append(
+                f"{refractory.failing_in_a_row} follow-up(s) in a row with more than 50 % viable "
+                "tumour or intrahepatic progression"
+            )
+        why += [_APPEARED[a] for a in refractory.appeared]
+        draft.notes.append("TACE-refractory: " + "; ".join(why) + ".")
+    other = settings.model_copy(update={"refractoriness": _OTHER[settings.refractoriness]})
+    by_other = retreatment.refractoriness(case, course.read.response, other)
+    if by_other.refractory != refractory.refractory:
+        draft.flags.append(
+            Disputed(
+                f"TACE refractoriness: {'' if refractory.refractory else 'not '}refractory by "
+                f"{_DEFINITION[settings.refractoriness]}, but "
+                f"{'' if by_other.refractory else 'not '}by {_DEFINITION[other.refractoriness]}.",
+                other,
+            )
+        )
+    if art.result is not None and art.parts is not None:
+        parts = art.parts
+        draft.notes.append(
+            f"ART score {art.result.score:g} before the second TACE (Child-Pugh rise "
+            f"{parts['child_pugh']:g}, AST rise {parts['ast']:g}, response {parts['response']:g}); "
+            "its external validation is mixed (a Taiwanese cohort did not confirm it)."
+        )
+        if art.result.stop:
+            draft.stops.append(ci.ART_SCORE_HIGH)
+    if draft.stops:
+        return Decision.NO_TACE
     return None
+
+
+_APPEARED = {
+    "vascular_invasion": "portal vein invasion that was absent before the first TACE",
+    "extrahepatic_spread": "extrahepatic spread that was absent before the first TACE",
+}
+_OTHER = {
+    retreatment.Refractoriness.JSH_2014: retreatment.Refractoriness.CHINESE_CONSENSUS_2022,
+    retreatment.Refractoriness.CHINESE_CONSENSUS_2022: retreatment.Refractoriness.JSH_2014,
+}
+_DEFINITION = {
+    retreatment.Refractoriness.JSH_2014: "JSH-LCSGJ 2014 (two consecutive failing follow-ups, or new "
+    "vascular invasion or extrahepatic spread)",
+    retreatment.Refractoriness.CHINESE_CONSENSUS_2022: "the Chinese interventional consensus 2022 "
+    "(three or more consecutive sessions first)",
+}
 
 
 def _treatment(
@@ -267,12 +456,23 @@ def _treatment(
     """Steps 3 and 4: plain ultra-selective TACE (P2) or TACE by tumour count (P9, P10)."""
     count = case.tumour.count
     severe = _severe_cirrhosis(case, child_pugh, settings)
-    elderly = case.age >= settings.elderly_age
+    hcc = case.tumour.type is TumourType.HCC
+    elderly = hcc and case.age >= settings.elderly_age
     low, high = settings.elderly_age_alternatives
-    if not severe and low <= case.age < high:
+    if hcc and not severe and low <= case.age < high:
+        other_age = high if elderly else low
         draft.flags.append(
-            f"Elderly (P2): age {case.age} against the threshold of {settings.elderly_age} used; "
-            f"studies also use {low} or {high}, which would change the decision."
+            Disputed(
+                f"Elderly (P2): age {case.age} against the threshold of {settings.elderly_age} "
+                f"used; studies also use {low} or {high}, and with {other_age} the age rule "
+                f"{'would not' if elderly else 'would'} apply.",
+                settings.model_copy(update={"elderly_age": other_age}),
+            )
+        )
+    if not hcc and case.age >= settings.elderly_age and not severe:
+        draft.notes.append(
+            f"P2's age rule is written for HCC: at {case.age} the age alone does not make this "
+            "plain chemo-embolization; the decision belongs to the multidisciplinary team."
         )
     draft.notes.append(
         f"P2 thresholds used: elderly from {settings.elderly_age} years; severe cirrhosis from "

@@ -86,11 +86,40 @@ class Encephalopathy(StrEnum):
 
 
 class Lipiodol(StrEnum):
-    """Lipiodol deposition on follow-up imaging after a TACE (protocol P3, P7)."""
+    """Lipiodol deposition on follow-up imaging after a TACE (protocol P3, P7).
+
+    `none`: no lipiodol was used (drug-eluting beads, bland embolization): P3 and P7 do not apply and the
+    mRECIST response decides (safety-and-course.md section 6).
+    """
 
     DENSE = "dense"
     DENSE_MARGINAL_DEFECT = "dense_marginal_defect"
     SPARSE = "sparse"
+    NONE = "none"
+
+
+class Sex(StrEnum):
+    """Sex at birth, as creatinine clearance and eGFR use it."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+class PvttOcclusion(StrEnum):
+    """How far a main-trunk (vp4) thrombus occludes the trunk (Chinese guideline: only complete occlusion
+    with few collaterals contraindicates TACE)."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+
+
+class Response(StrEnum):
+    """mRECIST response category (Lencioni and Llovet, Semin Liver Dis 2010)."""
+
+    CR = "cr"
+    PR = "pr"
+    SD = "sd"
+    PD = "pd"
 
 
 class _Measured(_Strict):
@@ -144,6 +173,9 @@ class Tumour(_Strict):
     pvtt: Pvtt
     pvtt_collaterals: StrictBool | None = None
     extrahepatic: StrictBool
+    pvtt_occlusion: PvttOcclusion | None = None
+    burden_ge_70pct: StrictBool | None = None
+    afp: Annotated[StrictFloat, bounded(ranges.AFP)] | None = None
 
 
 class Liver(_Strict):
@@ -159,6 +191,7 @@ class Liver(_Strict):
     dialysis: StrictBool | None = None
     platelets: Annotated[StrictFloat, bounded(ranges.PLATELETS)] | None = None
     wbc: Annotated[StrictFloat, bounded(ranges.WBC)] | None = None
+    ast: Annotated[StrictFloat, bounded(ranges.AST)] | None = None
 
 
 class Followup(_Strict):
@@ -172,14 +205,47 @@ class Followup(_Strict):
     necrosis: StrictBool
     new_lesions: StrictBool
     progression: StrictBool
+    response: Response | None = None
+    viable_sum_mm: Annotated[StrictFloat, bounded(ranges.VIABLE_SUM_MM)] | None = None
+    nadir_viable_sum_mm: Annotated[StrictFloat, bounded(ranges.VIABLE_SUM_MM)] | None = None
+    viable_over_50pct: StrictBool | None = None
+
+
+class Baseline(_Strict):
+    """Values before the first TACE: what the ART score, refractoriness and mRECIST compare against."""
+
+    child_pugh_points: Annotated[StrictInt, bounded(ranges.CHILD_PUGH_POINTS)] | None = None
+    ast: Annotated[StrictFloat, bounded(ranges.AST)] | None = None
+    pvtt: Pvtt | None = None
+    extrahepatic: StrictBool | None = None
+    viable_sum_mm: Annotated[StrictFloat, bounded(ranges.BASELINE_VIABLE_SUM_MM)] | None = None
 
 
 class History(_Strict):
-    """The last intervention, when there was one."""
+    """The last intervention, when there was one, and the course before it (version 2)."""
 
     last_intervention: date
     recovered_on: date | None = None
     followup: Followup | None = None
+    sessions: Annotated[StrictInt, bounded(ranges.SESSIONS)] | None = None
+    baseline: Baseline | None = None
+    previous_followups: list[Followup] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _followups_fit_sessions(self) -> History:
+        earlier = len(self.previous_followups)
+        if self.sessions is not None and earlier >= self.sessions:
+            raise PydanticCustomError(
+                "course_order",
+                "{earlier} earlier follow-up(s) need at least {need} sessions, not {sessions}",
+                {
+                    "field": "sessions",
+                    "earlier": earlier,
+                    "need": earlier + 1,
+                    "sessions": self.sessions,
+                },
+            )
+        return self
 
     @model_validator(mode="after")
     def _recovery_after_intervention(self) -> History:
@@ -198,6 +264,8 @@ class Case(_Strict):
     today: date | None = None
     age: Annotated[StrictInt, bounded(ranges.AGE)]
     ecog: Annotated[StrictInt, bounded(ranges.ECOG)]
+    sex: Sex | None = None
+    weight_kg: Annotated[StrictFloat, bounded(ranges.WEIGHT_KG)] | None = None
     tumour: Tumour
     liver: Liver
     history: History | None = None
@@ -298,6 +366,28 @@ class Window(_Out):
     status: Literal["not_yet_open", "open", "closed", "impossible"]
 
 
+class Alternative(_Out):
+    """A treatment offered beside the decision (safety-and-course.md section 7); ids are fixed."""
+
+    id: str
+    text: str
+
+
+class TransplantCriteria(_Out):
+    """Which transplant criteria the tumour meets (Milan, UCSF, up-to-seven)."""
+
+    milan: bool
+    ucsf: bool
+    up_to_seven: bool
+
+
+class ArtResult(_Out):
+    """ART score before the second TACE (Sieghart et al., Hepatology 2013) and its parts."""
+
+    score: float
+    stop: bool
+
+
 class RuleUse(_Out):
     """One protocol rule that shaped the plan, with the reason it applied here."""
 
@@ -319,6 +409,19 @@ class Plan(_Out):
     contraindications: list[str]
     missing: list[str]
     flags: list[str]
+    before_procedure: list[str]
+    checklist: list[str]
+    alternatives: list[Alternative]
+    conditional: str | None
+    transplant: TransplantCriteria | None
+    response: Response | None
+    art: ArtResult | None
+    art_parts: dict[str, float] | None
+    refractory: bool | None
+    hap: Literal["A", "B", "C", "D"] | None
+    crcl: float | None
+    egfr: float | None
+    response_computed: bool
     meld_detail: MeldResult | None
     cnlc: str | None
     tumour_burden: TumourBurden

@@ -43,6 +43,14 @@ INR = Range(0.5, 10)
 SODIUM = Range(100, 180, "mmol/L")
 PLATELETS = Range(1, 2000, "x10^9/L")
 WBC = Range(0.1, 200, "x10^9/L")
+WEIGHT_KG = Range(20, 300, "kg")
+AFP = Range(0, 10_000_000, "ng/mL")
+AST = Range(1, 5000, "U/L")
+CHILD_PUGH_POINTS = Range(5, 15, "points")
+SESSIONS = Range(1, 100, "sessions")
+BASELINE_VIABLE_SUM_MM = Range(1, 1000, "mm")
+"""A baseline sum of 0 mm would leave no viable tumour to follow: mRECIST needs a measurable target."""
+VIABLE_SUM_MM = Range(0, 1000, "mm")
 
 BILIRUBIN: dict[BilirubinUnit, Range] = {
     BilirubinUnit.MG_DL: Range(0.1, 50, "mg/dL"),

@@ -6,7 +6,19 @@ given in part B.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Refractoriness(StrEnum):
+    """Which definition of TACE refractoriness applies (safety-and-course.md section 5)."""
+
+    JSH_2014 = "jsh_2014"
+    """Two consecutive failing follow-ups, or new vascular invasion or extrahepatic spread (Kudo 2014)."""
+    CHINESE_CONSENSUS_2022 = "chinese_consensus_2022"
+    """Three or more consecutive sessions first (Chinese College of Interventionalists, 2022)."""
 
 
 class ProtocolSettings(BaseModel):
@@ -37,6 +49,33 @@ class ProtocolSettings(BaseModel):
         le=3,
         description="Imaging after a hold (P7): the guideline says every 1-3 months by response; the "
         "default is the earliest, since an early reminder can be snoozed and a late one cannot be undone.",
+    )
+
+    # Conventions where published sources disagree (guidelines.md, safety-and-course.md). The plan flags a
+    # value that sits where they disagree and says what the other convention would change.
+    child_pugh_albumin_low_g_dl: float = Field(
+        2.8,
+        description="Child-Pugh albumin: 3 points below this (Pugh 2.8 g/dL; Harrison's 3.0).",
+    )
+    child_pugh_bilirubin_table: Literal["entered", "mg_dl", "umol_l"] = Field(
+        "entered",
+        description="Child-Pugh bilirubin scored with the table of the unit entered (the project's "
+        "convention), or always with one unit's table.",
+    )
+    child_pugh_bilirubin_high_umol_l: float = Field(
+        51.0, description="SI table: 3 points above this (51 umol/L; some SI tables use 50)."
+    )
+    albi_albumin_coefficient: float = Field(
+        -0.085, description="ALBI albumin coefficient (-0.085; some papers print -0.0852)."
+    )
+    bclc_inclusive_cut_offs: bool = Field(
+        True,
+        description="BCLC 2022 '<= 2 cm' (stage 0) and '<= 3 cm' (stage A, 2-3 nodules); older editions "
+        "print '<'.",
+    )
+    refractoriness: Refractoriness = Field(
+        Refractoriness.JSH_2014,
+        description="Definition of TACE refractoriness (JSH 2014 by default).",
     )
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from planner.conventions import Disputed
 from planner.models import Pvtt, TumourBurden
+from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 
 BclcStage = Literal["0", "A", "B", "C", "D"]
 
@@ -52,50 +54,71 @@ class Staged:
     """A stage with the flags that say where it hinges on a convention."""
 
     stage: str
-    flags: list[str]
+    flags: list[Disputed]
 
 
-def bclc(s: StageInput) -> Staged:
+def _within(value: float, limit: float, inclusive: bool) -> bool:
+    return value <= limit if inclusive else value < limit
+
+
+def bclc(s: StageInput, settings: ProtocolSettings = DEFAULT_SETTINGS) -> Staged:
     """BCLC 2022 stage in the guideline's order of assignment."""
-    flags: list[str] = []
+    flags: list[Disputed] = []
+    inclusive = settings.bclc_inclusive_cut_offs
+    older = settings.model_copy(update={"bclc_inclusive_cut_offs": not inclusive})
     if s.ecog >= ECOG_TERMINAL_FROM:
         return Staged("D", flags)
     if s.child_pugh_class == "C":
         flags.append(
-            "BCLC D from Child-Pugh C: BCLC 2022 speaks of end-stage liver function, which the project "
-            "equates with Child-Pugh C; a transplant candidate is assessed separately."
+            Disputed(
+                "BCLC D from Child-Pugh C: BCLC 2022 speaks of end-stage liver function, which the "
+                "project equates with Child-Pugh C; a transplant candidate is assessed separately."
+            )
         )
         return Staged("D", flags)
     if s.child_pugh_class == "B":
         flags.append(
-            "BCLC with Child-Pugh B: BCLC 2022 gives Child-Pugh B no fixed place; staged by tumour and "
-            "ECOG (the pre-2022 convention), so the stage is not unambiguous."
+            Disputed(
+                "BCLC with Child-Pugh B: BCLC 2022 gives Child-Pugh B no fixed place; staged by tumour "
+                "and ECOG (the pre-2022 convention), so the stage is not unambiguous."
+            )
         )
     if s.pvtt is not Pvtt.NONE or s.extrahepatic:
         return Staged("C", flags)
     if s.ecog >= 1:
+        by_burden = _by_burden(s, inclusive)
         flags.append(
-            f"BCLC C from ECOG {s.ecog} alone: this holds only if the impairment is cancer-related; "
-            "otherwise the tumour burden would stage it."
+            Disputed(
+                f"BCLC C from ECOG {s.ecog} alone: this holds only if the impairment is "
+                f"cancer-related; otherwise the tumour burden would stage it BCLC {by_burden}."
+            )
         )
         return Staged("C", flags)
-    if s.count == 1:
-        if s.largest_cm == BCLC_0_MAX_CM and s.child_pugh_class == "A":
-            flags.append(
+    stage = _by_burden(s, inclusive)
+    if stage != _by_burden(s, not inclusive):
+        if s.count == 1:
+            text = (
                 "BCLC 0 vs A: a single nodule of exactly 2.0 cm is 0 by BCLC 2022 (<= 2 cm) but A by "
                 "older editions (< 2 cm)."
             )
-        if s.largest_cm <= BCLC_0_MAX_CM and s.child_pugh_class == "A":
-            return Staged("0", flags)
-        return Staged("A", flags)
-    if s.count <= BCLC_A_MULTI_MAX_COUNT and s.largest_cm <= BCLC_A_MULTI_MAX_CM:
-        if s.largest_cm == BCLC_A_MULTI_MAX_CM:
-            flags.append(
+        else:
+            text = (
                 "BCLC A vs B: 2-3 nodules with the largest exactly 3.0 cm are A by BCLC 2022 (<= 3 cm) "
                 "but B by the original BCLC (< 3 cm)."
             )
-        return Staged("A", flags)
-    return Staged("B", flags)
+        flags.append(Disputed(text, older))
+    return Staged(stage, flags)
+
+
+def _by_burden(s: StageInput, inclusive: bool) -> BclcStage:
+    """Stage 0, A or B from the tumour burden, once ECOG, liver function and invasion are ruled out."""
+    if s.count == 1:
+        if _within(s.largest_cm, BCLC_0_MAX_CM, inclusive) and s.child_pugh_class == "A":
+            return "0"
+        return "A"
+    if s.count <= BCLC_A_MULTI_MAX_COUNT and _within(s.largest_cm, BCLC_A_MULTI_MAX_CM, inclusive):
+        return "A"
+    return "B"
 
 
 def cnlc(s: StageInput) -> str:

@@ -100,10 +100,15 @@ def test_severe_cirrhosis(base_case: dict[str, Any], liver: dict[str, Any], deci
         ({"liver": {"creatinine": {"value": 177.1, "unit": "umol/L"}}}, "renal_insufficiency"),
         ({"liver": {"dialysis": True}}, "renal_insufficiency"),
         (
-            {"liver": {"bilirubin": {"value": 3.5, "unit": "mg/dL"}, "ascites": "moderate_severe",
-                       "encephalopathy": "grade_1_2"}},
+            {"liver": {"bilirubin": {"value": 2.5, "unit": "mg/dL"}, "ascites": "mild",
+                       "encephalopathy": "grade_1_2", "inr": 2.4}},
             "child_pugh_c",
         ),
+        ({"liver": {"bilirubin": {"value": 3.01, "unit": "mg/dL"}}}, "jaundice"),
+        ({"liver": {"bilirubin": {"value": 51.5, "unit": "umol/L"}}}, "jaundice"),
+        ({"liver": {"encephalopathy": "grade_3_4"}}, "overt_encephalopathy"),
+        ({"liver": {"ascites": "moderate_severe"}}, "refractory_ascites"),
+        ({"tumour": {"infiltrative": True}}, "infiltrative_tumour"),
     ],
 )  # fmt: skip
 def test_contraindications(
@@ -180,12 +185,30 @@ def test_blood_count_relative_contraindication(
     assert any("White cells" in c for c in result.cautions) is caution
 
 
-@pytest.mark.parametrize(("bilirubin", "caution"), [(3.0, False), (3.01, True)])
-def test_bilirubin_above_three_is_a_caution(
-    base_case: dict[str, Any], bilirubin: float, caution: bool
+@pytest.mark.parametrize(
+    ("value", "unit", "decision", "caution"),
+    [
+        (2.0, "mg/dL", "tace", False),
+        (2.01, "mg/dL", "tace", True),  # 2 points: Child-Pugh A6
+        (3.0, "mg/dL", "tace", True),
+        (3.01, "mg/dL", "no_tace", False),
+        (
+            51.3,
+            "umol/L",
+            "simple_tace",
+            True,
+        ),  # 3 mg/dL, not above it; 3 points by the SI table: B7
+        (51.4, "umol/L", "no_tace", False),
+    ],
+)
+def test_bilirubin_two_to_three_is_a_caution_above_three_a_gate(
+    base_case: dict[str, Any], value: float, unit: str, decision: str, caution: bool
 ) -> None:
-    base_case["liver"]["bilirubin"] = {"value": bilirubin, "unit": "mg/dL"}
-    assert any("above 3 mg/dL" in c for c in plan(base_case).cautions) is caution
+    base_case["liver"]["bilirubin"] = {"value": value, "unit": unit}
+    result = plan(base_case)
+    assert result.decision == decision
+    assert ("jaundice" in result.contraindications) is (decision == "no_tace")
+    assert any("(2-3 mg/dL)" in c for c in result.cautions) is caution
 
 
 @pytest.mark.parametrize(("cm", "caution"), [(10.0, False), (10.1, True)])
@@ -224,7 +247,7 @@ def test_missing_followup_is_provisional(base_case: dict[str, Any]) -> None:
     base_case["history"] = {"last_intervention": "2026-09-01"}
     result = plan(base_case)
     assert result.decision == "tace"
-    assert result.missing[-2:] == ["history.followup", "history.recovered_on"]
+    assert {"history.followup", "history.recovered_on"} <= set(result.missing)
     assert any("provisional" in note for note in result.notes)
 
 

@@ -73,7 +73,22 @@ def test_bilirubin_table_disagreement_is_flagged(
     value: float, unit: BilirubinUnit, flagged: bool
 ) -> None:
     flags = child_pugh_flags(value, unit, 4.0, G_DL)
-    assert bool(flags) is flagged
+    assert any("by the table of the unit entered" in f.text for f in flags) is flagged
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "flagged"),
+    [
+        (50.0, UMOL, False), (50.1, UMOL, True), (51.0, UMOL, True),
+        (2.92, MG, False), (2.95, MG, True), (2.98, MG, True),
+    ],
+)  # fmt: skip
+def test_si_bilirubin_band_50_to_51_is_flagged(
+    value: float, unit: BilirubinUnit, flagged: bool
+) -> None:
+    """Some SI tables cut at 50 umol/L instead of 51 (safety-and-course.md section 11)."""
+    flags = child_pugh_flags(value, unit, 4.0, G_DL)
+    assert any("cut at 50 umol/L" in f.text for f in flags) is flagged
 
 
 @pytest.mark.parametrize(

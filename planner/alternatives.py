@@ -1,0 +1,171 @@
+"""Treatments offered beside the decision, the conditional line of BCLC 0/A, and the pre-TACE checklist.
+
+safety-and-course.md sections 7 and 10. The list is advice beside the decision, never a replacement for it;
+its ids are fixed (scripts depend on them) and the texts name their sources. Systemic therapy leads the list
+when it is the recommended line (BCLC C, infiltrative, refractory, ART high).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.models import (
+    AlbiResult,
+    Alternative,
+    Case,
+    ChildPughResult,
+    Decision,
+    Pvtt,
+    TransplantCriteria,
+    TumourBurden,
+    TumourType,
+)
+
+ABLATION_MAX_COUNT = 3
+ABLATION_MAX_CM = 3.0
+"""Ablation: at most 3 nodules each <= 3 cm (BCLC 2022)."""
+ABLATION_SINGLE_MAX_CM_CNLC = 5.0
+"""CNLC 2024 also ablates a single tumour <= 5 cm."""
+RESECTION_PLATELETS_FROM = 100.0
+"""Platelets >= 100 x10^9/L as a surrogate for no clinically significant portal hypertension (EASL 2018)."""
+TARE_SINGLE_MAX_CM = 8.0
+TARE_ECOG_MAX = 1
+"""Radiation segmentectomy: single tumour <= 8 cm, Child-Pugh A, ECOG 0-1 (LEGACY, Salem, Hepatology 2021)."""
+SYSTEMIC_EVIDENCE_ECOG_MAX = 1
+HAIC_LARGE_ABOVE_CM = 7.0
+"""HAIC (FOLFOX) in Chinese practice for a portal vein thrombus or a tumour above 7 cm (CNLC 2024)."""
+MELD_TRANSPLANT_FROM = 15
+TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
+
+CONDITIONAL = (
+    "Only if resection, ablation and transplant are not feasible (BCLC 2022; CNLC allows TACE in "
+    "Ia-IIa for advanced age or severe cirrhosis)."
+)
+
+TEXT = {
+    "ablation": "Ablation (radiofrequency or microwave): up to 3 nodules each 3 cm or smaller "
+    "(BCLC 2022), or a single tumour up to 5 cm (CNLC 2024).",
+    "resection": "Resection: single tumour, Child-Pugh A, no main-trunk thrombus, if no clinically "
+    "significant portal hypertension (platelets 100 x10^9/L or more as a surrogate) (BCLC 2022; EASL "
+    "2018).",
+    "tare": "Radioembolization (TARE, radiation segmentectomy): single tumour up to 8 cm, Child-Pugh A, "
+    "ECOG 0-1 (LEGACY, Salem et al., Hepatology 2021).",
+    "systemic": "Systemic therapy, first line: atezolizumab-bevacizumab, durvalumab-tremelimumab or "
+    "nivolumab-ipilimumab (CheckMate 9DW, Lancet 2025); lenvatinib or sorafenib when immunotherapy is "
+    "unsuitable (BCLC 2022/2025). The trials' evidence is for Child-Pugh A and ECOG 0-1.",
+    "tace_plus_systemic": "TACE combined with systemic therapy: longer progression-free survival "
+    "(EMERALD-1, Sangro et al., Lancet 2025; LEAP-012, Kudo et al., Lancet 2025); overall survival "
+    "not yet shown.",
+    "haic": "Hepatic arterial infusion chemotherapy (FOLFOX-HAIC), Chinese practice for a portal vein "
+    "thrombus or a tumour above 7 cm (CNLC 2024; Li et al., JCO 2022; Lyu et al., JCO 2022).",
+    "best_supportive_care": "Best supportive care (BCLC 2022).",
+}
+
+CHECKLIST = {
+    "infection": "Active infection (treat it first).",
+    "biliary": "Biliary-enteric anastomosis or sphincterotomy (liver abscess risk).",
+    "varices": "High-risk varices (treat before TACE).",
+    "cardiac": "Cardiac function before doxorubicin (LVEF above 50 %).",
+    "contrast": "Contrast allergy.",
+    "invasion": "Hepatic vein, vena cava or bile duct invasion.",
+    "shunt": "Arterio-portal shunt.",
+    "hbv": "HBV status: antiviral prophylaxis for HBsAg-positive patients (Chinese guideline).",
+}
+"""Before every TACE (safety-and-course.md section 10): none of these can be entered today, so all show."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the alternatives depend on, computed once by the planner."""
+
+    case: Case
+    child_pugh: ChildPughResult
+    albi: AlbiResult
+    bclc: str | None
+    cnlc: str | None
+    burden: TumourBurden
+    transplant: TransplantCriteria | None
+    meld: int | None
+    decision: Decision
+    refractory: bool
+    art_stop: bool
+
+
+def _transplant_text(ctx: Context) -> str:
+    met = [
+        name
+        for name, ok in (
+            ("Milan", ctx.transplant and ctx.transplant.milan),
+            ("UCSF", ctx.transplant and ctx.transplant.ucsf),
+            ("up-to-seven", ctx.transplant and ctx.transplant.up_to_seven),
+        )
+        if ok
+    ]
+    within = f"within {', '.join(met)}" if met else "outside Milan, UCSF and up-to-seven"
+    meld = f"; MELD {ctx.meld}: evaluation" if ctx.meld is not None else ""
+    return (
+        f"Liver transplant: tumour {within}{meld} (Mazzaferro 1996; Yao 2001; Mazzaferro 2009; "
+        "Merion 2005)."
+    )
+
+
+def offered(ctx: Context) -> list[Alternative]:
+    """The alternatives that fit this case, ordered; systemic first when it is the recommended line."""
+    case, tumour = ctx.case, ctx.case.tumour
+    hcc = tumour.type is TumourType.HCC
+    n, size = tumour.count, tumour.largest_cm
+    class_a = ctx.child_pugh.class_ == "A"
+    ids: list[str] = []
+    if hcc and (
+        (n <= ABLATION_MAX_COUNT and size <= ABLATION_MAX_CM)
+        or (n == 1 and size <= ABLATION_SINGLE_MAX_CM_CNLC)
+    ):
+        ids.append("ablation")
+    if hcc and n == 1 and class_a and tumour.pvtt is not Pvtt.VP4:
+        ids.append("resection")
+    milan = bool(ctx.transplant and ctx.transplant.milan)
+    if hcc and (milan or (ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM)):
+        ids.append("transplant")
+    if hcc and n == 1 and size <= TARE_SINGLE_MAX_CM and class_a and case.ecog <= TARE_ECOG_MAX:
+        ids.append("tare")
+    systemic_leads = hcc and (
+        ctx.bclc == "C" or tumour.infiltrative or ctx.refractory or ctx.art_stop
+    )
+    if hcc and (
+        systemic_leads
+        or (ctx.bclc == "B" and not ctx.burden.within_up_to_seven and ctx.albi.malbi == "2b")
+    ):
+        ids.append("systemic")
+    if hcc and ctx.decision in TACE_DECISIONS and (ctx.bclc == "B" or ctx.cnlc in ("IIb", "IIIa")):
+        ids.append("tace_plus_systemic")
+    if hcc and (tumour.pvtt is not Pvtt.NONE or size > HAIC_LARGE_ABOVE_CM):
+        ids.append("haic")
+    if ctx.bclc == "D" or (ctx.child_pugh.class_ == "C" and not milan):
+        ids.append("best_supportive_care")
+    if systemic_leads:
+        ids.remove("systemic")
+        ids.insert(0, "systemic")
+    return [
+        Alternative(id=i, text=_transplant_text(ctx) if i == "transplant" else TEXT[i])
+        for i in ids
+    ]
+
+
+def conditional(bclc: str | None, decision: Decision) -> str | None:
+    """BCLC 0/A with a TACE decision: TACE only if the curative options are not feasible."""
+    if bclc in ("0", "A") and decision in TACE_DECISIONS:
+        return CONDITIONAL
+    return None
+
+
+PERCUTANEOUS_CHECKLIST = ("infection", "biliary", "hbv")
+"""An ethanol injection is percutaneous: no doxorubicin, contrast or arterial anatomy to check."""
+
+
+def checklist(decision: Decision) -> list[str]:
+    """What to check before an intervention that the case does not answer; empty when none is planned."""
+    if decision in TACE_DECISIONS:
+        return list(CHECKLIST.values())
+    if decision is Decision.ETHANOL_INJECTION:
+        return [CHECKLIST[key] for key in PERCUTANEOUS_CHECKLIST]
+    return []
