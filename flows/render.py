@@ -1,23 +1,32 @@
-"""The plan as one chat message: a glanceable first line, then the detail, within Telegram's limit."""
+"""The plan as one chat message: a glanceable first line, then the detail, within Telegram's limit.
+
+Every part of the plan is said in words a clinician would write: contraindications, values to correct,
+alternatives and the checklist come from the planner's texts, which name their sources; no code (such as
+`child_pugh_c`) reaches the reader.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from planner import Plan
+from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.rules import RULES
+from planner.wording import DECISION_SHORT, DECISION_WORDS, words_for
+
+__all__ = [
+    "DECISION_SHORT",
+    "DECISION_WORDS",
+    "MESSAGE_LIMIT",
+    "decision_words",
+    "render_plan",
+    "rule_text",
+    "summary_line",
+    "words_for",
+]
 
 MESSAGE_LIMIT = 4096
 """Telegram's limit for one message; the terminal uses the same so both channels show the same text."""
-
-DECISION_WORDS = {
-    ("tace", "superselective"): "super-selective TACE",
-    ("tace", "lobar"): "lobar TACE",
-    ("simple_tace", "superselective"): "plain chemo-embolization (ultra-selective)",
-    ("ethanol_injection", None): "ethanol injection",
-    ("hold", None): "hold",
-    ("no_tace", None): "no TACE",
-}
 
 FIELD_NAMES = {
     "liver.creatinine": "creatinine (MELD, renal contraindication)",
@@ -25,17 +34,25 @@ FIELD_NAMES = {
     "tumour.pvtt_collaterals": "collateral flow around the main-trunk thrombus",
     "history.recovered_on": "recovery date (P6 may move the earliest day)",
     "history.followup": "follow-up imaging findings (decide hold, ethanol or TACE)",
+    "history.followup.response": "mRECIST response (decides when no lipiodol was used)",
+    "history.sessions": "number of TACE sessions so far (ART score, refractoriness)",
+    "history.baseline.child_pugh_points": "Child-Pugh points before the first TACE (ART score)",
+    "history.baseline.ast": "AST before the first TACE (ART score)",
+    "history.baseline.pvtt": "portal vein thrombus before the first TACE (refractoriness)",
+    "history.baseline.extrahepatic": "extrahepatic spread before the first TACE (refractoriness)",
+    "liver.ast": "AST now (ART score)",
+    "tumour.pvtt_occlusion": "whether the main-trunk thrombus occludes the trunk completely",
+    "tumour.afp": "AFP (HAP prognosis)",
+    "sex": "sex (creatinine clearance)",
+    "weight_kg": "weight (creatinine clearance)",
 }
 
-
-DECISION_SHORT = {"tace": "TACE", "simple_tace": "plain chemo-embolization"}
-"""A TACE decision in words when its approach is not at hand (the patient list)."""
-
-
-def words_for(decision: str, approach: str | None = None) -> str:
-    """A stored decision (and approach) in the words the summary line uses."""
-    key = (decision, approach if decision in DECISION_SHORT else None)
-    return DECISION_WORDS.get(key) or DECISION_SHORT.get(decision) or decision.replace("_", " ")
+RESPONSE_WORDS = {
+    "cr": "complete response",
+    "pr": "partial response",
+    "sd": "stable disease",
+    "pd": "progressive disease",
+}
 
 
 def decision_words(plan: Plan) -> str:
@@ -53,7 +70,10 @@ def summary_line(plan: Plan) -> str:
         parts.append(f"MELD {plan.meld}")
     if plan.bclc is not None:
         parts.append(f"BCLC {plan.bclc}")
-    return " · ".join(parts) + f" — {decision_words(plan)}"
+    line = " · ".join(parts) + f" — {decision_words(plan)}"
+    if plan.conditional:
+        line += ", only if resection, ablation and transplant are not feasible"
+    return line
 
 
 def _section(title: str, lines: Sequence[str]) -> str:
@@ -77,11 +97,16 @@ def render_plan(plan: Plan, label: str | None = None, assumed: Sequence[str] = (
     for rules, notes in ((full_rules, plan.notes), (short_rules, plan.notes), (short_rules, [])):
         body = [
             window,
-            _section("Technique:", plan.technique),
             _section("Contraindicated:", _contraindications(plan)),
+            _section("Correct before the procedure:", plan.before_procedure),
+            _section("Course:", _course(plan)),
+            _section("Technique:", plan.technique),
             _section("Cautions:", plan.cautions),
             _section("Convention-dependent (flags):", plan.flags),
             _section("Stage:", [stage] if stage else []),
+            _section("Alternatives:", [a.text for a in plan.alternatives]),
+            _section("Prognosis and transplant:", _prognosis(plan)),
+            _checklist(plan),
             _section("Rules:", rules),
             _section("Missing, would change the plan:", missing),
             _section("Assumed:", list(assumed)),
@@ -95,7 +120,50 @@ def render_plan(plan: Plan, label: str | None = None, assumed: Sequence[str] = (
 
 
 def _contraindications(plan: Plan) -> list[str]:
-    return [c.replace("_", " ") for c in plan.contraindications]
+    return [CONTRAINDICATION_TEXT[c] for c in plan.contraindications]
+
+
+def _course(plan: Plan) -> list[str]:
+    """The response, ART score and refractoriness, when follow-up gave them."""
+    lines = []
+    if plan.response is not None:
+        how = "computed from the viable sums" if plan.response_computed else "as read"
+        lines.append(f"mRECIST: {RESPONSE_WORDS[plan.response]} ({how}).")
+    if plan.art is not None:
+        verdict = "stop TACE" if plan.art.stop else "TACE may continue"
+        lines.append(f"ART score {plan.art.score:g}: {verdict} (2.5 or more: stop).")
+    if plan.refractory is not None:
+        lines.append("TACE-refractory." if plan.refractory else "Not TACE-refractory.")
+    return lines
+
+
+def _prognosis(plan: Plan) -> list[str]:
+    """HAP class, transplant criteria (unless the transplant alternative names them) and clearance."""
+    lines = []
+    offered = any(a.id == "transplant" for a in plan.alternatives)
+    if plan.transplant is not None and not offered:
+        t = plan.transplant
+        named = (("Milan", t.milan), ("UCSF", t.ucsf), ("up-to-seven", t.up_to_seven))
+        within = [name for name, ok in named if ok]
+        outside = [name for name, ok in named if not ok]
+        parts = []
+        if within:
+            parts.append("within " + ", ".join(within))
+        if outside:
+            parts.append("outside " + ", ".join(outside))
+        lines.append("Transplant criteria: " + "; ".join(parts) + ".")
+    if plan.hap is not None:
+        lines.append(f"HAP {plan.hap} (prognosis after TACE; A best, D worst).")
+    if plan.crcl is not None:
+        lines.append(f"Creatinine clearance {plan.crcl:g} mL/min (Cockcroft-Gault).")
+    return lines
+
+
+def _checklist(plan: Plan) -> str:
+    """The pre-procedure checklist in one compact paragraph."""
+    if not plan.checklist:
+        return ""
+    return "Check before the procedure: " + " ".join(plan.checklist)
 
 
 def _status(status: str) -> str:

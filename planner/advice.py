@@ -58,7 +58,7 @@ def stage_advice(
     if tumour_type is not TumourType.HCC or bclc is None:
         return NON_HCC_ADVICE.format(kind=TUMOUR_NAMES.get(tumour_type, "this tumour type"))
     key = "B_diffuse" if bclc == "B" and infiltrative else bclc
-    text = f"{STAGE_ADVICE[key]} ({BCLC_EDITION})."
+    text = f"{STAGE_ADVICE[key].removesuffix('.')} ({BCLC_EDITION})."
     if cnlc in CNLC_ADVICE:
         text += " " + CNLC_ADVICE[cnlc]
     return text

@@ -32,7 +32,7 @@ class Range:
 
 def _num(value: float) -> str:
     """A bound written the way a clinician would write it: 70, not 70.0."""
-    return f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 AGE = Range(18, 110, "years")
