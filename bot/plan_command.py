@@ -12,11 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from planner import Case, Plan, first_error, plan_case
 
 EXIT_BAD_INPUT = 2
+PLANS = TypeAdapter(list[Plan])
 
 
 class BadInput(Exception):
@@ -71,10 +72,10 @@ def run(
     except BadInput as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
+    # pydantic's own serializer: a third of the cost of json.dump over model_dump (make bench).
     if isinstance(result, list):
-        payload: Any = [p.model_dump(mode="json") for p in result]
+        text = PLANS.dump_json(result, indent=2).decode()
     else:
-        payload = result.model_dump(mode="json")
-    json.dump(payload, stdout, indent=2, ensure_ascii=False)
-    stdout.write("\n")
+        text = result.model_dump_json(indent=2)
+    stdout.write(text + "\n")
     return 0

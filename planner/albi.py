@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from planner.conventions import Disputed
+from planner.conventions import Disputed, variant
 from planner.models import AlbiResult
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import AlbuminUnit, BilirubinUnit, albumin_g_l, bilirubin_umol_l
@@ -93,6 +93,7 @@ def albi_flags(
         Disputed(
             f"ALBI grade: {ours} with the albumin coefficient {used:g} (used) but {other} with "
             f"{alternative:g}, which some papers print.",
-            settings.model_copy(update={"albi_albumin_coefficient": alternative}),
+            variant(settings, albi_albumin_coefficient=alternative),
+            unchanged=True,
         )
     ]

@@ -74,7 +74,7 @@ CHECKLIST = {
 """Before every TACE (safety-and-course.md section 10): none of these can be entered today, so all show."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Context:
     """What the alternatives depend on, computed once by the planner."""
 

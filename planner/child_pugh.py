@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from planner.conventions import Disputed
+from planner.conventions import Disputed, variant
 from planner.models import Ascites, ChildPughItems, ChildPughResult, Encephalopathy
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import (
@@ -37,9 +37,14 @@ class Cutoffs:
 
     def points(self, value: float) -> int:
         """1, 2 or 3 points for a value."""
-        if self.rising:
-            return 1 if value < self.low else 2 if value <= self.high else 3
-        return 1 if value > self.high else 2 if value >= self.low else 3
+        return banded(value, self.low, self.high, self.rising)
+
+
+def banded(value: float, low: float, high: float, rising: bool = True) -> int:
+    """1, 2 or 3 points; the middle band includes both ends (a cut-off that is a setting uses this)."""
+    if rising:
+        return 1 if value < low else 2 if value <= high else 3
+    return 1 if value > high else 2 if value >= low else 3
 
 
 BILIRUBIN_MG_DL = Cutoffs(2.0, 3.0)
@@ -72,21 +77,30 @@ def bilirubin_points(
     value: float, unit: BilirubinUnit, settings: ProtocolSettings = DEFAULT_SETTINGS
 ) -> int:
     """Bilirubin points with the table of the unit entered (or the table the settings name)."""
-    table = settings.child_pugh_bilirubin_table
+    return _bilirubin_points(
+        value, unit, settings.child_pugh_bilirubin_table, settings.child_pugh_bilirubin_high_umol_l
+    )
+
+
+def _bilirubin_points(value: float, unit: BilirubinUnit, table: str, si_high: float) -> int:
     if table == "entered":
         table = "mg_dl" if unit is BilirubinUnit.MG_DL else "umol_l"
     if table == "mg_dl":
         return BILIRUBIN_MG_DL.points(round(bilirubin_mg_dl(value, unit), CONVERSION_DIGITS))
-    si = Cutoffs(BILIRUBIN_UMOL_L_LOW, settings.child_pugh_bilirubin_high_umol_l)
-    return si.points(round(bilirubin_umol_l(value, unit), CONVERSION_DIGITS))
+    si = round(bilirubin_umol_l(value, unit), CONVERSION_DIGITS)
+    return banded(si, BILIRUBIN_UMOL_L_LOW, si_high)
 
 
 def albumin_points(
     value: float, unit: AlbuminUnit, settings: ProtocolSettings = DEFAULT_SETTINGS
 ) -> int:
     """Albumin points; the g/L table is the g/dL table times ten, so one table serves both."""
-    cut = Cutoffs(settings.child_pugh_albumin_low_g_dl, ALBUMIN_G_DL_HIGH, rising=False)
-    return cut.points(round(albumin_g_dl(value, unit), CONVERSION_DIGITS))
+    return _albumin_points(value, unit, settings.child_pugh_albumin_low_g_dl)
+
+
+def _albumin_points(value: float, unit: AlbuminUnit, low_g_dl: float) -> int:
+    g_dl = round(albumin_g_dl(value, unit), CONVERSION_DIGITS)
+    return banded(g_dl, low_g_dl, ALBUMIN_G_DL_HIGH, rising=False)
 
 
 def child_pugh_class(points: int) -> Literal["A", "B", "C"]:
@@ -125,51 +139,50 @@ def child_pugh_flags(
     albumin_unit: AlbuminUnit,
     settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> list[Disputed]:
-    """Values whose points depend on which published table is used, each with the other convention."""
+    """Values whose points depend on which published table is used, each with the other convention.
+
+    The other convention's settings are built only for a value that is flagged: this runs on every plan.
+    """
     flags: list[Disputed] = []
+    si_high = settings.child_pugh_bilirubin_high_umol_l
     used = bilirubin_points(bilirubin, bilirubin_unit, settings)
-    entered = "mg_dl" if bilirubin_unit is BilirubinUnit.MG_DL else "umol_l"
-    other_table = "umol_l" if entered == "mg_dl" else "mg_dl"
-    other = settings.model_copy(update={"child_pugh_bilirubin_table": other_table})
-    by_other = bilirubin_points(bilirubin, bilirubin_unit, other)
-    other_unit = "umol/L" if other_table == "umol_l" else "mg/dL"
+    other_table = "umol_l" if bilirubin_unit is BilirubinUnit.MG_DL else "mg_dl"
+    by_other = _bilirubin_points(bilirubin, bilirubin_unit, other_table, si_high)
     if by_other != used:
+        other_unit = "umol/L" if other_table == "umol_l" else "mg/dL"
         flags.append(
             Disputed(
                 f"Child-Pugh bilirubin: {bilirubin:g} {bilirubin_unit} scores {used} by the table of "
                 f"the unit entered but {by_other} by the {other_unit} table; scored in the unit "
                 "entered.",
-                other,
+                variant(settings, child_pugh_bilirubin_table=other_table),
             )
         )
-    si_50 = settings.model_copy(
-        update={
-            "child_pugh_bilirubin_table": "umol_l",
-            "child_pugh_bilirubin_high_umol_l": BILIRUBIN_SI_HIGH_ALTERNATIVE,
-        }
+    by_si_50 = _bilirubin_points(
+        bilirubin, bilirubin_unit, "umol_l", BILIRUBIN_SI_HIGH_ALTERNATIVE
     )
-    by_si_50 = bilirubin_points(bilirubin, bilirubin_unit, si_50)
     if by_si_50 != used and by_si_50 != by_other:
         si = round(bilirubin_umol_l(bilirubin, bilirubin_unit), 1)
         flags.append(
             Disputed(
                 f"Child-Pugh bilirubin: {si:g} umol/L scores {used} here but {by_si_50} by the SI "
                 "tables that cut at 50 umol/L instead of 51.",
-                si_50,
+                variant(
+                    settings,
+                    child_pugh_bilirubin_table="umol_l",
+                    child_pugh_bilirubin_high_umol_l=BILIRUBIN_SI_HIGH_ALTERNATIVE,
+                ),
             )
         )
-    harrison = settings.model_copy(
-        update={"child_pugh_albumin_low_g_dl": ALBUMIN_LOW_HARRISON_G_DL}
-    )
     pugh_points = albumin_points(albumin, albumin_unit, settings)
-    harrison_points = albumin_points(albumin, albumin_unit, harrison)
+    harrison_points = _albumin_points(albumin, albumin_unit, ALBUMIN_LOW_HARRISON_G_DL)
     if pugh_points != harrison_points:
         flags.append(
             Disputed(
                 f"Child-Pugh albumin: {albumin:g} {albumin_unit} scores {pugh_points} with Pugh's "
                 f"2.8 g/dL cut-off but {harrison_points} with the 3.0 g/dL cut-off of some tables "
                 "(Harrison's); scored with Pugh's.",
-                harrison,
+                variant(settings, child_pugh_albumin_low_g_dl=ALBUMIN_LOW_HARRISON_G_DL),
             )
         )
     return flags

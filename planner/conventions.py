@@ -9,13 +9,30 @@ and the flag says whether the Child-Pugh class, the BCLC stage or the decision w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from planner.settings import ProtocolSettings
 
 
 @dataclass(frozen=True)
 class Disputed:
-    """A flag's text and the settings under the other convention (None: nothing to re-plan)."""
+    """A flag's text and the settings under the other convention (None: nothing to re-plan).
+
+    `unchanged` marks a convention that cannot reach the class, the stage or the decision (the ALBI
+    coefficient feeds none of them), so the plan says so without planning the case again.
+    """
 
     text: str
     other: ProtocolSettings | None = None
+    unchanged: bool = False
+
+
+def variant(settings: ProtocolSettings, **changes: Any) -> ProtocolSettings:
+    """The settings under another convention; memoised, since a plan meets the same few variants."""
+    return _variant(settings, tuple(sorted(changes.items())))
+
+
+@lru_cache(maxsize=256)
+def _variant(settings: ProtocolSettings, changes: tuple[tuple[str, Any], ...]) -> ProtocolSettings:
+    return settings.model_copy(update=dict(changes))

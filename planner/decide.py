@@ -20,8 +20,9 @@ from planner import meld as meld_mod
 from planner import response as mrecist
 from planner import retreatment, staging, transplant
 from planner.advice import stage_advice
-from planner.conventions import Disputed
+from planner.conventions import Disputed, variant
 from planner.models import (
+    AlbiResult,
     Approach,
     Ascites,
     Case,
@@ -29,9 +30,11 @@ from planner.models import (
     Decision,
     Encephalopathy,
     Lipiodol,
+    MeldResult,
     Plan,
     Response,
     RuleUse,
+    TumourBurden,
     TumourType,
     Window,
 )
@@ -48,6 +51,7 @@ ETHANOL_MAX_COUNT = 3
 ETHANOL_MAX_CM = 3.0
 """Classic limits of ethanol injection: 3 nodules or fewer, each 3 cm or smaller (guidelines.md 8)."""
 
+UNCHANGED = "The class, the stage and the decision stay the same either way."
 INTERVENING = (Decision.TACE, Decision.SIMPLE_TACE, Decision.ETHANOL_INJECTION)
 TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
 
@@ -56,7 +60,7 @@ TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
 class _Draft:
     """What the steps of part D accumulate before the plan is frozen."""
 
-    reasons: list[RuleUse] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
     technique: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     flags: list[Disputed] = field(default_factory=list)
@@ -64,12 +68,11 @@ class _Draft:
     stops: list[str] = field(default_factory=list)
 
     def use(self, rule_id: str, reason: str) -> None:
-        """Record that a rule shaped the plan, once."""
-        if all(r.id != rule_id for r in self.reasons):
-            self.reasons.append(RuleUse(id=rule_id, reason=reason))
+        """Record that a rule shaped the plan, once, with the first reason given."""
+        self.reasons.setdefault(rule_id, reason)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Course:
     """What follow-up says about going on: the response, the ART score and refractoriness."""
 
@@ -83,8 +86,8 @@ def plan_case(
 ) -> Plan:
     """The plan for one case; `today` defaults to the case's own `today`.
 
-    Every flag on a disputed value says what the other convention would change: the case is planned again
-    under that convention's settings and the class, stage and decision compared.
+    Every flag on a disputed value says what the other convention would change: the scores, stage and
+    decision are worked out again under that convention's settings and compared.
 
     Raises:
         ValueError: when neither the case nor the caller gives today's date (the planner reads no clock).
@@ -92,38 +95,65 @@ def plan_case(
     when = today or case.today
     if when is None:
         raise ValueError("today: the planner needs today's date (it reads no clock)")
-    plan, disputed = _plan(case, when, settings)
+    core = _core(case, when, settings, with_flags=True)
     flags = []
-    for item in disputed:
-        if item.other is None:
+    for item in core.draft.flags:
+        if item.unchanged:
+            flags.append(f"{item.text} {UNCHANGED}")
+        elif item.other is None:
             flags.append(item.text)
         else:
-            other, _ = _plan(case, when, item.other)
-            flags.append(f"{item.text} {_what_changes(plan, other)}")
-    return plan.model_copy(update={"flags": flags})
+            other = _core(case, when, item.other, with_flags=False)
+            flags.append(f"{item.text} {_what_changes(core, other)}")
+    return _full_plan(case, when, core, flags)
 
 
-def _what_changes(plan: Plan, other: Plan) -> str:
+@dataclass
+class _Core:
+    """Scores, stages and the decision: all that a convention can change, and all a flag compares."""
+
+    child_pugh: ChildPughResult
+    albi: AlbiResult
+    meld: MeldResult | None
+    meld_value: int | None
+    bclc: str | None
+    cnlc: str | None
+    burden: TumourBurden
+    assessment: ci.Assessment
+    course: _Course
+    decision: Decision
+    approach: Approach | None
+    window: Window | None
+    contraindications: list[str]
+    draft: _Draft
+
+    @property
+    def conditional(self) -> str | None:
+        """The BCLC 0/A line, when the decision is TACE."""
+        return alt_mod.conditional(self.bclc, self.decision)
+
+
+def _what_changes(core: _Core, other: _Core) -> str:
     """`With that convention: Child-Pugh C10, BCLC D, no TACE.`, or that nothing changes."""
     changes = []
-    cp, other_cp = plan.child_pugh, other.child_pugh
+    cp, other_cp = core.child_pugh, other.child_pugh
     if (cp.class_, cp.points) != (other_cp.class_, other_cp.points):
         changes.append(f"Child-Pugh {other_cp.class_}{other_cp.points}")
-    if other.bclc != plan.bclc:
+    if other.bclc != core.bclc:
         changes.append(f"BCLC {other.bclc}")
-    if (other.decision, other.approach) != (plan.decision, plan.approach):
+    if (other.decision, other.approach) != (core.decision, core.approach):
         changes.append(
             words_for(other.decision.value, other.approach.value if other.approach else None)
         )
-    if (other.conditional is None) != (plan.conditional is None):
+    if (other.conditional is None) != (core.conditional is None):
         changes.append("conditional" if other.conditional else "no longer conditional")
     if not changes:
-        return "The class, the stage and the decision stay the same either way."
+        return UNCHANGED
     return "With that convention: " + ", ".join(changes) + "."
 
 
-def _plan(case: Case, when: date, settings: ProtocolSettings) -> tuple[Plan, list[Disputed]]:
-    """The plan under one set of conventions, and the disputed values it met."""
+def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: bool) -> _Core:
+    """Steps 1-5 of part D under one set of conventions; `with_flags` also collects disputed values."""
     liver, tumour = case.liver, case.tumour
     draft = _Draft()
     bili, alb = liver.bilirubin, liver.albumin
@@ -131,9 +161,12 @@ def _plan(case: Case, when: date, settings: ProtocolSettings) -> tuple[Plan, lis
         bili.value, bili.unit, alb.value, alb.unit, liver.inr, liver.ascites, liver.encephalopathy,
         settings,
     )  # fmt: skip
-    draft.flags += cp_mod.child_pugh_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
     albi = albi_mod.albi(bili.value, bili.unit, alb.value, alb.unit, settings)
-    draft.flags += albi_mod.albi_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
+    if with_flags:
+        draft.flags += cp_mod.child_pugh_flags(
+            bili.value, bili.unit, alb.value, alb.unit, settings
+        )
+        draft.flags += albi_mod.albi_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
     meld = meld_mod.meld(
         None
         if liver.creatinine is None
@@ -161,15 +194,13 @@ def _plan(case: Case, when: date, settings: ProtocolSettings) -> tuple[Plan, lis
     )
     is_hcc = tumour.type is TumourType.HCC
     bclc = staging.bclc(stage_input, settings) if is_hcc else None
-    if bclc is not None:
+    if bclc is not None and with_flags:
         draft.flags += bclc.flags
-    cnlc = staging.cnlc(stage_input) if is_hcc else None
     burden = staging.tumour_burden(tumour.count, tumour.largest_cm)
 
     assessment = ci.assess(case, child_pugh, meld_value)
     draft.missing += assessment.missing
     draft.notes += assessment.notes
-    cautions = list(assessment.cautions)
 
     history = case.history
     read = mrecist.read(
@@ -183,15 +214,38 @@ def _plan(case: Case, when: date, settings: ProtocolSettings) -> tuple[Plan, lis
     decision, approach, window = _decide(
         case, child_pugh, when, settings, assessment, course, draft
     )
-    contraindications = ci.ordered(assessment.contraindications + draft.stops)
+    return _Core(
+        child_pugh=child_pugh,
+        albi=albi,
+        meld=meld,
+        meld_value=meld_value,
+        bclc=None if bclc is None else bclc.stage,
+        cnlc=staging.cnlc(stage_input) if is_hcc else None,
+        burden=burden,
+        assessment=assessment,
+        course=course,
+        decision=decision,
+        approach=approach,
+        window=window,
+        contraindications=ci.ordered(assessment.contraindications + draft.stops),
+        draft=draft,
+    )
+
+
+def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
+    """The plan around the core: cautions that depend on the decision, prognosis and alternatives."""
+    tumour, draft, assessment = case.tumour, core.draft, core.assessment
+    decision, contraindications = core.decision, core.contraindications
+    is_hcc = tumour.type is TumourType.HCC
+    cautions = list(assessment.cautions)
     intervening = decision in INTERVENING
     if decision in TACE_DECISIONS and is_hcc:
-        if not burden.within_up_to_seven:
+        if not core.burden.within_up_to_seven:
             cautions.append(
                 f"Beyond up-to-seven (largest {tumour.largest_cm:g} cm + {tumour.count} tumours = "
-                f"{burden.sum:g}): TACE is less likely to succeed (Kudo's TACE-unsuitability)."
+                f"{core.burden.sum:g}): TACE is less likely to succeed (Kudo's TACE-unsuitability)."
             )
-        if albi.malbi == "2b":
+        if core.albi.malbi == "2b":
             cautions.append(
                 "mALBI 2b: likely to fall to Child-Pugh B after TACE (Japanese TACE-unsuitability)."
             )
@@ -203,60 +257,63 @@ def _plan(case: Case, when: date, settings: ProtocolSettings) -> tuple[Plan, lis
     hap = hap_mod.hap(case)
     if hap is not None and not is_hcc:
         draft.notes.append("HAP was derived in HCC: read it with care for another tumour type.")
-    bclc_stage = None if bclc is None else bclc.stage
     alternatives = alt_mod.offered(
         alt_mod.Context(
             case=case,
-            child_pugh=child_pugh,
-            albi=albi,
-            bclc=bclc_stage,
-            cnlc=cnlc,
-            burden=burden,
+            child_pugh=core.child_pugh,
+            albi=core.albi,
+            bclc=core.bclc,
+            cnlc=core.cnlc,
+            burden=core.burden,
             transplant=criteria,
-            meld=meld_value,
+            meld=core.meld_value,
             decision=decision,
             refractory=ci.TACE_REFRACTORY in contraindications,
             art_stop=ci.ART_SCORE_HIGH in contraindications,
         )
     )
-    plan = Plan(
-        child_pugh=child_pugh,
-        albi=albi,
-        meld=meld_value,
-        bclc=bclc_stage,  # type: ignore[arg-type]
+    reasons = [
+        RuleUse(id=rule_id, reason=draft.reasons[rule_id])
+        for rule_id in sorted(draft.reasons, key=rule_sort_key)
+    ]
+    course = core.course
+    return Plan(
+        child_pugh=core.child_pugh,
+        albi=core.albi,
+        meld=core.meld_value,
+        bclc=core.bclc,  # type: ignore[arg-type]
         decision=decision,
-        approach=approach,
-        window=window,
-        rules=sorted((r.id for r in draft.reasons), key=rule_sort_key),
+        approach=core.approach,
+        window=core.window,
+        rules=[r.id for r in reasons],
         contraindications=contraindications,
         missing=_unique(draft.missing),
-        flags=[item.text for item in draft.flags],
+        flags=flags,
         before_procedure=assessment.before_procedure if intervening else [],
         checklist=alt_mod.checklist(decision),
         alternatives=alternatives,
-        conditional=alt_mod.conditional(bclc_stage, decision),
+        conditional=core.conditional,
         transplant=criteria,
-        response=read.response,
+        response=course.read.response,
         art=course.art.result,
         art_parts=course.art.parts,
         refractory=course.refractory.refractory,
         hap=hap,
         crcl=assessment.crcl,
         egfr=assessment.egfr,
-        response_computed=read.computed,
-        meld_detail=meld,
-        cnlc=cnlc,
-        tumour_burden=burden,
-        reasons=sorted(draft.reasons, key=lambda r: rule_sort_key(r.id)),
+        response_computed=course.read.computed,
+        meld_detail=core.meld,
+        cnlc=core.cnlc,
+        tumour_burden=core.burden,
+        reasons=reasons,
         cautions=cautions,
-        stage_advice=stage_advice(bclc_stage, cnlc, tumour.type, tumour.infiltrative),
+        stage_advice=stage_advice(core.bclc, core.cnlc, tumour.type, tumour.infiltrative),
         technique=draft.technique,
         notes=draft.notes,
         today=when,
         disclaimer=DISCLAIMER,
         planner_version=PLANNER_VERSION,
     )
-    return plan, draft.flags
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -409,7 +466,7 @@ def _treat_again(
             )
         why += [_APPEARED[a] for a in refractory.appeared]
         draft.notes.append("TACE-refractory: " + "; ".join(why) + ".")
-    other = settings.model_copy(update={"refractoriness": _OTHER[settings.refractoriness]})
+    other = variant(settings, refractoriness=_OTHER[settings.refractoriness])
     by_other = retreatment.refractoriness(case, course.read.response, other)
     if by_other.refractory != refractory.refractory:
         draft.flags.append(
@@ -466,7 +523,7 @@ def _treatment(
                 f"Elderly (P2): age {case.age} against the threshold of {settings.elderly_age} "
                 f"used; studies also use {low} or {high}, and with {other_age} the age rule "
                 f"{'would not' if elderly else 'would'} apply.",
-                settings.model_copy(update={"elderly_age": other_age}),
+                variant(settings, elderly_age=other_age),
             )
         )
     if not hcc and case.age >= settings.elderly_age and not severe:

@@ -20,7 +20,7 @@ RATIO_DIGITS = 6
 """Ratios are rounded before comparison, so that 40 over 50 mm is exactly 20 % and not 19.999 %."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Read:
     """A response and whether it was computed (True) or the radiologist's (False)."""
 

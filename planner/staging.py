@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from planner.conventions import Disputed
+from planner.conventions import Disputed, variant
 from planner.models import Pvtt, TumourBurden
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 
@@ -37,7 +37,7 @@ SIX_AND_TWELVE_LOW_MAX = 6.0
 SIX_AND_TWELVE_INTERMEDIATE_MAX = 12.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StageInput:
     """What staging needs, in the units staging uses."""
 
@@ -49,7 +49,7 @@ class StageInput:
     extrahepatic: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Staged:
     """A stage with the flags that say where it hinges on a convention."""
 
@@ -65,7 +65,6 @@ def bclc(s: StageInput, settings: ProtocolSettings = DEFAULT_SETTINGS) -> Staged
     """BCLC 2022 stage in the guideline's order of assignment."""
     flags: list[Disputed] = []
     inclusive = settings.bclc_inclusive_cut_offs
-    older = settings.model_copy(update={"bclc_inclusive_cut_offs": not inclusive})
     if s.ecog >= ECOG_TERMINAL_FROM:
         return Staged("D", flags)
     if s.child_pugh_class == "C":
@@ -106,6 +105,7 @@ def bclc(s: StageInput, settings: ProtocolSettings = DEFAULT_SETTINGS) -> Staged
                 "BCLC A vs B: 2-3 nodules with the largest exactly 3.0 cm are A by BCLC 2022 (<= 3 cm) "
                 "but B by the original BCLC (< 3 cm)."
             )
+        older = variant(settings, bclc_inclusive_cut_offs=not inclusive)
         flags.append(Disputed(text, older))
     return Staged(stage, flags)
 
