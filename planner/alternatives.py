@@ -102,7 +102,11 @@ def _transplant_text(ctx: Context) -> str:
         if ok
     ]
     within = f"within {', '.join(met)}" if met else "outside Milan, UCSF and up-to-seven"
-    meld = f"; MELD {ctx.meld}: evaluation" if ctx.meld is not None else ""
+    meld = (
+        f"; MELD {ctx.meld}: refer for evaluation"
+        if ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM
+        else ""
+    )
     return (
         f"Liver transplant: tumour {within}{meld} (Mazzaferro 1996; Yao 2001; Mazzaferro 2009; "
         "Merion 2005)."

@@ -190,15 +190,6 @@ def _renal(case: Case, out: Assessment) -> None:
             out.egfr = renal.ckd_epi_2021(case.age, mg_dl, case.sex)
         if case.sex is not None and case.weight_kg is not None:
             out.crcl = renal.cockcroft_gault(case.age, case.weight_kg, mg_dl, case.sex)
-            line = (
-                f"Creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
-                f"{case.weight_kg:g} kg)"
-            )
-            if out.egfr is not None:
-                line += f"; eGFR {out.egfr:g} mL/min/1.73 m2 (CKD-EPI 2021, for information)"
-            out.notes.append(
-                line + ": both overestimate kidney function in cirrhosis and sarcopenia."
-            )
             if out.crcl < renal.CLEARANCE_LIMIT_ML_MIN:
                 contraindicated = True
         else:
@@ -207,6 +198,19 @@ def _renal(case: Case, out: Assessment) -> None:
                 for key, value in (("sex", case.sex), ("weight_kg", case.weight_kg))
                 if value is None
             ]
+        shown = []
+        if out.crcl is not None:
+            shown.append(
+                f"creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
+                f"{case.weight_kg:g} kg)"
+            )
+        if out.egfr is not None:
+            shown.append(f"eGFR {out.egfr:g} mL/min/1.73 m2 (CKD-EPI 2021, for information)")
+        if shown:
+            out.notes.append(
+                "; ".join(shown).capitalize()
+                + ": both overestimate kidney function in cirrhosis and sarcopenia."
+            )
         if not contraindicated and (round(mg_dl, CONVERSION_DIGITS) >= EASL_CREATININE_FROM_MG_DL):
             out.cautions.append(
                 f"Creatinine {creatinine.value:g} {creatinine.unit} is at the Chinese limit (above "

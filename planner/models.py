@@ -231,32 +231,6 @@ class History(_Strict):
     baseline: Baseline | None = None
     previous_followups: list[Followup] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _followups_fit_sessions(self) -> History:
-        earlier = len(self.previous_followups)
-        if self.sessions is not None and earlier >= self.sessions:
-            raise PydanticCustomError(
-                "course_order",
-                "{earlier} earlier follow-up(s) need at least {need} sessions, not {sessions}",
-                {
-                    "field": "sessions",
-                    "earlier": earlier,
-                    "need": earlier + 1,
-                    "sessions": self.sessions,
-                },
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _recovery_after_intervention(self) -> History:
-        if self.recovered_on is not None and self.recovered_on < self.last_intervention:
-            raise PydanticCustomError(
-                "date_order",
-                "must not be before last_intervention ({last})",
-                {"field": "recovered_on", "last": self.last_intervention.isoformat()},
-            )
-        return self
-
 
 class Case(_Strict):
     """One patient as the contract describes it."""

@@ -668,10 +668,45 @@ def test_version_2_fields_refuse_bad_input(
     assert call(with_change(case, path, value)) == (2, "", message + "\n")
 
 
-def test_more_earlier_follow_ups_than_sessions_allow_is_refused(base_case: dict[str, Any]) -> None:
+def test_contract_example_with_an_earlier_follow_up_and_one_session_is_accepted(
+    base_case: dict[str, Any],
+) -> None:
+    """The contract's own example gives `sessions: 1` beside one earlier follow-up: not refused."""
     case = with_history(
         base_case, sessions=1, followup=followup(), previous_followups=[followup()]
     )
-    assert call(json.dumps(case)) == (
-        2, "", "history.sessions: 1 earlier follow-up(s) need at least 2 sessions, not 1\n",
+    status, out, err = call(json.dumps(case))
+    assert (status, err) == (0, "")
+    assert json.loads(out)["decision"] == "tace"
+
+
+@pytest.mark.parametrize(("weight", "noted"), [(None, True), (70.0, True)])
+def test_renal_estimates_carry_their_caveat(
+    base_case: dict[str, Any], weight: float | None, noted: bool
+) -> None:
+    base_case["sex"] = "female"
+    if weight is not None:
+        base_case["weight_kg"] = weight
+    result = plan(base_case)
+    assert result.egfr is not None
+    assert (result.crcl is not None) is (weight is not None)
+    assert any("overestimate kidney function" in n for n in result.notes) is noted
+
+
+@pytest.mark.parametrize(("meld", "evaluation"), [(14, False), (15, True)])
+def test_transplant_alternative_refers_for_evaluation_from_meld_15(
+    meld: int, evaluation: bool
+) -> None:
+    from planner import alternatives
+
+    case = Case.model_validate({**__import__("tests.conftest", fromlist=["BASE_CASE"]).BASE_CASE})
+    result = plan_case(case)
+    ctx = alternatives.Context(
+        case=case, child_pugh=result.child_pugh, albi=result.albi, bclc="A", cnlc="Ib",
+        burden=result.tumour_burden, transplant=result.transplant, meld=meld,
+        decision=result.decision, refractory=False, art_stop=False,
     )  # fmt: skip
+    offered = {a.id: a.text for a in alternatives.offered(ctx)}
+    assert ("transplant" in offered) is evaluation
+    if evaluation:
+        assert "MELD 15: refer for evaluation" in offered["transplant"]
