@@ -71,6 +71,8 @@ def summary_line(plan: Plan) -> str:
     if plan.bclc is not None:
         parts.append(f"BCLC {plan.bclc}")
     line = " · ".join(parts) + f" — {decision_words(plan)}"
+    if plan.provisional:
+        line += " (provisional: follow-up findings missing)"
     if plan.conditional:
         line += ", only if resection, ablation and transplant are not feasible"
     return line
@@ -88,8 +90,6 @@ def render_plan(plan: Plan, label: str | None = None, assumed: Sequence[str] = (
         w = plan.window
         window = f"Window: {w.earliest.isoformat()} → {w.latest.isoformat()} ({_status(w.status)})"
     stage = plan.stage_advice or ""
-    if plan.cnlc:
-        stage = f"CNLC {plan.cnlc}. {stage}"
     missing = [FIELD_NAMES.get(m, m) for m in plan.missing]
     full_rules = [f"{r.id}: {r.reason}" for r in plan.reasons]
     short_rules = [", ".join(r.id for r in plan.reasons)] if plan.reasons else []
@@ -120,7 +120,13 @@ def render_plan(plan: Plan, label: str | None = None, assumed: Sequence[str] = (
 
 
 def _contraindications(plan: Plan) -> list[str]:
-    return [CONTRAINDICATION_TEXT[c] for c in plan.contraindications]
+    """Each contraindication as a sentence, with what this patient has that makes it."""
+    lines = []
+    for name in plan.contraindications:
+        found = plan.contraindication_findings.get(name)
+        here = f" Here: {found}." if found else ""
+        lines.append(CONTRAINDICATION_TEXT[name] + here)
+    return lines
 
 
 def _course(plan: Plan) -> list[str]:

@@ -51,14 +51,28 @@ TUMOUR_NAMES = {
 }
 
 
+EXCLUDED = (
+    "TACE is contraindicated for this patient, so where the stage names TACE its place goes to the "
+    "next stage's option (treatment-stage migration, BCLC 2022). The stage itself: "
+)
+
+
 def stage_advice(
-    bclc: str | None, cnlc: str | None, tumour_type: TumourType, infiltrative: bool
+    bclc: str | None,
+    cnlc: str | None,
+    tumour_type: TumourType,
+    infiltrative: bool,
+    tace_excluded: bool = False,
 ) -> str:
-    """The stages' first-line treatment in a sentence each, so TACE is never pushed unseen."""
+    """The stages' first-line treatment in a sentence each, so TACE is never pushed unseen.
+
+    Beside a `no_tace` decision the sentence says first that TACE is excluded, so that a stage whose
+    first line is TACE (BCLC B, CNLC IIb) never reads as advice against the decision.
+    """
     if tumour_type is not TumourType.HCC or bclc is None:
         return NON_HCC_ADVICE.format(kind=TUMOUR_NAMES.get(tumour_type, "this tumour type"))
     key = "B_diffuse" if bclc == "B" and infiltrative else bclc
     text = f"{STAGE_ADVICE[key].removesuffix('.')} ({BCLC_EDITION})."
     if cnlc in CNLC_ADVICE:
         text += " " + CNLC_ADVICE[cnlc]
-    return text
+    return EXCLUDED + text if tace_excluded else text

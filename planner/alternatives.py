@@ -120,23 +120,44 @@ def offered(ctx: Context) -> list[Alternative]:
     n, size = tumour.count, tumour.largest_cm
     class_a = ctx.child_pugh.class_ == "A"
     ids: list[str] = []
-    if hcc and (
-        (n <= ABLATION_MAX_COUNT and size <= ABLATION_MAX_CM)
-        or (n == 1 and size <= ABLATION_SINGLE_MAX_CM_CNLC)
+    # An infiltrative tumour has no margin to ablate or resect (BCLC 2022: systemic therapy).
+    focal = not tumour.infiltrative
+    if (
+        hcc
+        and focal
+        and ctx.child_pugh.class_ != "C"
+        and (
+            (n <= ABLATION_MAX_COUNT and size <= ABLATION_MAX_CM)
+            or (n == 1 and size <= ABLATION_SINGLE_MAX_CM_CNLC)
+        )
     ):
         ids.append("ablation")
-    if hcc and n == 1 and class_a and tumour.pvtt is not Pvtt.VP4:
+    if (
+        hcc
+        and focal
+        and n == 1
+        and class_a
+        and tumour.pvtt is not Pvtt.VP4
+        and not tumour.burden_ge_70pct
+    ):
         ids.append("resection")
     milan = bool(ctx.transplant and ctx.transplant.milan)
-    if hcc and (milan or (ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM)):
+    # Vascular invasion, spread or an infiltrative tumour exclude transplant on every criterion.
+    invaded = tumour.pvtt is not Pvtt.NONE or tumour.extrahepatic or tumour.infiltrative
+    if hcc and (
+        milan or (not invaded and ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM)
+    ):
         ids.append("transplant")
     if hcc and n == 1 and size <= TARE_SINGLE_MAX_CM and class_a and case.ecog <= TARE_ECOG_MAX:
         ids.append("tare")
     systemic_leads = hcc and (
         ctx.bclc == "C" or tumour.infiltrative or ctx.refractory or ctx.art_stop
     )
+    # TACE excluded in BCLC B: the next stage's option, systemic therapy (stage migration, BCLC 2022).
+    migrated = ctx.decision is Decision.NO_TACE and ctx.bclc == "B"
     if hcc and (
         systemic_leads
+        or migrated
         or (ctx.bclc == "B" and not ctx.burden.within_up_to_seven and ctx.albi.malbi == "2b")
     ):
         ids.append("systemic")
@@ -149,6 +170,9 @@ def offered(ctx: Context) -> list[Alternative]:
     if systemic_leads:
         ids.remove("systemic")
         ids.insert(0, "systemic")
+    if ctx.bclc == "D" and "best_supportive_care" in ids:
+        ids.remove("best_supportive_care")
+        ids.insert(0, "best_supportive_care")
     return [
         Alternative(id=i, text=_transplant_text(ctx) if i == "transplant" else TEXT[i])
         for i in ids

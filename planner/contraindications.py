@@ -19,8 +19,15 @@ from planner.models import (
     Encephalopathy,
     Pvtt,
     PvttOcclusion,
+    TumourType,
 )
-from planner.units import CONVERSION_DIGITS, CreatinineUnit, bilirubin_mg_dl, creatinine_mg_dl
+from planner.units import (
+    CONVERSION_DIGITS,
+    BilirubinUnit,
+    CreatinineUnit,
+    bilirubin_mg_dl,
+    creatinine_mg_dl,
+)
 
 CHILD_PUGH_C = "child_pugh_c"
 ECOG_3_4 = "ecog_3_4"
@@ -100,14 +107,25 @@ class Assessment:
     """Contraindications (each ends in `no_tace`), values to correct, cautions, notes and gaps."""
 
     contraindications: list[str] = field(default_factory=list)
+    found: dict[str, str] = field(default_factory=dict)
+    """What this patient has that makes each contraindication, with the values ("bilirubin 3.2 mg/dL")."""
     before_procedure: list[str] = field(default_factory=list)
     cautions: list[str] = field(default_factory=list)
+    """Cautions about doing TACE: shown unless TACE is ruled out."""
+    general_cautions: list[str] = field(default_factory=list)
+    """Cautions that hold whatever the decision (transplant evaluation)."""
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_if_intervening: list[str] = field(default_factory=list)
     """Inputs that matter only when the plan intervenes (sex and weight for the clearance)."""
     crcl: float | None = None
     egfr: float | None = None
+
+    def gate(self, name: str, found: str) -> None:
+        """Record a contraindication and what in this patient makes it."""
+        if name not in self.found:
+            self.contraindications.append(name)
+            self.found[name] = found
 
 
 def ordered(names: list[str]) -> list[str]:
@@ -120,29 +138,32 @@ def assess(case: Case, child_pugh: ChildPughResult, meld: int | None) -> Assessm
     out = Assessment()
     liver, tumour = case.liver, case.tumour
     if child_pugh.class_ == "C":
-        out.contraindications.append(CHILD_PUGH_C)
+        out.gate(CHILD_PUGH_C, f"Child-Pugh C{child_pugh.points}")
     if case.ecog >= ECOG_CONTRAINDICATED_FROM:
-        out.contraindications.append(ECOG_3_4)
+        out.gate(ECOG_3_4, f"ECOG {case.ecog}")
     bilirubin = round(
         bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit), CONVERSION_DIGITS
     )
     if bilirubin > JAUNDICE_ABOVE_MG_DL:
-        out.contraindications.append(JAUNDICE)
+        entered = f"bilirubin {liver.bilirubin.value:g} {liver.bilirubin.unit}"
+        if liver.bilirubin.unit is not BilirubinUnit.MG_DL:
+            entered += f" ({bilirubin:.1f} mg/dL)"
+        out.gate(JAUNDICE, entered)
     elif bilirubin > BILIRUBIN_CAUTION_ABOVE_MG_DL:
         out.cautions.append(
             f"Bilirubin {liver.bilirubin.value:g} {liver.bilirubin.unit} (2-3 mg/dL): bilirubin "
             "above 2 mg/dL is a risk factor for death after TACE (SIR, Brown et al., JVIR 2012)."
         )
     if liver.encephalopathy is Encephalopathy.GRADE_3_4:
-        out.contraindications.append(OVERT_ENCEPHALOPATHY)
+        out.gate(OVERT_ENCEPHALOPATHY, "encephalopathy grade 3-4")
     elif liver.encephalopathy is Encephalopathy.GRADE_1_2:
         out.cautions.append("Encephalopathy grade 1-2: control it before TACE (EASL 2018).")
     if liver.ascites is Ascites.MODERATE_SEVERE:
-        out.contraindications.append(REFRACTORY_ASCITES)
+        out.gate(REFRACTORY_ASCITES, "moderate to severe ascites")
     elif liver.ascites is Ascites.MILD:
         out.cautions.append("Mild ascites: control it before TACE (EASL 2018).")
     if tumour.infiltrative:
-        out.contraindications.append(INFILTRATIVE)
+        out.gate(INFILTRATIVE, "infiltrative tumour")
     _main_trunk(case, out)
     _renal(case, out)
     _european_cautions(case, child_pugh, out)
@@ -174,16 +195,20 @@ def _main_trunk(case: Case, out: Assessment) -> None:
             "Occlusion of the main trunk not stated: taken as complete; a partial occlusion would "
             "allow TACE with small doses, super-selectively."
         )
-    out.contraindications.append(MAIN_TRUNK_PVTT)
+    collaterals = "not stated" if tumour.pvtt_collaterals is None else "none"
+    occlusion = "complete" if tumour.pvtt_occlusion else "not stated"
+    out.gate(MAIN_TRUNK_PVTT, f"Vp4, collaterals {collaterals}, occlusion {occlusion}")
 
 
 def _renal(case: Case, out: Assessment) -> None:
     """Creatinine, dialysis and, with sex and weight, the Cockcroft-Gault clearance."""
     liver = case.liver
     creatinine = liver.creatinine
-    contraindicated = bool(liver.dialysis) or (
-        creatinine is not None and creatinine.value > CREATININE_LIMIT[creatinine.unit]
-    )
+    found = []
+    if liver.dialysis:
+        found.append("on dialysis")
+    if creatinine is not None and creatinine.value > CREATININE_LIMIT[creatinine.unit]:
+        found.append(f"creatinine {creatinine.value:g} {creatinine.unit}")
     if creatinine is not None:
         mg_dl = creatinine_mg_dl(creatinine.value, creatinine.unit)
         if case.sex is not None:
@@ -191,34 +216,42 @@ def _renal(case: Case, out: Assessment) -> None:
         if case.sex is not None and case.weight_kg is not None:
             out.crcl = renal.cockcroft_gault(case.age, case.weight_kg, mg_dl, case.sex)
             if out.crcl < renal.CLEARANCE_LIMIT_ML_MIN:
-                contraindicated = True
+                found.append(
+                    f"creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
+                    f"{case.weight_kg:g} kg)"
+                )
         else:
             out.missing_if_intervening += [
                 key
                 for key, value in (("sex", case.sex), ("weight_kg", case.weight_kg))
                 if value is None
             ]
-        shown = []
-        if out.crcl is not None:
-            shown.append(
-                f"creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
-                f"{case.weight_kg:g} kg)"
-            )
-        if out.egfr is not None:
-            shown.append(f"eGFR {out.egfr:g} mL/min/1.73 m2 (CKD-EPI 2021, for information)")
-        if shown:
-            out.notes.append(
-                "; ".join(shown).capitalize()
-                + ": both overestimate kidney function in cirrhosis and sarcopenia."
-            )
-        if not contraindicated and (round(mg_dl, CONVERSION_DIGITS) >= EASL_CREATININE_FROM_MG_DL):
+        _renal_note(case, out)
+        if not found and round(mg_dl, CONVERSION_DIGITS) >= EASL_CREATININE_FROM_MG_DL:
             out.cautions.append(
                 f"Creatinine {creatinine.value:g} {creatinine.unit} is at the Chinese limit (above "
                 "2 mg/dL contraindicates) but EASL 2018 contraindicates TACE from 2 mg/dL: under "
                 "EASL, no TACE."
             )
-    if contraindicated:
-        out.contraindications.append(RENAL)
+    if found:
+        out.gate(RENAL, "; ".join(found))
+
+
+def _renal_note(case: Case, out: Assessment) -> None:
+    """The estimates shown, with the caveat that both overestimate kidney function in cirrhosis."""
+    shown = []
+    if out.crcl is not None:
+        shown.append(
+            f"Creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
+            f"{case.weight_kg:g} kg)"
+        )
+    if out.egfr is not None:
+        shown.append(f"eGFR {out.egfr:g} mL/min/1.73 m2 (CKD-EPI 2021, for information)")
+    if shown:
+        subject = "both overestimate" if len(shown) == 2 else "it overestimates"
+        out.notes.append(
+            "; ".join(shown) + f": {subject} kidney function in cirrhosis and sarcopenia."
+        )
 
 
 def _european_cautions(case: Case, child_pugh: ChildPughResult, out: Assessment) -> None:
@@ -241,7 +274,7 @@ def _european_cautions(case: Case, child_pugh: ChildPughResult, out: Assessment)
         case.tumour.pvtt is Pvtt.VP4 and case.tumour.pvtt_collaterals
     ):
         out.cautions.append(
-            f"Portal vein thrombus {case.tumour.pvtt.upper()}: EASL 2018 counts impaired portal flow "
+            f"Portal vein thrombus {case.tumour.pvtt.capitalize()}: EASL 2018 counts impaired portal flow "
             "as a contraindication; the Chinese guideline allows TACE (CNLC IIIa) with "
             "selective technique."
         )
@@ -265,8 +298,8 @@ def _relative_cautions(case: Case, meld: int | None, out: Assessment) -> None:
             "Extrahepatic spread: TACE at most controls the disease in the liver; systemic therapy "
             "comes first (BCLC C, CNLC IIIb)."
         )
-    if meld is not None and meld >= MELD_TRANSPLANT_FROM:
-        out.cautions.append(
+    if meld is not None and meld >= MELD_TRANSPLANT_FROM and tumour.type is TumourType.HCC:
+        out.general_cautions.append(
             f"MELD {meld}: 15 or more, refer for transplant evaluation (Merion et al., Am J "
             "Transplant 2005)."
         )

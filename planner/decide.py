@@ -49,6 +49,7 @@ P9_MAX_COUNT = 3
 """Exactly three tumours: the founding text is silent; the project treats three as P9 (protocol.md A)."""
 ETHANOL_MAX_COUNT = 3
 ETHANOL_MAX_CM = 3.0
+MM_PER_CM = 10
 """Classic limits of ethanol injection: 3 nodules or fewer, each 3 cm or smaller (guidelines.md 8)."""
 
 UNCHANGED = "The class, the stage and the decision stay the same either way."
@@ -65,7 +66,10 @@ class _Draft:
     notes: list[str] = field(default_factory=list)
     flags: list[Disputed] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    stops: list[str] = field(default_factory=list)
+    stops: dict[str, str] = field(default_factory=dict)
+    """Stop rules of the follow-up (refractory, ART high) and what makes each."""
+    cautions: list[str] = field(default_factory=list)
+    provisional: bool = False
 
     def use(self, rule_id: str, reason: str) -> None:
         """Record that a rule shaped the plan, once, with the first reason given."""
@@ -197,6 +201,9 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
     if bclc is not None and with_flags:
         draft.flags += bclc.flags
     burden = staging.tumour_burden(tumour.count, tumour.largest_cm)
+    ucsf = transplant.ucsf_total_flag(tumour) if with_flags else None
+    if ucsf is not None:
+        draft.flags.append(ucsf)
 
     assessment = ci.assess(case, child_pugh, meld_value)
     draft.missing += assessment.missing
@@ -204,7 +211,9 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
 
     history = case.history
     read = mrecist.read(
-        history.followup if history else None, history.baseline if history else None
+        history.followup if history else None,
+        history.baseline if history else None,
+        settings.mrecist_from_sums,
     )
     course = _Course(
         read=read,
@@ -227,7 +236,7 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
         decision=decision,
         approach=approach,
         window=window,
-        contraindications=ci.ordered(assessment.contraindications + draft.stops),
+        contraindications=ci.ordered(assessment.contraindications + list(draft.stops)),
         draft=draft,
     )
 
@@ -237,8 +246,12 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
     tumour, draft, assessment = case.tumour, core.draft, core.assessment
     decision, contraindications = core.decision, core.contraindications
     is_hcc = tumour.type is TumourType.HCC
-    cautions = list(assessment.cautions)
     intervening = decision in INTERVENING
+    cautions = [
+        *draft.cautions,
+        *(assessment.cautions if decision is not Decision.NO_TACE else []),
+        *assessment.general_cautions,
+    ]
     if decision in TACE_DECISIONS and is_hcc:
         if not core.burden.within_up_to_seven:
             cautions.append(
@@ -248,6 +261,9 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
         if core.albi.malbi == "2b":
             cautions.append(
                 "mALBI 2b: likely to fall to Child-Pugh B after TACE (Japanese TACE-unsuitability)."
+                if core.child_pugh.class_ == "A"
+                else "mALBI 2b: liver function likely to worsen further after TACE (Japanese "
+                "TACE-unsuitability)."
             )
         if tumour.afp is None:
             draft.missing.append("tumour.afp")
@@ -287,6 +303,8 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
         window=core.window,
         rules=[r.id for r in reasons],
         contraindications=contraindications,
+        contraindication_findings=assessment.found | draft.stops,
+        provisional=draft.provisional,
         missing=_unique(draft.missing),
         flags=flags,
         before_procedure=assessment.before_procedure if intervening else [],
@@ -307,7 +325,9 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
         tumour_burden=core.burden,
         reasons=reasons,
         cautions=cautions,
-        stage_advice=stage_advice(core.bclc, core.cnlc, tumour.type, tumour.infiltrative),
+        stage_advice=stage_advice(
+            core.bclc, core.cnlc, tumour.type, tumour.infiltrative, decision is Decision.NO_TACE
+        ),
         technique=draft.technique,
         notes=draft.notes,
         today=when,
@@ -381,19 +401,32 @@ def _followup_decision(
     followup = history.followup if history else None
     if history is None or followup is None:
         draft.missing.append("history.followup")
+        draft.provisional = True
         draft.notes.append(
-            "Follow-up imaging findings not given: the decision below is provisional until they are."
+            "Follow-up imaging findings not given: this decision is provisional until they are."
         )
         return None
-    response = course.read.response
-    if course.read.disagrees is not None:
-        draft.notes.append(
-            f"The viable sums give mRECIST {course.read.disagrees.upper()}; the radiologist's "
-            f"{response.upper() if response else ''} is used."
+    read = course.read
+    response = read.response
+    if read.corrected:
+        draft.cautions.append(f"mRECIST: {read.corrected}; check the imaging report.")
+    if read.disagrees is not None and response is not None:
+        used, other = (
+            ("the viable sums", "the radiologist's reading")
+            if read.computed
+            else ("the radiologist's reading", "the viable sums")
         )
-    if mrecist.progressing(followup, response):
-        draft.notes.append("New lesions, progression or mRECIST PD on follow-up: treat again.")
-        return _treat_again(case, history.sessions, course, settings, draft)
+        draft.flags.append(
+            Disputed(
+                f"mRECIST: {used} gives {response.upper()}, {other} {read.disagrees.upper()}; "
+                f"{used} is used.",
+                variant(settings, mrecist_from_sums=not settings.mrecist_from_sums),
+            )
+        )
+    appeared = [_APPEARED[a] for a in course.refractory.appeared]
+    if mrecist.progressing(followup, response) or appeared:
+        found = "; ".join(appeared or ["new lesions, progression or mRECIST PD"])
+        return _treat_again(case, history.sessions, course, settings, draft, found)
     if response is Response.CR:
         draft.use(
             "P7",
@@ -405,6 +438,13 @@ def _followup_decision(
         )
         return Decision.HOLD
     if followup.lipiodol is Lipiodol.DENSE_MARGINAL_DEFECT:
+        residue = followup.viable_sum_mm
+        if residue is not None and residue > ETHANOL_MAX_CM * MM_PER_CM:
+            return _treat_again(
+                case, history.sessions, course, settings, draft,
+                f"a viable residue of {residue:g} mm is too large for ethanol (3 cm or smaller), "
+                "so it is not the small marginal defect of P3",
+            )  # fmt: skip
         draft.use("P3", "Dense lipiodol with a small marginal defect: ethanol into the defect.")
         draft.technique.append(
             "Absolute-ethanol injection under ultrasound guidance into the marginal lipiodol "
@@ -414,7 +454,7 @@ def _followup_decision(
         if tumour.count > ETHANOL_MAX_COUNT or tumour.largest_cm > ETHANOL_MAX_CM:
             draft.notes.append(
                 "Ethanol suits small targets (3 nodules or fewer, each 3 cm or smaller; best under "
-                "2 cm): a larger viable residue needs TACE or ablation."
+                "2 cm): if the viable residue is larger, TACE or ablation instead."
             )
         return Decision.ETHANOL_INJECTION
     if followup.lipiodol is Lipiodol.DENSE and followup.necrosis:
@@ -427,20 +467,16 @@ def _followup_decision(
     if followup.lipiodol is Lipiodol.NONE:
         if response is None:
             draft.missing.append("history.followup.response")
-            draft.notes.append(
-                "No lipiodol was used (beads or bland embolization): the mRECIST response decides, "
-                "and it was not given; treat again is provisional."
+            draft.provisional = True
+            why = (
+                "no lipiodol was used (beads or bland embolization) and the mRECIST response, which "
+                "then decides, was not given: provisional"
             )
         else:
-            draft.notes.append(
-                f"No lipiodol was used: mRECIST {response.upper()}, viable tumour remains; treat "
-                "again."
-            )
+            why = f"no lipiodol was used and mRECIST is {response.upper()}: viable tumour remains"
     else:
-        draft.notes.append(
-            "Sparse lipiodol, or dense without necrosis: viable tumour likely, treat again."
-        )
-    return _treat_again(case, history.sessions, course, settings, draft)
+        why = "sparse lipiodol, or dense without necrosis: viable tumour likely"
+    return _treat_again(case, history.sessions, course, settings, draft, why)
 
 
 def _treat_again(
@@ -449,6 +485,7 @@ def _treat_again(
     course: _Course,
     settings: ProtocolSettings,
     draft: _Draft,
+    why: str,
 ) -> Decision | None:
     """Follow-up would treat again: unless TACE-refractory or, before the second TACE, ART >= 2.5."""
     refractory, art = course.refractory, course.art
@@ -457,15 +494,14 @@ def _treat_again(
         draft.missing.append("history.sessions")
     draft.missing += art.missing
     if refractory.refractory:
-        draft.stops.append(ci.TACE_REFRACTORY)
-        why = []
+        reasons = []
         if refractory.failing_in_a_row:
-            why.append(
+            reasons.append(
                 f"{refractory.failing_in_a_row} follow-up(s) in a row with more than 50 % viable "
                 "tumour or intrahepatic progression"
             )
-        why += [_APPEARED[a] for a in refractory.appeared]
-        draft.notes.append("TACE-refractory: " + "; ".join(why) + ".")
+        reasons += [_APPEARED[a] for a in refractory.appeared]
+        draft.stops[ci.TACE_REFRACTORY] = "; ".join(reasons)
     other = variant(settings, refractoriness=_OTHER[settings.refractoriness])
     by_other = retreatment.refractoriness(case, course.read.response, other)
     if by_other.refractory != refractory.refractory:
@@ -485,15 +521,20 @@ def _treat_again(
             "its external validation is mixed (a Taiwanese cohort did not confirm it)."
         )
         if art.result.stop:
-            draft.stops.append(ci.ART_SCORE_HIGH)
+            draft.stops[ci.ART_SCORE_HIGH] = f"ART score {art.result.score:g}"
     if draft.stops:
+        draft.notes.append(
+            f"Follow-up alone would treat again ({why}), but TACE stops here: see the "
+            "contraindications."
+        )
         return Decision.NO_TACE
+    draft.notes.append(f"Follow-up: {why}; treat again.")
     return None
 
 
 _APPEARED = {
-    "vascular_invasion": "portal vein invasion that was absent before the first TACE",
-    "extrahepatic_spread": "extrahepatic spread that was absent before the first TACE",
+    "vascular_invasion": "portal vein invasion that was absent before the first TACE (progression)",
+    "extrahepatic_spread": "extrahepatic spread that was absent before the first TACE (progression)",
 }
 _OTHER = {
     retreatment.Refractoriness.JSH_2014: retreatment.Refractoriness.CHINESE_CONSENSUS_2022,
@@ -566,7 +607,11 @@ def _treatment(
             "artery (P10)."
         )
     elif decision is Decision.TACE:
-        draft.use("P9", f"{count} tumour(s): super-selective into each tumour's feeders.")
+        draft.use(
+            "P9",
+            f"{count} {'tumour' if count == 1 else 'tumours'}: super-selective into each "
+            f"tumour's feeders.",
+        )
         draft.technique.append(
             "Microcatheter super-selectively into the peripheral feeding branches of each tumour "
             "in turn (P9)."

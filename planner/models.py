@@ -396,6 +396,8 @@ class Plan(_Out):
     crcl: float | None
     egfr: float | None
     response_computed: bool
+    contraindication_findings: dict[str, str]
+    provisional: bool
     meld_detail: MeldResult | None
     cnlc: str | None
     tumour_burden: TumourBurden

@@ -22,12 +22,15 @@ RATIO_DIGITS = 6
 
 @dataclass(slots=True)
 class Read:
-    """A response and whether it was computed (True) or the radiologist's (False)."""
+    """The response used, where it came from, and what did not agree with it."""
 
     response: Response | None
     computed: bool
+    """True when the response was computed from the sums rather than given."""
     disagrees: Response | None = None
-    """The computed category when it differs from the one given (the given one is kept)."""
+    """The other reading (sums or radiologist) when both exist and differ; a flag says what it changes."""
+    corrected: str | None = None
+    """Why a given category could not stand as given (a new lesion is PD; CR means no viable tumour)."""
 
 
 def compute(followup: Followup, baseline: Baseline | None) -> Response | None:
@@ -51,15 +54,39 @@ def compute(followup: Followup, baseline: Baseline | None) -> Response | None:
     return Response.SD
 
 
-def read(followup: Followup | None, baseline: Baseline | None) -> Read:
-    """The follow-up's response: the category given wins; else the one computed from the sums."""
+def read(followup: Followup | None, baseline: Baseline | None, prefer_sums: bool = False) -> Read:
+    """The follow-up's response: the radiologist's category, else the one computed from the sums.
+
+    A given category that contradicts mRECIST's own definitions is not used as given: with a new lesion
+    the response is PD, and a CR beside a viable sum above zero is replaced by the computed category (or
+    none). When both readings exist and differ, `prefer_sums` (a department setting) picks the sums.
+    """
     if followup is None:
         return Read(None, computed=False)
     computed = compute(followup, baseline)
-    if followup.response is not None:
-        differs = computed if computed not in (None, followup.response) else None
-        return Read(followup.response, computed=False, disagrees=differs)
-    return Read(computed, computed=computed is not None)
+    given = followup.response
+    if given is None:
+        return Read(computed, computed=computed is not None)
+    if followup.new_lesions and given is not Response.PD:
+        return Read(
+            Response.PD,
+            computed=False,
+            corrected=f"the radiologist's {given.upper()} is read as PD: a new lesion is "
+            "progression by mRECIST",
+        )
+    viable = followup.viable_sum_mm
+    if given is Response.CR and viable is not None and viable > 0:
+        return Read(
+            computed,
+            computed=computed is not None,
+            corrected=f"the radiologist's CR cannot stand beside a viable sum of {viable:g} mm (CR "
+            "means no enhancing tumour)",
+        )
+    if computed is None or computed is given:
+        return Read(given, computed=False)
+    if prefer_sums:
+        return Read(computed, computed=True, disagrees=given)
+    return Read(given, computed=False, disagrees=computed)
 
 
 def progressing(followup: Followup, response: Response | None) -> bool:

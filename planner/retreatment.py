@@ -106,7 +106,11 @@ def refractoriness(
     baseline = history.baseline
     in_a_row = 0
     for index, followup in enumerate(reversed([*history.previous_followups, history.followup])):
-        own = response if index == 0 else mrecist.read(followup, baseline).response
+        own = (
+            response
+            if index == 0
+            else mrecist.read(followup, baseline, settings.mrecist_from_sums).response
+        )
         if not failing(followup, own):
             break
         in_a_row += 1

@@ -73,6 +73,11 @@ class ProtocolSettings(BaseModel):
         description="BCLC 2022 '<= 2 cm' (stage 0) and '<= 3 cm' (stage A, 2-3 nodules); older editions "
         "print '<'.",
     )
+    mrecist_from_sums: bool = Field(
+        False,
+        description="When the radiologist's mRECIST category and the one computed from the viable sums "
+        "differ, use the sums (default: the radiologist's reading, which sees more than the sums).",
+    )
     refractoriness: Refractoriness = Field(
         Refractoriness.JSH_2014,
         description="Definition of TACE refractoriness (JSH 2014 by default).",

@@ -9,6 +9,7 @@ all three.
 
 from __future__ import annotations
 
+from planner.conventions import Disputed
 from planner.models import Pvtt, TransplantCriteria, Tumour, TumourType
 
 MILAN_SINGLE_MAX_CM = 5.0
@@ -39,3 +40,27 @@ def criteria(tumour: Tumour) -> TransplantCriteria | None:
     )
     up_to_seven = round(size + n, SUM_DIGITS) <= UP_TO_SEVEN_MAX
     return TransplantCriteria(milan=milan, ucsf=ucsf, up_to_seven=up_to_seven)
+
+
+def ucsf_total_flag(tumour: Tumour) -> Disputed | None:
+    """A flag when UCSF fails only on the conservative total (count x largest above 8 cm).
+
+    The true total of the diameters, smaller nodules included, may be within 8 cm; the criteria change
+    only the transplant line, never the class, the stage or the decision.
+    """
+    n, size = tumour.count, tumour.largest_cm
+    if (
+        tumour.type is not TumourType.HCC
+        or tumour.pvtt is not Pvtt.NONE
+        or tumour.extrahepatic
+        or not 1 < n <= UCSF_MULTI_MAX_COUNT
+        or size > UCSF_MULTI_MAX_CM
+        or round(n * size, SUM_DIGITS) <= UCSF_TOTAL_MAX_CM
+    ):
+        return None
+    return Disputed(
+        f"UCSF: the total diameter is taken as {n} x {size:g} = {n * size:g} cm (conservative, only "
+        "the largest is entered), above 8 cm; with the real diameters of the smaller nodules the "
+        "tumour may be within UCSF.",
+        unchanged=True,
+    )

@@ -205,8 +205,11 @@ def test_meld_15_refers_for_transplant(
         liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit,
         liver.inr, liver.ascites, liver.encephalopathy,
     )  # fmt: skip
-    cautions = assess(case, cp, meld).cautions
+    cautions = assess(case, cp, meld).general_cautions
     assert any("transplant evaluation" in c for c in cautions) is caution
+    base_case["tumour"]["type"] = "metastasis"
+    other = assess(Case.model_validate(base_case), cp, meld).general_cautions
+    assert not any("transplant" in c for c in other), "transplant evaluation is for HCC"
 
 
 def test_age_rule_of_p2_is_for_hcc_only(base_case: dict[str, Any]) -> None:
@@ -254,14 +257,53 @@ def test_mrecist_response(
     assert result.response_computed is (response is not None and "response" not in findings)
 
 
-def test_given_category_against_the_sums_is_noted(base_case: dict[str, Any]) -> None:
+def test_radiologist_and_sums_disagreeing_is_flagged_with_what_it_changes(
+    base_case: dict[str, Any],
+) -> None:
+    """PR read, PD by the sums over the nadir: ART's response point flips from 0 to 1."""
+    case = art_case(base_case, points=5, now_ast=40.0, response="pr")
+    case["history"]["baseline"]["viable_sum_mm"] = 80.0
+    case["history"]["followup"].update(viable_sum_mm=62.0, nadir_viable_sum_mm=50.0)
+    result = plan(case)
+    assert (result.response, result.response_computed) == ("pr", False)
+    flag = next(f for f in result.flags if f.startswith("mRECIST"))
+    assert "the viable sums PD" in flag
+    assert "stay the same" in flag
+    by_sums = plan(case, ProtocolSettings(mrecist_from_sums=True))
+    assert (by_sums.response, by_sums.decision) == ("pd", "tace")
+
+
+@pytest.mark.parametrize(
+    ("findings", "response", "decision"),
+    [
+        ({"response": "sd", "new_lesions": True}, "pd", "tace"),  # a new lesion is PD
+        ({"response": "cr", "new_lesions": True}, "pd", "tace"),
+        ({"response": "cr", "viable_sum_mm": 20.0}, "pr", "tace"),  # CR with viable tumour
+        ({"response": "cr", "viable_sum_mm": 0.0}, "cr", "hold"),
+    ],
+)
+def test_a_given_category_that_contradicts_mrecist_is_corrected(
+    base_case: dict[str, Any], findings: dict[str, Any], response: str, decision: str
+) -> None:
+    case = with_history(
+        base_case, sessions=2, baseline={"viable_sum_mm": 50.0}, followup=followup(**findings)
+    )
+    result = plan(case)
+    assert (result.response, result.decision) == (response, decision)
+    corrected = findings.get("viable_sum_mm", 0) > 0 or findings.get("new_lesions", False)
+    assert any(c.startswith("mRECIST:") for c in result.cautions) is corrected
+
+
+@pytest.mark.parametrize(("residue", "decision"), [(30.0, "ethanol_injection"), (31.0, "tace")])
+def test_ethanol_only_for_a_small_residue(
+    base_case: dict[str, Any], residue: float, decision: str
+) -> None:
     case = with_history(
         base_case,
-        sessions=2,
-        baseline={"viable_sum_mm": 50.0},
-        followup=followup(response="sd", viable_sum_mm=10.0),
+        sessions=1,
+        followup=followup(lipiodol="dense_marginal_defect", viable_sum_mm=residue),
     )
-    assert any("give mRECIST PR" in n for n in plan(case).notes)
+    assert plan(case).decision == decision
 
 
 @pytest.mark.parametrize(
@@ -433,21 +475,36 @@ def test_invasion_appearing_after_tace_is_refractory(
     assert ("tace_refractory" in result.contraindications) is refractory
 
 
-def test_stop_rules_are_not_listed_beside_a_hold_or_a_patient_gate(
-    base_case: dict[str, Any],
-) -> None:
+def test_new_spread_is_progression_even_beside_dense_lipiodol(base_case: dict[str, Any]) -> None:
+    """P7 needs no new lesion and no progression: spread absent at baseline is both."""
     base_case["tumour"]["extrahepatic"] = True
-    hold = with_history(
+    case = with_history(
         base_case,
         sessions=1,
         baseline={"extrahepatic": False},
         followup=followup(lipiodol="dense", necrosis=True),
     )
-    result = plan(hold)
-    assert (result.refractory, result.decision, result.contraindications) == (True, "hold", [])
-    hold["liver"]["bilirubin"] = {"value": 4.0, "unit": "mg/dL"}
-    hold["history"]["followup"] = followup()
-    assert plan(hold).contraindications == ["jaundice"]
+    result = plan(case)
+    assert (result.refractory, result.decision) == (True, "no_tace")
+    assert result.contraindications == ["tace_refractory"]
+    assert not any("treat again." in n for n in result.notes), (
+        "no note may contradict the decision"
+    )
+
+
+def test_stop_rules_are_not_listed_beside_a_hold_or_a_patient_gate(
+    base_case: dict[str, Any],
+) -> None:
+    """ART 4 (AST up) beside a CR hold; refractory beside jaundice: neither is listed."""
+    assert plan(art_case(base_case, now_ast=80.0, response="cr")).contraindications == []
+    base_case["tumour"]["extrahepatic"] = True
+    case = with_history(
+        base_case, sessions=1, baseline={"extrahepatic": False}, followup=followup()
+    )
+    case["liver"]["bilirubin"] = {"value": 4.0, "unit": "mg/dL"}
+    result = plan(case)
+    assert result.refractory is True
+    assert result.contraindications == ["jaundice"]
 
 
 def test_no_follow_up_no_course_values(base_case: dict[str, Any]) -> None:
@@ -690,7 +747,7 @@ def test_renal_estimates_carry_their_caveat(
     result = plan(base_case)
     assert result.egfr is not None
     assert (result.crcl is not None) is (weight is not None)
-    assert any("overestimate kidney function" in n for n in result.notes) is noted
+    assert any("overestimate" in n and "kidney function" in n for n in result.notes) is noted
 
 
 @pytest.mark.parametrize(("meld", "evaluation"), [(14, False), (15, True)])
@@ -710,3 +767,92 @@ def test_transplant_alternative_refers_for_evaluation_from_meld_15(
     assert ("transplant" in offered) is evaluation
     if evaluation:
         assert "MELD 15: refer for evaluation" in offered["transplant"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# From the clinical review: what a plan says beside a no_tace, and what it may not offer
+
+
+def test_each_contraindication_says_what_in_this_patient_makes_it(
+    base_case: dict[str, Any],
+) -> None:
+    base_case.update(age=78, sex="female", weight_kg=45.0)
+    base_case["liver"].update(
+        creatinine={"value": 1.3, "unit": "mg/dL"}, bilirubin={"value": 60.0, "unit": "umol/L"}
+    )
+    result = plan(base_case)
+    assert result.contraindications == ["jaundice", "renal_insufficiency"]
+    assert result.contraindication_findings["jaundice"] == "bilirubin 60 umol/L (3.5 mg/dL)"
+    assert result.contraindication_findings["renal_insufficiency"] == (
+        "creatinine clearance 25.3 mL/min (Cockcroft-Gault, actual weight 45 kg)"
+    )
+
+
+def test_no_tace_in_bclc_b_migrates_to_systemic_therapy(base_case: dict[str, Any]) -> None:
+    base_case["liver"]["bilirubin"] = {"value": 3.1, "unit": "mg/dL"}
+    result = plan(base_case)
+    assert (result.decision, result.bclc) == ("no_tace", "B")
+    assert ids(result) == ["systemic"]
+    assert (result.stage_advice or "").startswith("TACE is contraindicated for this patient")
+    assert result.cautions == [], "cautions about doing TACE are moot beside no TACE"
+
+
+def test_bclc_d_leads_with_supportive_care_and_invasion_excludes_transplant(
+    base_case: dict[str, Any],
+) -> None:
+    base_case.update(ecog=3)
+    base_case["tumour"].update(pvtt="vp2", count=1, largest_cm=2.0)
+    base_case["liver"].update(creatinine={"value": 3.0, "unit": "mg/dL"}, inr=2.0)
+    result = plan(base_case)
+    assert result.meld is not None
+    assert result.meld >= 15
+    assert ids(result)[0] == "best_supportive_care"
+    assert "transplant" not in ids(result)
+
+
+@pytest.mark.parametrize(
+    ("tumour", "excluded"),
+    [
+        ({"infiltrative": True, "count": 1, "largest_cm": 2.0}, {"ablation", "resection"}),
+        ({"burden_ge_70pct": True, "count": 1, "largest_cm": 14.0}, {"resection"}),
+    ],
+)
+def test_no_local_treatment_offered_where_there_is_no_margin(
+    base_case: dict[str, Any], tumour: dict[str, Any], excluded: set[str]
+) -> None:
+    base_case["tumour"].update(tumour)
+    assert not excluded & set(ids(plan(base_case)))
+
+
+def test_child_pugh_c_is_not_offered_ablation(base_case: dict[str, Any]) -> None:
+    base_case["tumour"].update(count=1, largest_cm=2.0)
+    base_case["liver"].update(
+        ascites="mild", encephalopathy="grade_1_2", inr=2.4, albumin={"value": 2.7, "unit": "g/dL"}
+    )
+    result = plan(base_case)
+    assert result.child_pugh.class_ == "C"
+    assert "ablation" not in ids(result)
+
+
+@pytest.mark.parametrize(
+    ("count", "cm", "flagged"), [(3, 2.6, False), (3, 2.7, True), (2, 4.1, True)]
+)
+def test_ucsf_conservative_total_is_flagged(
+    base_case: dict[str, Any], count: int, cm: float, flagged: bool
+) -> None:
+    base_case["tumour"].update(count=count, largest_cm=cm)
+    result = plan(base_case)
+    assert result.transplant is not None
+    assert result.transplant.ucsf is not flagged
+    assert any(f.startswith("UCSF: the total diameter") for f in result.flags) is flagged
+
+
+def test_missing_follow_up_makes_the_plan_provisional_on_its_first_line(
+    base_case: dict[str, Any],
+) -> None:
+    from flows.render import summary_line
+
+    result = plan(with_history(base_case, sessions=1))
+    assert (result.decision, result.provisional) == ("tace", True)
+    assert "provisional" in summary_line(result)
+    assert not plan(base_case).provisional

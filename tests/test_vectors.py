@@ -24,6 +24,11 @@ def plan_via_command(case: dict[str, Any] | list[dict[str, Any]]) -> Any:
     return json.loads(out.getvalue())
 
 
+def test_every_flagged_vector_names_its_flag() -> None:
+    """A flag test that passes on any flag would let the wrong flag through (V22 on the elderly flag)."""
+    assert [v["id"] for v in VECTORS if v.get("flags_expected") and not v.get("flags_include")] == []
+
+
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["id"] for v in VECTORS])
 def test_vector(vector: dict[str, Any]) -> None:
     plan = plan_via_command(vector["case"])
@@ -38,6 +43,8 @@ def test_vector(vector: dict[str, Any]) -> None:
     assert set(expected["rules_include"]) <= set(plan["rules"])
     if "flags_expected" in vector:
         assert bool(plan["flags"]) is vector["flags_expected"], plan["flags"]
+    for start in vector.get("flags_include", []):
+        assert any(flag.startswith(start) for flag in plan["flags"]), (start, plan["flags"])
     assert set(vector.get("missing_includes", [])) <= set(plan["missing"])
 
 
