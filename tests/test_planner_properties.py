@@ -114,13 +114,35 @@ def histories(draw: st.DrawFn) -> dict[str, Any] | None:
             last + timedelta(days=draw(st.integers(0, (TODAY - last).days)))
         ).isoformat()
     if draw(st.booleans()):
-        out["followup"] = {
-            "lipiodol": draw(st.sampled_from(["dense", "dense_marginal_defect", "sparse"])),
-            "necrosis": draw(st.booleans()),
-            "new_lesions": draw(st.booleans()),
-            "progression": draw(st.booleans()),
+        out["followup"] = draw(followups())
+        out["previous_followups"] = draw(st.lists(followups(), max_size=3))
+    if draw(st.booleans()):
+        out["sessions"] = draw(st.integers(1, 6))
+    if draw(st.booleans()):
+        baseline = {
+            "child_pugh_points": draw(optional(st.integers(5, 15))),
+            "ast": draw(optional(within(r.AST))),
+            "pvtt": draw(optional(st.sampled_from(["none", "vp1", "vp2", "vp3", "vp4"]))),
+            "extrahepatic": draw(optional(st.booleans())),
+            "viable_sum_mm": draw(optional(within(r.BASELINE_VIABLE_SUM_MM))),
         }
+        out["baseline"] = {k: v for k, v in baseline.items() if v is not None}
     return out
+
+
+@st.composite
+def followups(draw: st.DrawFn) -> dict[str, Any]:
+    out = {
+        "lipiodol": draw(st.sampled_from(["dense", "dense_marginal_defect", "sparse", "none"])),
+        "necrosis": draw(st.booleans()),
+        "new_lesions": draw(st.booleans()),
+        "progression": draw(st.booleans()),
+        "response": draw(optional(st.sampled_from(["cr", "pr", "sd", "pd"]))),
+        "viable_sum_mm": draw(optional(within(r.VIABLE_SUM_MM))),
+        "nadir_viable_sum_mm": draw(optional(within(r.VIABLE_SUM_MM))),
+        "viable_over_50pct": draw(optional(st.booleans())),
+    }
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -140,6 +162,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
         "dialysis": draw(optional(st.booleans())),
         "platelets": draw(optional(within(r.PLATELETS))),
         "wbc": draw(optional(within(r.WBC))),
+        "ast": draw(optional(within(r.AST))),
     }
     case: dict[str, Any] = {
         "today": TODAY.isoformat(),
@@ -153,9 +176,16 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
             "pvtt": draw(st.sampled_from(["none", "vp1", "vp2", "vp3", "vp4"])),
             "pvtt_collaterals": draw(optional(st.booleans())),
             "extrahepatic": draw(st.booleans()),
+            "pvtt_occlusion": draw(optional(st.sampled_from(["complete", "partial"]))),
+            "burden_ge_70pct": draw(optional(st.booleans())),
+            "afp": draw(optional(within(r.AFP))),
         },
         "liver": {k: v for k, v in liver.items() if v is not None},
+        "sex": draw(optional(st.sampled_from(["female", "male"]))),
+        "weight_kg": draw(optional(within(r.WEIGHT_KG))),
     }
+    case["tumour"] = {k: v for k, v in case["tumour"].items() if v is not None}
+    case = {k: v for k, v in case.items() if v is not None}
     history = draw(histories())
     if history is not None:
         case["history"] = history
@@ -164,18 +194,38 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=300)
 @given(cases())
-def test_any_accepted_case_gives_a_plan(raw: dict[str, Any]) -> None:
+def test_any_accepted_case_gives_a_coherent_plan(raw: dict[str, Any]) -> None:
+    """Invariants of part D that any plan must keep, whatever the case."""
     try:
         case = Case.model_validate(raw)
     except ValidationError:  # pragma: no cover - the strategy stays within the ranges
         raise AssertionError("the strategy produced a case the models refuse") from None
     plan = plan_case(case)
-    assert plan.decision in {"tace", "simple_tace", "ethanol_injection", "hold", "no_tace"}
-    if plan.window is not None:
-        assert case.history is not None
+    intervening = plan.decision in ("tace", "simple_tace", "ethanol_injection")
+    # a contraindication, and only a contraindication, gives no TACE
+    assert (plan.decision == "no_tace") is bool(plan.contraindications)
+    # an approach exactly for the TACE decisions; lobar only for TACE with more than three tumours
+    assert (plan.approach is not None) is (plan.decision in ("tace", "simple_tace"))
+    if plan.approach == "lobar":
+        assert (plan.decision, case.tumour.count > 3) == ("tace", True)
+    # a window only after an earlier intervention, and only when something is to be done
+    assert (plan.window is not None) is (case.history is not None and intervening)
+    if plan.window is not None and case.history is not None:
         assert plan.window.earliest >= case.history.last_intervention + timedelta(days=50)
-    if plan.contraindications:
-        assert plan.decision == "no_tace"
+    # nothing to correct and nothing to check when nothing is done
+    if not intervening:
+        assert (plan.before_procedure, plan.checklist) == ([], [])
+    # the conditional line only for BCLC 0/A with a TACE decision
+    assert (plan.conditional is not None) is (
+        plan.bclc in ("0", "A") and plan.decision in ("tace", "simple_tace")
+    )
+    # follow-up values only with a follow-up; transplant criteria only for HCC
+    followup = case.history.followup if case.history else None
+    if followup is None:
+        assert (plan.response, plan.refractory, plan.art) == (None, None, None)
+    assert (plan.transplant is None) is (case.tumour.type != "hcc")
+    # every contraindication says what made it
+    assert set(plan.contraindication_findings) == set(plan.contraindications)
 
 
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), optional(st.integers(0, 400)))

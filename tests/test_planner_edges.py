@@ -1,0 +1,54 @@
+"""Edges an audit changed by hand without the suite noticing: each is now a behaviour under test."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from planner import DEFAULT_SETTINGS
+from planner.meld import _half_up, meld_score
+from planner.models import Pvtt
+from planner.staging import StageInput, bclc
+from planner.timing import next_window
+
+
+@pytest.mark.parametrize("pvtt", [Pvtt.VP2, Pvtt.VP4])
+def test_child_pugh_c_with_a_thrombus_is_stage_d_not_c(pvtt: Pvtt) -> None:
+    """End-stage liver function is assigned before invasion (BCLC 2022 order of assignment)."""
+    staged = StageInput(
+        ecog=0, child_pugh_class="C", count=2, largest_cm=3.0, pvtt=pvtt, extrahepatic=True
+    )
+    assert bclc(staged).stage == "D"
+
+
+def test_a_one_day_window_is_open_on_its_day() -> None:
+    """Earliest = latest (recovery + 21 days falls on last + 3 months): a valid, one-day window."""
+    window = next_window(date(2026, 1, 1), date(2026, 3, 11), date(2026, 4, 1), DEFAULT_SETTINGS)
+    assert (window.earliest, window.latest, window.status) == (
+        date(2026, 4, 1), date(2026, 4, 1), "open",
+    )  # fmt: skip
+    a_day_later = next_window(
+        date(2026, 1, 1), date(2026, 3, 12), date(2026, 4, 1), DEFAULT_SETTINGS
+    )
+    assert a_day_later.status == "impossible"
+
+
+@pytest.mark.parametrize(
+    ("creatinine", "bilirubin", "inr", "expected"),
+    [
+        (2.0, 0.5, 1.0, 13),  # bilirubin below 1.0 counts as 1.0 (10 without the floor)
+        (2.0, 1.0, 0.8, 13),  # INR below 1.0 counts as 1.0 (11 without the floor)
+        (0.5, 3.0, 1.0, 11),  # creatinine below 1.0 counts as 1.0 (6 without the floor)
+    ],
+)
+def test_each_meld_floor_alone(
+    creatinine: float, bilirubin: float, inr: float, expected: int
+) -> None:
+    assert meld_score(creatinine, bilirubin, inr, dialysis=False) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(12.5, 13), (13.5, 14), (12.49, 12), (6.0, 6)])
+def test_meld_rounds_an_exact_half_up(value: float, expected: int) -> None:
+    """OPTN rounds half up; Python's round() would give 12 for 12.5."""
+    assert _half_up(value) == expected
