@@ -231,6 +231,16 @@ class History(_Strict):
     baseline: Baseline | None = None
     previous_followups: list[Followup] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _recovery_after_intervention(self) -> History:
+        if self.recovered_on is not None and self.recovered_on < self.last_intervention:
+            raise PydanticCustomError(
+                "date_order",
+                "must not be before last_intervention ({last})",
+                {"field": "recovered_on", "last": self.last_intervention.isoformat()},
+            )
+        return self
+
 
 class Case(_Strict):
     """One patient as the contract describes it."""
