@@ -1053,10 +1053,10 @@ def test_cancel_for_patient(store: Store, patient: Patient) -> None:
     )
     (o,) = store.add_reminders(1, other.id, 10, [("imaging_due", at(11))])
     store.mark_sent(a.id, at(11))
-    assert store.cancel_for_patient(patient.id) == 2
+    assert store.cancel_for_patient(patient.id) == [b.id, c.id]
     statuses = {r: store.reminder(r).status for r in (a.id, b.id, c.id, o.id)}  # type: ignore[union-attr]
     assert statuses == {a.id: "sent", b.id: "cancelled", c.id: "cancelled", o.id: "pending"}
-    assert store.cancel_for_patient(patient.id) == 0
+    assert store.cancel_for_patient(patient.id) == []
 
 
 def test_pause_and_resume_for_clinician(store: Store, patient: Patient, db_path: Path) -> None:
