@@ -1,11 +1,10 @@
-"""Outgoing messages in Telegram's shape: texts within the size limit, choices as callback buttons.
+"""Neutral messages in Telegram's shape: texts within the size limit, presses as callback data.
 
-A button's callback data says what kind of input it is, so a press can be checked before it counts:
-
-* `q:<step>:<value>` answers the dialogue question asked in state `<step>`. A press on an older
-  question's button (the dialogue has moved on, or was cancelled) is refused instead of answering
-  whatever is being asked now.
-* `c:<value>` is a command button (delete confirmation, reminder actions), valid on its own.
+The only place that knows how a press looks on the wire. A button's callback data is its `Action`,
+field by field: `<act>:<dialogue>:<step>:<target>:<value>` (empty fields stay empty), e.g.
+`a:42:tumour_type::hcc` answers the tumour-type question of dialogue 42, `f:::7:` confirms deleting
+patient 7. A press decodes back to the same typed `Action` (never to text), and data that is not
+ours (forged, or from an older liverbot) decodes to None.
 
 Telegram allows 1-64 bytes of callback data; every choice the flows declare fits (a test checks).
 """
@@ -13,44 +12,61 @@ Telegram allows 1-64 bytes of callback data; every choice the flows declare fits
 from __future__ import annotations
 
 import logging
-from typing import Any, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from flows.engine import Outgoing
+from pydantic import ValidationError
+
+from bot.actions import Act, Action, Message
 from flows.render import MESSAGE_LIMIT
 
 log = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64
 """Bytes of callback_data Telegram accepts (Bot API, InlineKeyboardButton)."""
-ANSWER, COMMAND = "q", "c"
 CHOSEN = "→"
 
 
-class Press(NamedTuple):
-    """A decoded button press: the input value, and the dialogue step it answers (if any)."""
+class Encoded(NamedTuple):
+    """One message as sent: its text and rows of (label, callback data)."""
 
-    value: str
-    step: str | None
+    text: str
+    buttons: list[list[tuple[str, str]]]
 
 
-def callback_data(value: str, step: str | None) -> str:
-    """The callback data of a choice; ValueError when it would not fit Telegram's 64 bytes."""
-    data = f"{ANSWER}:{step}:{value}" if step is not None else f"{COMMAND}:{value}"
+def _field(value: int | str | None) -> str:
+    return "" if value is None else str(value)
+
+
+def callback_data(action: Action) -> str:
+    """The callback data of a press; ValueError when it would not fit Telegram's 64 bytes."""
+    data = ":".join(
+        (action.act.value, _field(action.dialogue), _field(action.step), _field(action.target),
+         action.value)
+    )  # fmt: skip
     if not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
         raise ValueError(f"callback data of {len(data.encode())} bytes (limit {CALLBACK_LIMIT})")
     return data
 
 
-def decode(data: str | None) -> Press | None:
-    """A press from callback data, or None when the data is not ours (forged or from old code)."""
-    kind, _, rest = (data or "").partition(":")
-    if kind == COMMAND and rest:
-        return Press(rest, None)
-    if kind == ANSWER:
-        step, sep, value = rest.partition(":")
-        if sep and step and value:
-            return Press(value, step)
-    return None
+def decode(data: str | None) -> Action | None:
+    """The press a button's data stands for, or None when the data is not ours."""
+    parts = (data or "").split(":", 4)
+    if len(parts) != 5:
+        return None
+    act, dialogue, step, target, value = parts
+    try:
+        action = Action(
+            act=Act(act),
+            value=value,
+            dialogue=int(dialogue) if dialogue else None,
+            step=step or None,
+            target=int(target) if target else None,
+        )
+        same = callback_data(action) == data  # one spelling only: `a:042:...` is not ours
+    except (ValueError, ValidationError):
+        return None
+    return action if same else None
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -82,25 +98,23 @@ def rows(buttons: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def encode(messages: list[Outgoing], step: str | None) -> list[dict[str, Any]]:
-    """Messages as stored and sent: `{"text", "buttons": [[[label, data], ...], ...]}`.
+def encode(messages: list[Message]) -> list[Encoded]:
+    """Messages as sent: each text within the limit, its buttons under its last part.
 
-    Buttons go on the last part of a split text, so they stay under the question they answer. A
-    choice whose data would not fit Telegram's 64 bytes (one built from what the user typed) is left
-    off rather than failing the reply: the answer can still be typed.
+    A button whose data would not fit Telegram's 64 bytes (one built from what the user typed) is
+    left off rather than failing the reply: the answer can still be typed.
     """
-    out: list[dict[str, Any]] = []
+    out: list[Encoded] = []
     for message in messages:
         parts = split_text(message.text)
         buttons = []
-        for choice in message.choices:
+        for button in message.buttons:
             try:
-                buttons.append((choice.label, callback_data(choice.value, step)))
+                buttons.append((button.label, callback_data(button.action)))
             except ValueError:
                 log.warning("a button too long for Telegram was left off")
-        for part in parts[:-1]:
-            out.append({"text": part, "buttons": []})
-        out.append({"text": parts[-1], "buttons": [list(map(list, r)) for r in rows(buttons)]})
+        out.extend(Encoded(part, []) for part in parts[:-1])
+        out.append(Encoded(parts[-1], rows(buttons)))
     return out
 
 
@@ -110,3 +124,17 @@ def with_choice(text: str, label: str) -> str:
     room = MESSAGE_LIMIT - len(suffix)
     body = text if len(text) <= room else text[: room - 1] + "…"
     return body + suffix
+
+
+def answer_data(datas: Iterable[str], value: str, step: str | None = None) -> str | None:
+    """Among a message's callback data, the one answering (`step` with) `value`, if offered."""
+    for data in datas:
+        action = decode(data)
+        if (
+            action is not None
+            and action.act is Act.ANSWER
+            and action.value == value
+            and (step is None or action.step == step)
+        ):
+            return data
+    return None

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.buttons import Press, decode, with_choice
 from bot.conversation import Outcome
-from bot.logs import redacted
-from bot.sending import send_all
-from bot.services import Services
+from bot.tg.callbacks import decode, with_choice
+from bot.tg.logs import redacted
+from bot.tg.sending import best_effort, send_all
+from bot.tg.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +27,6 @@ REFUSAL = (
 )
 NOT_TEXT = "I read text and buttons only. /help lists the commands."
 EDITED = "Edited messages are not read: send the corrected answer as a new message (or /back)."
-STALE = "That question was already answered."
 EXPIRED = "This button has expired."
 SORRY = (
     "Sorry, something went wrong on our side. Your answers so far are kept: send the last one "
@@ -59,41 +57,61 @@ async def gate(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+def strip_mention(text: str, username: str | None) -> str:
+    """`/new@liverbot_bot ...` as `/new ...`: the one place a command's bot mention is removed.
+
+    Telegram adds the mention when a command is picked from the menu in some clients; the core
+    never sees it. Only our own bot's name is removed, so `/new@otherbot` stays unknown.
+    """
+    head, sep, rest = text.partition(" ")
+    command, at, name = head.partition("@")
+    if at and command.startswith("/") and username and name.lower() == username.lower():
+        return command + sep + rest
+    return text
+
+
 async def on_text(update: Update, context: Context) -> None:
     """A typed answer or command: apply it and send what comes next."""
     message, user = update.message, update.effective_user
     assert message is not None
     assert message.text is not None
     assert user is not None
+    typed = strip_mention(message.text, context.bot.username)
     outcome = await asyncio.to_thread(
         services(context).conversation.process,
-        user.id, message.chat_id, update.update_id, message.text,
+        user.id, message.chat_id, update.update_id, typed,
     )  # fmt: skip
-    await deliver(context, message.chat_id, outcome)
+    await deliver(context, user.id, message.chat_id, outcome)
 
 
 async def on_button(update: Update, context: Context) -> None:
-    """A button press: check it still applies, show the choice on its message, then go on."""
+    """A button press: apply it if it still belongs to the current question, then go on.
+
+    The reply goes out first; showing the choice on the pressed message is best effort after it.
+    """
     query, user = update.callback_query, update.effective_user
     chat = update.effective_chat
     assert query is not None
     assert user is not None
     assert chat is not None
-    press = decode(query.data)
-    if press is None:
+    action = decode(query.data)
+    if action is None:
         await query.answer(EXPIRED)
+        await best_effort("stale keyboard removal", _edit(query.message, None))
         return
     outcome = await asyncio.to_thread(
-        services(context).conversation.process,
-        user.id, chat.id, update.update_id, press.value, press.step,
-    )  # fmt: skip
-    if outcome.stale:
-        await query.answer(STALE)
-        await _edit(query.message, None)
+        services(context).conversation.process, user.id, chat.id, update.update_id, action
+    )
+    pressed = query.message.message_id if isinstance(query.message, Message) else None
+    if pressed is not None:
+        await asyncio.to_thread(services(context).store.drop_keyboard, user.id, chat.id, pressed)
+    if outcome.stale is not None:
+        await query.answer(outcome.stale[:200])
+        await best_effort("stale keyboard removal", _edit(query.message, None))
         return
     await query.answer()
-    await _edit(query.message, _label(query.message, query.data))
-    await deliver(context, chat.id, outcome)
+    await deliver(context, user.id, chat.id, outcome)
+    await best_effort("choice shown", _edit(query.message, _label(query.message, query.data)))
 
 
 async def on_edited(update: Update, context: Context) -> None:
@@ -108,12 +126,34 @@ async def on_other(update: Update, context: Context) -> None:
     await update.message.reply_text(NOT_TEXT)
 
 
-async def deliver(context: Context, chat_id: int, outcome: Outcome) -> None:
-    """Schedule the reminders the input added or moved, then send the reply."""
+async def deliver(context: Context, owner_id: int, chat_id: int, outcome: Outcome) -> None:
+    """Schedule what the input changed, send the reply, then tidy the keyboards.
+
+    The buttons of the reply's dialogue step are remembered; every other dialogue keyboard of the
+    chat (an earlier step, a replaced or finished dialogue) is removed, best effort, so no old
+    button stays on screen to be pressed.
+    """
+    found = services(context)
     if outcome.to_schedule:
         assert context.job_queue is not None
-        services(context).reminders.schedule(context.job_queue, outcome.to_schedule)
-    await send_all(context.bot, chat_id, outcome.messages)
+        found.reminders.schedule(context.job_queue, outcome.to_schedule)
+    sent = await send_all(context.bot, chat_id, outcome.messages)
+    if outcome.repeat:
+        return
+    for message in sent:
+        if message.reply_markup is not None and outcome.dialogue is not None and outcome.step:
+            await asyncio.to_thread(
+                found.store.add_keyboard,
+                owner_id, chat_id, message.message_id, outcome.dialogue, outcome.step,
+            )  # fmt: skip
+    stale = await asyncio.to_thread(
+        found.store.take_stale_keyboards, owner_id, chat_id, outcome.dialogue, outcome.step
+    )
+    for message_id in stale:
+        await best_effort(
+            "stale keyboard removal",
+            context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None),
+        )
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -132,26 +172,22 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("could not tell chat about the failure: %s", type(exc).__name__)
 
 
-def _label(message: Any, data: str | None) -> str:
+def _label(message: object, data: str | None) -> str:
     """The text of the pressed button, read from the message's own keyboard."""
     markup = getattr(message, "reply_markup", None)
     for row in markup.inline_keyboard if markup else ():
         for button in row:
             if button.callback_data == data:
                 return str(button.text)
-    press: Press | None = decode(data)
-    return press.value if press else "?"
+    action = decode(data)
+    return action.value if action and action.value else "?"
 
 
-async def _edit(message: Any, label: str | None) -> None:
+async def _edit(message: object, label: str | None) -> None:
     """Show the choice on the question's message (if any) and remove its buttons."""
     if not isinstance(message, Message) or message.text is None:
         return  # older than 48 hours or not ours: Telegram no longer lets us edit it
-    try:
-        if label is None:
-            await message.edit_reply_markup(reply_markup=None)
-        else:
-            await message.edit_text(with_choice(message.text, label), reply_markup=None)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    if label is None:
+        await message.edit_reply_markup(reply_markup=None)
+    else:
+        await message.edit_text(with_choice(message.text, label), reply_markup=None)

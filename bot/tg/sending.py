@@ -1,14 +1,21 @@
-"""Sending encoded messages (see `bot.buttons`) through PTB, and turning buttons into markup."""
+"""Sending neutral messages through PTB: encoded by `bot.tg.callbacks`, buttons as inline markup."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Awaitable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, TelegramError
+
+from bot.actions import Message as Outgoing
+from bot.tg.callbacks import encode
+
+log = logging.getLogger(__name__)
 
 
-def markup(buttons: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
-    """Rows of [label, callback data] as an inline keyboard; None when there are none."""
+def markup(buttons: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """Rows of (label, callback data) as an inline keyboard; None when there are none."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
@@ -19,9 +26,25 @@ def markup(buttons: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_all(bot: Bot, chat_id: int, messages: list[dict[str, Any]]) -> list[Message]:
+async def send_all(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Message]:
     """Send messages in order; retries and the flood limit are the rate limiter's job."""
     return [
-        await bot.send_message(chat_id, m["text"], reply_markup=markup(m["buttons"]))
-        for m in messages
+        await bot.send_message(chat_id, part.text, reply_markup=markup(part.buttons))
+        for part in encode(messages)
     ]
+
+
+async def best_effort(what: str, edit: Awaitable[object]) -> None:
+    """Await an edit that must never stop the reply: a failure is logged and dropped.
+
+    An edit only tidies the chat (shows the choice, removes old buttons); the answer was applied
+    and the next question sent before it, so failing here must not tell the clinician to send
+    the answer again (issue 10: that re-sent answer would answer the next question).
+    """
+    try:
+        await edit
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.info("%s not done: %s", what, type(exc).__name__)
+    except TelegramError as exc:
+        log.info("%s not done: %s", what, type(exc).__name__)
