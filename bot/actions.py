@@ -24,6 +24,10 @@ class Act(StrEnum):
     """Keep the unfinished dialogue and drop the command that would have replaced it."""
     RESTART = "r"
     """Drop the unfinished dialogue and run the command that asked to replace it."""
+    SAME_PATIENT = "sp"
+    """The label's earlier plan is this patient's: save the new plan under it."""
+    NEW_LABEL = "nl"
+    """Another patient: ask for a new label before saving."""
     FORGET = "f"
     """Delete patient `target` for good (the confirmation of /forget)."""
     FOLLOW_UP = "rf"
@@ -34,7 +38,7 @@ class Act(StrEnum):
     """Mark reminder `target` done."""
 
 
-DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART})
+DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART, Act.SAME_PATIENT, Act.NEW_LABEL})
 """Presses that belong to one dialogue and its step: refused once that dialogue moved on."""
 
 

@@ -23,7 +23,8 @@ from bot.actions import DIALOGUE_ACTS, Act, Action, Button, Message
 from bot.commands import find, help_text
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store
-from flows.engine import FLOW_WORDS, Dialogues, Finished, Outgoing, Turn
+from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
+from flows.parsing import Invalid, label_warning, parse_label
 from flows.quick import parse_quick, problems_message
 from flows.render import words_for
 from flows.state import DialogueState
@@ -42,6 +43,7 @@ LATE_AFTER = timedelta(minutes=15)
 """A reminder sent this long after its time says it is late, and by how much."""
 OTHER_DIALOGUE = "That button belongs to a dialogue that is over or was replaced: nothing changed."
 ANSWERED = "That question was already answered: nothing changed."
+NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /cancel)."
 CONTINUE_WORDS = frozenset({"continue", "keep going"})
 RESTART_WORDS = frozenset({"start over", "restart"})
 HISTORY = ("last_intervention", "recovered_on", "imaged", "lipiodol", "necrosis", "new_lesions",
@@ -63,6 +65,14 @@ class Reply:
     """Reminders added, moved or cancelled by this input, for the channel to (re)schedule."""
     stale: str | None = None
     """A press refused (another dialogue's, or an answered question's): why; nothing changed."""
+
+
+def plain(state: DialogueState) -> DialogueState:
+    """The state with every side question dropped: an input to the dialogue itself answers it."""
+    return state.model_copy(
+        update={"replacing": None, "label_conflict": None, "label_confirmed": False,
+                "awaiting_label": False}
+    )  # fmt: skip
 
 
 def text(words: str) -> Reply:
@@ -137,8 +147,14 @@ class Assistant:
                         "everything.")  # fmt: skip
         if state.replacing is not None and command is None:
             return self._on_replace_words(owner_id, chat_id, state, word)
-        state = state.model_copy(update={"replacing": None})
-        return self._run(owner_id, chat_id, self.dialogues.handle(state, word, self.today()))
+        if state.awaiting_label and command is None:
+            return self._on_new_label(owner_id, chat_id, state, word)
+        if state.label_conflict is not None and command is None:
+            again = self._label_question(state)
+            words = "Tap Same patient or New label first (or /cancel).\n" + again.text
+            return Reply([again.model_copy(update={"text": words})])
+        turn = self.dialogues.handle(plain(state), word, self.today())
+        return self._run(owner_id, chat_id, turn)
 
     def _pressed(self, owner_id: int, chat_id: int, action: Action) -> Reply:
         if action.act in DIALOGUE_ACTS:
@@ -151,8 +167,9 @@ class Assistant:
                 return self._continue(owner_id, chat_id, state)
             if action.act is Act.RESTART:
                 return self._restart(owner_id, chat_id, state)
-            state = state.model_copy(update={"replacing": None})
-            turn = self.dialogues.handle(state, action.value, self.today())
+            if action.act in (Act.SAME_PATIENT, Act.NEW_LABEL):
+                return self._label_answer(owner_id, chat_id, state, action.act)
+            turn = self.dialogues.handle(plain(state), action.value, self.today())
             return self._run(owner_id, chat_id, turn)
         if action.act is Act.FORGET:
             return self._forget_confirmed(owner_id, chat_id, action.target)
@@ -197,6 +214,10 @@ class Assistant:
             return None
         if state.replacing is not None:
             return self._replace_question(state)
+        if state.label_conflict is not None:
+            return self._label_question(state)
+        if state.awaiting_label:
+            return Message(text=NEW_LABEL)
         return self._message(self.dialogues.prompt(state), state)
 
     # -- dialogues ------------------------------------------------------------------------------
@@ -237,18 +258,28 @@ class Assistant:
     def _run(
         self, owner_id: int, chat_id: int, turn: Turn, before: list[Message] | None = None
     ) -> Reply:
-        """Persist the turn's state first, then save a finished dialogue's plan."""
+        """Persist the turn's state first, then save a finished dialogue's plan.
+
+        A plan about to be saved under a label whose last plan looks like another patient's is
+        held at the summary instead, and Same patient / New label is asked first.
+        """
+        done = turn.finished
+        if done is not None and done.final is not None:
+            conflict = self._label_conflict(owner_id, done)
+            if conflict is not None:
+                update = {"label_conflict": conflict, "label_confirmed": False}
+                held = self._keep(owner_id, chat_id, done.final.model_copy(update=update))
+                return Reply([*(before or []), self._label_question(held)])
         reply = Reply(list(before or []))
-        previous = self._load(owner_id, chat_id)
         state = turn.state
         if state is not None:
             state = self._keep(owner_id, chat_id, state)
         else:
             self.store.clear_dialogue(owner_id, chat_id)
         reply.messages += [self._message(m, state) for m in turn.messages]
-        if turn.finished is not None:
-            reminder_id = previous.reminder_id if previous is not None else None
-            self._save(owner_id, chat_id, turn.finished, reply, reminder_id)
+        if done is not None:
+            reminder_id = done.final.reminder_id if done.final is not None else None
+            self._save(owner_id, chat_id, done, reply, reminder_id)
         return reply
 
     def _save(
@@ -290,6 +321,75 @@ class Assistant:
         """The moment reminders of `day` fire: the clinic's reminder time, in UTC."""
         zone, at = self.settings.zone, self.settings.reminder_time
         return datetime.combine(day, at, zone).astimezone(UTC)
+
+    # -- a label that may be another patient's -------------------------------------------------
+
+    def _label_conflict(self, owner_id: int, done: Finished) -> str | None:
+        """Why the label's last plan looks like another patient's, or None.
+
+        A course of TACE explains a year more of age and nothing else: an age more than a year
+        away from the last plan's (plus the time since), or another tumour type, suggests a label
+        reused for someone else, whose plans and reminders would then be mixed with theirs. Sex
+        is not asked by any flow, so it cannot be compared. A follow-up is always its patient's.
+        """
+        if done.label is None or done.flow == "followup":
+            return None
+        if done.final is not None and done.final.label_confirmed:
+            return None
+        patient = self._find(owner_id, done.label)
+        last = self.store.latest_assessment(patient.id) if patient is not None else None
+        if last is None:
+            return None
+        since = last.created_at.astimezone(self.settings.zone).date()
+        reasons = []
+        old_age, new_age = last.case.get("age"), done.case.get("age")
+        if isinstance(old_age, int) and isinstance(new_age, int):
+            years = (self.today() - since).days / 365.25
+            if abs(new_age - old_age - years) > 1:
+                reasons.append(f"age {old_age} then, {new_age} now")
+        old_type = (last.case.get("tumour") or {}).get("type")
+        new_type = (done.case.get("tumour") or {}).get("type")
+        if old_type and new_type and old_type != new_type:
+            reasons.append(f"tumour type {old_type} then, {new_type} now")
+        if not reasons:
+            return None
+        return f"{done.label} has a plan from {since.isoformat()} ({'; '.join(reasons)})"
+
+    def _label_question(self, state: DialogueState) -> Message:
+        """`bed7 has a plan from ... (age 62 then, 80 now). Same patient, or a New label?`"""
+        words = f"{state.label_conflict}. Same patient, or a New label? Nothing is saved yet."
+        buttons = [
+            Button(label=label, action=Action(act=act, dialogue=state.id, step=state.state))
+            for act, label in ((Act.SAME_PATIENT, "Same patient"), (Act.NEW_LABEL, "New label"))
+        ]
+        return Message(text=words, buttons=buttons)
+
+    def _label_answer(self, owner_id: int, chat_id: int, state: DialogueState, act: Act) -> Reply:
+        if state.label_conflict is None:
+            return Reply(stale=ANSWERED)
+        if act is Act.NEW_LABEL:
+            update = {"label_conflict": None, "awaiting_label": True}
+            self._keep(owner_id, chat_id, state.model_copy(update=update))
+            return text(NEW_LABEL)
+        update = {"label_conflict": None, "label_confirmed": True}
+        return self._confirm(owner_id, chat_id, state.model_copy(update=update))
+
+    def _on_new_label(self, owner_id: int, chat_id: int, state: DialogueState, word: str) -> Reply:
+        """The new label typed after New label: checked as the label question checks it."""
+        try:
+            label = parse_label(word)
+        except Invalid as exc:
+            return text(f"⚠ {exc}\n{NEW_LABEL}")
+        if why := label_warning(label):
+            return text(f"⚠ '{label}' {why}.\n{NEW_LABEL}")
+        answers = {**state.answers, "label": label} if "label" in state.answers else state.answers
+        update = {"label": label, "answers": answers, "awaiting_label": False}
+        return self._confirm(owner_id, chat_id, state.model_copy(update=update))
+
+    def _confirm(self, owner_id: int, chat_id: int, state: DialogueState) -> Reply:
+        """Finish a dialogue held at its summary (the plan is made again, then saved)."""
+        held = state.model_copy(update={"state": SUMMARY})
+        return self._run(owner_id, chat_id, self.dialogues.handle(held, "confirm", self.today()))
 
     # -- replacing an unfinished dialogue -------------------------------------------------------
 

@@ -77,6 +77,9 @@ class Finished(BaseModel):
     answers: dict[str, Any]
     case: dict[str, Any]
     plan: Plan
+    final: DialogueState | None = None
+    """The state it finished from, at the summary: a channel that must ask one more thing
+    before saving (is this label the same patient?) keeps it, and confirms it later."""
 
 
 class Turn(BaseModel):
@@ -304,6 +307,7 @@ class Dialogues:
         finished = Finished(
             flow=state.flow, label=state.label or state.answers.get("label"),
             answers=state.answers, case=raw, plan=plan,
+            final=state.model_copy(update={"state": SUMMARY}),
         )  # fmt: skip
         text = with_read_back(render_plan(plan, finished.label, state.assumed), state.answers)
         return Turn(state=None, messages=[*before, Outgoing(text=text)], finished=finished)

@@ -36,5 +36,10 @@ class DialogueState(BaseModel):
     """A command that asked to replace this unfinished dialogue, waiting for Continue / Start over."""
     reminder_id: int | None = None
     """The reminder whose "Enter follow-up findings" started this dialogue: done once it is saved."""
-    confirm_label: bool = False
-    """The label already has a plan that looks like another patient's: Same patient / New label."""
+    label_conflict: str | None = None
+    """Why the label's saved plan looks like another patient's: Same patient / New label is asked
+    before anything is saved."""
+    label_confirmed: bool = False
+    """The clinician said Same patient: save under this label without asking again."""
+    awaiting_label: bool = False
+    """The clinician said New label: the next typed text is the label."""

@@ -8,6 +8,7 @@ plan supersedes the old one's reminders, and an unfinished dialogue is not repla
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,50 @@ async def test_a_late_reminder_says_how_late(server: FakeBotApi, db: Path) -> No
         message = await server.next_message(USER, timeout=10)
         assert message.text.startswith("Reminder for bed7: follow-up imaging due")
         assert "\nLate by 2 h 5 min: it could not be sent on time." in message.text
+
+
+# -- label reuse -----------------------------------------------------------------------------------
+
+
+async def test_a_reused_label_asks_same_patient_or_new_label(server: FakeBotApi, db: Path) -> None:
+    async with running_bot(server, db) as app:
+        store = services(app).store
+        await say(server, f"/quick bed7 {LINE}", replies=2)
+        (ask,) = await say(server, f"/quick bed7 {LINE.replace('age=66', 'age=80')}")
+        today = datetime.now(UTC).date().isoformat()
+        assert ask.text == (
+            f"bed7 has a plan from {today} (age 66 then, 80 now). Same patient, or a New label? "
+            "Nothing is saved yet."
+        )
+        assert len(store.assessments(USER, "bed7")) == 1
+        plan = await press(server, ask, "Same patient")
+        assert plan.text.startswith("Child-Pugh")
+        assert (await server.next_message(USER)).text.startswith("Saved for bed7.")
+        assert [a.case["age"] for a in store.assessments(USER, "bed7")] == [66, 80]
+        (ask,) = await say(
+            server, f"/quick bed7 {LINE.replace('age=66', 'age=80')} type=metastasis"
+        )
+        assert "(tumour type hcc then, metastasis now)" in ask.text
+        (again,) = await say(server, "yes")
+        assert again.text.startswith("Tap Same patient or New label first")
+        prompt = await press(server, ask, "New label")
+        assert prompt.text.startswith("Send the new label")
+        (warned,) = await say(server, "Anna Schmidt")
+        assert warned.text.startswith("⚠ 'Anna Schmidt' looks like a person's name")
+        plan, saved = await say(server, "bed8", replies=2)
+        assert saved.text.startswith("Saved for bed8.")
+        assert len(store.assessments(USER, "bed7")) == 2
+        assert [a.case["tumour"]["type"] for a in store.assessments(USER, "bed8")] == [
+            "metastasis"
+        ]
+        assert store.load_dialogue(USER, USER) is None
+
+
+async def test_a_label_of_the_same_patient_a_course_later_is_not_questioned(
+    server: FakeBotApi, db: Path
+) -> None:
+    async with running_bot(server, db) as app:
+        await say(server, f"/quick bed7 {LINE}", replies=2)
+        _plan, saved = await say(server, f"/quick bed7 {LINE.replace('age=66', 'age=67')}", 2)
+        assert saved.text.startswith("Saved for bed7.")
+        assert len(services(app).store.assessments(USER, "bed7")) == 2
