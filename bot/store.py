@@ -878,40 +878,56 @@ class Store:
 
     # -- keyboards --------------------------------------------------------------------------------
 
-    def add_keyboard(
-        self, owner_id: int, chat_id: int, message_id: int, dialogue_id: int, step: str
-    ) -> None:
-        """Remember a sent message whose buttons answer `step` of dialogue `dialogue_id`."""
-        with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO keyboards (owner_id, chat_id, message_id, dialogue_id,"
-                " step) VALUES (?, ?, ?, ?, ?)",
-                (owner_id, chat_id, message_id, dialogue_id, step),
-            )
+    def sync_keyboards(
+        self,
+        owner_id: int,
+        chat_id: int,
+        dialogue_id: int | None,
+        step: str | None,
+        shown: Iterable[int] = (),
+        gone: int | None = None,
+    ) -> list[int]:
+        """Record what a reply left on screen; return the messages whose buttons are now stale.
+
+        `shown` are the messages just sent with buttons for `step` of `dialogue_id` (the chat's
+        dialogue after the input), `gone` a message whose buttons the channel removed itself (the
+        pressed one). Every other recorded keyboard not of that dialogue and step (an earlier
+        step, a replaced or finished dialogue) is stale: forgotten here and returned for the
+        channel to remove. One read, and a write only when something changed, since this runs
+        after every reply.
+        """
+        rows = self._rows(
+            "SELECT message_id, dialogue_id, step FROM keyboards WHERE owner_id = ? AND chat_id = ?",
+            (owner_id, chat_id),
+        )
+        stale = [
+            r["message_id"]
+            for r in rows
+            if r["message_id"] != gone
+            and not (r["dialogue_id"] == dialogue_id and r["step"] == step)
+        ]
+        drop = stale + [r["message_id"] for r in rows if r["message_id"] == gone]
+        fresh = list(shown) if dialogue_id is not None and step is not None else []
+        if drop or fresh:
+            with self._write() as conn:
+                conn.executemany(
+                    "DELETE FROM keyboards WHERE owner_id = ? AND chat_id = ? AND message_id = ?",
+                    [(owner_id, chat_id, m) for m in drop],
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO keyboards (owner_id, chat_id, message_id,"
+                    " dialogue_id, step) VALUES (?, ?, ?, ?, ?)",
+                    [(owner_id, chat_id, m, dialogue_id, step) for m in fresh],
+                )
+        return sorted(stale)
 
     def drop_keyboard(self, owner_id: int, chat_id: int, message_id: int) -> None:
-        """Forget a message's buttons (the channel removed or replaced them itself)."""
+        """Forget a message's buttons (the channel removed them itself)."""
         with self._write() as conn:
             conn.execute(
                 "DELETE FROM keyboards WHERE owner_id = ? AND chat_id = ? AND message_id = ?",
                 (owner_id, chat_id, message_id),
             )
-
-    def take_stale_keyboards(
-        self, owner_id: int, chat_id: int, dialogue_id: int | None, step: str | None
-    ) -> list[int]:
-        """Messages of this chat whose buttons no longer answer anything, forgotten as returned.
-
-        Everything but the buttons of the current dialogue's current step is stale: a dialogue
-        replaced, finished or moved on to another question.
-        """
-        with self._write() as conn:
-            rows = conn.execute(
-                "DELETE FROM keyboards WHERE owner_id = ? AND chat_id = ?"
-                " AND NOT (dialogue_id IS ? AND step IS ?) RETURNING message_id",
-                (owner_id, chat_id, dialogue_id, step),
-            ).fetchall()
-        return sorted(r[0] for r in rows)
 
     # -- replies ----------------------------------------------------------------------------------
 

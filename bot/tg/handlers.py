@@ -103,14 +103,16 @@ async def on_button(update: Update, context: Context) -> None:
         services(context).conversation.process, user.id, chat.id, update.update_id, action
     )
     pressed = query.message.message_id if isinstance(query.message, Message) else None
-    if pressed is not None:
-        await asyncio.to_thread(services(context).store.drop_keyboard, user.id, chat.id, pressed)
     if outcome.stale is not None:
         await query.answer(outcome.stale[:200])
+        if pressed is not None:
+            await asyncio.to_thread(
+                services(context).store.drop_keyboard, user.id, chat.id, pressed
+            )
         await best_effort("stale keyboard removal", _edit(query.message, None))
         return
     await query.answer()
-    await deliver(context, user.id, chat.id, outcome)
+    await deliver(context, user.id, chat.id, outcome, pressed)
     await best_effort("choice shown", _edit(query.message, _label(query.message, query.data)))
 
 
@@ -126,12 +128,15 @@ async def on_other(update: Update, context: Context) -> None:
     await update.message.reply_text(NOT_TEXT)
 
 
-async def deliver(context: Context, owner_id: int, chat_id: int, outcome: Outcome) -> None:
+async def deliver(
+    context: Context, owner_id: int, chat_id: int, outcome: Outcome, pressed: int | None = None
+) -> None:
     """Schedule what the input changed, send the reply, then tidy the keyboards.
 
     The buttons of the reply's dialogue step are remembered; every other dialogue keyboard of the
     chat (an earlier step, a replaced or finished dialogue) is removed, best effort, so no old
-    button stays on screen to be pressed.
+    button stays on screen to be pressed. `pressed` is the message whose button was pressed: its
+    caller shows the choice on it.
     """
     found = services(context)
     if outcome.to_schedule:
@@ -140,15 +145,16 @@ async def deliver(context: Context, owner_id: int, chat_id: int, outcome: Outcom
     sent = await send_all(context.bot, chat_id, outcome.messages)
     if outcome.repeat:
         return
-    for message in sent:
-        if message.reply_markup is not None and outcome.dialogue is not None and outcome.step:
-            await asyncio.to_thread(
-                found.store.add_keyboard,
-                owner_id, chat_id, message.message_id, outcome.dialogue, outcome.step,
-            )  # fmt: skip
+    shown = [
+        tg.message_id
+        for tg, message in zip(sent, outcome.messages, strict=True)
+        if tg.reply_markup is not None
+        and any(b.action.dialogue is not None for b in message.buttons)
+    ]
     stale = await asyncio.to_thread(
-        found.store.take_stale_keyboards, owner_id, chat_id, outcome.dialogue, outcome.step
-    )
+        found.store.sync_keyboards,
+        owner_id, chat_id, outcome.dialogue, outcome.step, shown, pressed,
+    )  # fmt: skip
     for message_id in stale:
         await best_effort(
             "stale keyboard removal",

@@ -27,11 +27,17 @@ def markup(buttons: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
 
 
 async def send_all(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Message]:
-    """Send messages in order; retries and the flood limit are the rate limiter's job."""
-    return [
-        await bot.send_message(chat_id, part.text, reply_markup=markup(part.buttons))
-        for part in encode(messages)
-    ]
+    """Send messages in order (long ones in parts); the sent message that carries each one's
+    buttons (its last part), in the order given. Retries and the flood limit are the rate
+    limiter's job."""
+    last_parts = []
+    for message in messages:
+        sent = None
+        for part in encode([message]):
+            sent = await bot.send_message(chat_id, part.text, reply_markup=markup(part.buttons))
+        assert sent is not None  # encode gives at least one part per message
+        last_parts.append(sent)
+    return last_parts
 
 
 async def best_effort(what: str, edit: Awaitable[object]) -> None:
