@@ -202,6 +202,11 @@ class Assistant:
         ]
         return Message(text=words, buttons=buttons)
 
+    def current(self, owner_id: int, chat_id: int) -> Reply:
+        """Where the chat stands: the question its dialogue waits on (none when there is none)."""
+        prompt = self.resume_prompt(owner_id, chat_id)
+        return self._where(owner_id, chat_id, Reply([prompt] if prompt is not None else []))
+
     def dialogue_step(self, owner_id: int, chat_id: int) -> str | None:
         """The state the chat's dialogue waits in (None: no dialogue in progress)."""
         state = self._load(owner_id, chat_id)

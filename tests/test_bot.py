@@ -344,6 +344,8 @@ async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
         server.push_text(USER, "hcc")
         sorry = await server.next_message(USER)
         assert sorry.text == SORRY
+        where = await server.next_message(USER)
+        assert where.text == "bed7 · intake · 2/16\nTumour type?"
         assert assistant.dialogue_step(USER, USER) == "tumour_type"
         server.push_text(USER, "hcc")
         await server.next_message(USER)

@@ -28,10 +28,7 @@ REFUSAL = (
 NOT_TEXT = "I read text and buttons only. /help lists the commands."
 EDITED = "Edited messages are not read: send the corrected answer as a new message (or /back)."
 EXPIRED = "This button has expired."
-SORRY = (
-    "Sorry, something went wrong on our side. Your answers so far are kept: send the last one "
-    "again, or /cancel."
-)
+SORRY = "Sorry, something went wrong on our side. Your answers so far are kept."
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -163,7 +160,13 @@ async def deliver(
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure (ids and error classes only) and tell the clinician briefly."""
+    """Log the failure (ids and error classes only), tell the clinician briefly, and show the
+    question the dialogue waits on.
+
+    Whether the failed input was applied is not known here (it may have failed after its answer
+    was saved), so the clinician is never told to send it again, which could answer the next
+    question with it: the current question is shown instead.
+    """
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     log.error("update %s failed:\n%s", update_id, redacted(error) if error else "?")
@@ -172,8 +175,12 @@ async def on_error(update: object, context: Context) -> None:
     user = update.effective_user
     if user is None or user.id not in services(context).settings.allowed_users:
         return
+    chat_id = update.effective_chat.id
     try:
-        await context.bot.send_message(update.effective_chat.id, SORRY)
+        await context.bot.send_message(chat_id, SORRY)
+        where = await asyncio.to_thread(services(context).assistant.current, user.id, chat_id)
+        outcome = Outcome(where.messages, dialogue=where.dialogue, step=where.step)
+        await deliver(context, user.id, chat_id, outcome)
     except TelegramError as exc:
         log.warning("could not tell chat about the failure: %s", type(exc).__name__)
 
