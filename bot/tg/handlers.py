@@ -102,6 +102,7 @@ async def on_button(update: Update, context: Context) -> None:
     pressed = query.message.message_id if isinstance(query.message, Message) else None
     if outcome.stale is not None:
         await query.answer(outcome.stale[:200])
+        schedule(context, outcome.to_schedule)  # resumed: the clinician wrote, if only a press
         if pressed is not None:
             await asyncio.to_thread(
                 services(context).store.drop_keyboard, user.id, chat.id, pressed
@@ -125,6 +126,13 @@ async def on_other(update: Update, context: Context) -> None:
     await update.message.reply_text(NOT_TEXT)
 
 
+def schedule(context: Context, reminder_ids: list[int]) -> None:
+    """Put the reminders an input added, moved, cancelled or resumed in line with the store."""
+    if reminder_ids:
+        assert context.job_queue is not None
+        services(context).reminders.schedule(context.job_queue, reminder_ids)
+
+
 async def deliver(
     context: Context, owner_id: int, chat_id: int, outcome: Outcome, pressed: int | None = None
 ) -> None:
@@ -136,9 +144,7 @@ async def deliver(
     caller shows the choice on it.
     """
     found = services(context)
-    if outcome.to_schedule:
-        assert context.job_queue is not None
-        found.reminders.schedule(context.job_queue, outcome.to_schedule)
+    schedule(context, outcome.to_schedule)
     sent = await send_all(context.bot, chat_id, outcome.messages)
     if outcome.repeat:
         return
