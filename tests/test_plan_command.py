@@ -123,8 +123,9 @@ def run_bytes(data: bytes) -> tuple[int, str, str]:
         (b'{"a":' * 40 + b"1" + b"}" * 40, "input: nested more than 32 levels deep\n"),
         (b"\xff\xfe{}", "input: is not UTF-8 text (byte 0)\n"),
         (b" " * (10 * 1024 * 1024 + 1), "input: larger than 10 MB\n"),
+        (b'{"age": ' + b"7" * 5000 + b"}", "input: a number too long to read\n"),
     ],
-    ids=["deep-array", "deep-object", "latin-1", "too-large"],
+    ids=["deep-array", "deep-object", "latin-1", "too-large", "long-number"],
 )
 def test_unreadable_input_exits_2_with_one_line(data: bytes, message: str) -> None:
     assert run_bytes(data) == (2, "", message)
