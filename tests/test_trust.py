@@ -15,6 +15,7 @@ import pytest
 
 from bot.assistant import ANSWERED, OTHER_DIALOGUE
 from bot.store import DueReminder, Store
+from bot.tg import ratelimit
 from bot.tg.app import App
 from bot.tg.callbacks import CHOSEN
 from tests.botkit import (
@@ -160,6 +161,21 @@ async def test_a_failed_edit_never_blocks_the_next_question(server: FakeBotApi, 
         await answer(server, app, count_prompt, "2")
         assert services(app).store.load_dialogue(USER, USER)["answers"]["count"] == 2  # type: ignore[index]
         assert [m.text for m in server.messages(USER) if "went wrong" in m.text] == []
+
+
+async def test_an_edit_failing_for_long_holds_up_nothing_for_long(
+    server: FakeBotApi, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ratelimit, "EDIT_RETRY_FOR_S", 1.0)
+    async with running_bot(server, db) as app:
+        (prompt,) = await say(server, "/new")
+        type_prompt = await answer(server, app, prompt, "bed7")
+        server.faults.add("editMessageText", Fault.server_error(), times=None, duration=60.0)
+        count_prompt = await answer(server, app, type_prompt, "hcc")
+        assert count_prompt.text.endswith("How many nodules?")
+        server.push_text(USER, "2")
+        size_prompt = await server.next_message(USER, timeout=5)
+        assert size_prompt.text.endswith("Largest nodule diameter, in cm?")
 
 
 async def test_a_command_with_the_bots_name_is_read_once_in_the_adapter(
