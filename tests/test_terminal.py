@@ -87,8 +87,8 @@ def test_liverbot_backup_command(tmp_path: Path) -> None:
 def test_a_closed_pipe_ends_the_chat_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "LIVERBOT_DB": str(tmp_path / "l.db")}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    done = subprocess.run(
-        f"printf '/help\\n/help\\n/help\\n' | {sys.executable} -m bot chat | head -n 1",
+    done = subprocess.run(  # far more output than a pipe buffers, so the writer meets the close
+        f"yes /help | head -n 3000 | {sys.executable} -m bot chat | head -n 1",
         shell=True, capture_output=True, text=True, env=env, timeout=60, check=False,
     )  # fmt: skip
     assert done.stdout.startswith("liverbot plans TACE")
