@@ -75,6 +75,32 @@ def plain(state: DialogueState) -> DialogueState:
     )  # fmt: skip
 
 
+SIDE_LABELS = {
+    Act.CONTINUE: "Continue",
+    Act.RESTART: "Start over",
+    Act.SAME_PATIENT: "Same patient",
+    Act.NEW_LABEL: "New label",
+}
+
+
+def side_question(state: DialogueState, words: str, *acts: Act) -> Message:
+    """A question about the dialogue itself (Continue / Start over, Same patient / New label),
+    its buttons tied to the dialogue and step like its answers, so an old one is refused too."""
+    buttons = [
+        Button(label=SIDE_LABELS[act], action=Action(act=act, dialogue=state.id, step=state.state))
+        for act in acts
+    ]
+    return Message(text=words, buttons=buttons)
+
+
+def asked_again(question: Message) -> Message:
+    """A side question asked again after typed text, which does not answer it."""
+    choices = " or ".join(b.label for b in question.buttons)
+    return question.model_copy(
+        update={"text": f"Tap {choices} first (or /cancel).\n{question.text}"}
+    )
+
+
 def text(words: str) -> Reply:
     """A reply of one plain message."""
     return Reply([Message(text=words)])
@@ -150,9 +176,7 @@ class Assistant:
         if state.awaiting_label and command is None:
             return self._on_new_label(owner_id, chat_id, state, word)
         if state.label_conflict is not None and command is None:
-            again = self._label_question(state)
-            words = "Tap Same patient or New label first (or /cancel).\n" + again.text
-            return Reply([again.model_copy(update={"text": words})])
+            return Reply([asked_again(self._label_question(state))])
         turn = self.dialogues.handle(plain(state), word, self.today())
         return self._run(owner_id, chat_id, turn)
 
@@ -363,11 +387,7 @@ class Assistant:
     def _label_question(self, state: DialogueState) -> Message:
         """`bed7 has a plan from ... (age 62 then, 80 now). Same patient, or a New label?`"""
         words = f"{state.label_conflict}. Same patient, or a New label? Nothing is saved yet."
-        buttons = [
-            Button(label=label, action=Action(act=act, dialogue=state.id, step=state.state))
-            for act, label in ((Act.SAME_PATIENT, "Same patient"), (Act.NEW_LABEL, "New label"))
-        ]
-        return Message(text=words, buttons=buttons)
+        return side_question(state, words, Act.SAME_PATIENT, Act.NEW_LABEL)
 
     def _label_answer(self, owner_id: int, chat_id: int, state: DialogueState, act: Act) -> Reply:
         if state.label_conflict is None:
@@ -416,11 +436,7 @@ class Assistant:
             f"{owner} {FLOW_WORDS.get(state.flow, state.flow)} has {count} {noun}: Continue it, "
             f"or Start over with {(state.replacing or '').split(' ')[0]} (its answers are lost)?"
         )
-        buttons = [
-            Button(label=label, action=Action(act=act, dialogue=state.id, step=state.state))
-            for act, label in ((Act.CONTINUE, "Continue"), (Act.RESTART, "Start over"))
-        ]
-        return Message(text=words, buttons=buttons)
+        return side_question(state, words, Act.CONTINUE, Act.RESTART)
 
     def _on_replace_words(
         self, owner_id: int, chat_id: int, state: DialogueState, word: str
@@ -431,10 +447,7 @@ class Assistant:
             return self._continue(owner_id, chat_id, state)
         if lower in RESTART_WORDS:
             return self._restart(owner_id, chat_id, state)
-        question = self._replace_question(state)
-        again = question.model_copy(update={"text": "Tap Continue or Start over first (or "
-                                                     "/cancel).\n" + question.text})  # fmt: skip
-        return Reply([again])
+        return Reply([asked_again(self._replace_question(state))])
 
     def _continue(self, owner_id: int, chat_id: int, state: DialogueState) -> Reply:
         state = self._keep(owner_id, chat_id, state.model_copy(update={"replacing": None}))

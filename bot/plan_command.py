@@ -84,7 +84,9 @@ def plans_from_text(text: str, today: date) -> list[Plan] | Plan:
         raise BadInput(msg) from None
     except RecursionError:
         raise BadInput(f"input: nested more than {MAX_DEPTH} levels deep") from None
-    except ValueError:  # not a JSONDecodeError: an integer longer than Python converts (4300 digits)
+    except (
+        ValueError
+    ):  # not a JSONDecodeError: an integer longer than Python converts (4300 digits)
         raise BadInput("input: a number too long to read") from None
     if _depth(raw) > MAX_DEPTH:
         raise BadInput(f"input: nested more than {MAX_DEPTH} levels deep")
