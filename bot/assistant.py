@@ -40,7 +40,8 @@ REMINDER_WORDS = {
 }
 FORGOTTEN = "Deleted for good, with every plan and reminder."
 LATE_AFTER = timedelta(minutes=15)
-"""A reminder sent this long after its time says it is late, and by how much."""
+"""A reminder sent this long after its time says it is late, and by how much (one missed while
+the bot was down: from a minute late, since it is known to have waited)."""
 OTHER_DIALOGUE = "That button belongs to a dialogue that is over or was replaced: nothing changed."
 ANSWERED = "That question was already answered: nothing changed."
 NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /cancel)."
@@ -212,10 +213,8 @@ class Assistant:
         what = REMINDER_WORDS.get(reminder.kind, reminder.kind)
         words = f"Reminder for {patient.label}: {what} ({planned})."
         behind = self.clock() - reminder.fires_at
-        if late or behind >= LATE_AFTER:
-            words += (
-                f"\nLate by {duration(max(behind, timedelta(0)))}: it could not be sent on time."
-            )
+        if behind >= (timedelta(minutes=1) if late else LATE_AFTER):
+            words += f"\nLate by {duration(behind)}: it could not be sent on time."
         buttons = [
             Button(label=label, action=Action(act=act, target=reminder.id))
             for act, label in (

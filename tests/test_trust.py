@@ -8,12 +8,12 @@ plan supersedes the old one's reminders, and an unfinished dialogue is not repla
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.assistant import ANSWERED, OTHER_DIALOGUE
+from bot.assistant import ANSWERED, OTHER_DIALOGUE, duration
 from bot.store import DueReminder, Store
 from bot.tg import ratelimit
 from bot.tg.app import App
@@ -376,3 +376,15 @@ async def test_a_label_of_the_same_patient_a_course_later_is_not_questioned(
         _plan, saved = await say(server, f"/quick bed7 {LINE.replace('age=66', 'age=67')}", 2)
         assert saved.text.startswith("Saved for bed7.")
         assert len(services(app).store.assessments(USER, "bed7")) == 2
+
+
+@pytest.mark.parametrize(
+    ("delta", "words"),
+    [
+        (timedelta(minutes=12, seconds=59), "12 min"),
+        (timedelta(hours=3, minutes=5), "3 h 5 min"),
+        (timedelta(days=2, hours=3, minutes=7), "2 d 3 h"),
+    ],
+)
+def test_how_late_is_said_to_the_minute(delta: timedelta, words: str) -> None:
+    assert duration(delta) == words
