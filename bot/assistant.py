@@ -283,9 +283,7 @@ class Assistant:
         self.store.save_dialogue(owner_id, chat_id, state.model_dump(mode="json"))
         return state
 
-    def _run(
-        self, owner_id: int, chat_id: int, turn: Turn, before: list[Message] | None = None
-    ) -> Reply:
+    def _run(self, owner_id: int, chat_id: int, turn: Turn) -> Reply:
         """Persist the turn's state first, then save a finished dialogue's plan.
 
         A plan about to be saved under a label whose last plan looks like another patient's is
@@ -297,8 +295,8 @@ class Assistant:
             if conflict is not None:
                 update = {"label_conflict": conflict, "label_confirmed": False}
                 held = self._keep(owner_id, chat_id, done.final.model_copy(update=update))
-                return Reply([*(before or []), self._label_question(held)])
-        reply = Reply(list(before or []))
+                return Reply([self._label_question(held)])
+        reply = Reply()
         state = turn.state
         if state is not None:
             state = self._keep(owner_id, chat_id, state)
