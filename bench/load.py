@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.buttons import callback_data
+from bot.tg.callbacks import answer_data, decode
 from flows.questions import BY_ID
 from tests.fakebotapi import ChatMessage, FakeBotApi
 from tests.scripts import PLAIN_INTAKE
@@ -50,10 +50,13 @@ def echo_script(user: int, round_: int) -> list[Step]:
 def step_of(message: ChatMessage) -> str | None:
     """The question a prompt asks: from its buttons, else from its text."""
     for data in message.callback_data():
-        if data.startswith("q:"):
-            return data.split(":")[1]
-    text = message.text or ""
-    return next((qid for prompt, qid in PROMPTS if text.startswith(prompt)), None)
+        action = decode(data)
+        if action is not None and action.step is not None:
+            return action.step
+    question = (message.text or "").partition("\n")[
+        2
+    ]  # under the heading ("bed7 · intake · 2/17")
+    return next((qid for prompt, qid in PROMPTS if question.startswith(prompt)), None)
 
 
 @dataclass
@@ -105,8 +108,7 @@ async def user_loop(
             if step.step is not None and prompt is not None:
                 if step_of(prompt) != step.step:
                     results.off_script += 1
-                candidate = callback_data(step.text, step.step)
-                data = candidate if candidate in prompt.callback_data() else None
+                data = answer_data(prompt.callback_data(), step.text, step.step)
             started = loop.time()
             if data is not None and prompt is not None:
                 server.push_callback(user, prompt.message_id, data)

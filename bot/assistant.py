@@ -1,8 +1,14 @@
 """The assistant behind every channel: commands, dialogues, storage and reminders for one clinician.
 
-The terminal and Telegram both hand text (or a button's value) to `Assistant.handle` and show the
-`Outgoing` messages it returns, so the two channels cannot drift apart. The dialogue state is written to
-SQLite after every input: our table, not a framework's periodic persistence, is the source of truth.
+The terminal and Telegram both hand typed text to `Assistant.handle` and presses (typed `Action`s,
+never text) to `Assistant.press`, and show the neutral `Message`s it returns, so the two channels
+cannot drift apart. The dialogue state is written to SQLite after every input: our table, not a
+framework's periodic persistence, is the source of truth.
+
+Why input is checked the way it is (issue 10): an answer must never land in the wrong place. A press
+carries the id and step of the dialogue that offered it and is refused when that dialogue is no
+longer the current one or has moved on; an unfinished dialogue is never replaced without asking; a
+new plan cancels the reminders of the plan it replaces in the same transaction that saves it.
 """
 
 from __future__ import annotations
@@ -13,51 +19,102 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.actions import DIALOGUE_ACTS, Act, Action, Button, Message
+from bot.commands import find, help_text
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store
-from flows.engine import Dialogues, Finished, Outgoing, Turn
-from flows.questions import Choice
-from flows.quick import start_quick
+from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
+from flows.parsing import Invalid, label_warning, parse_label
+from flows.quick import parse_quick, problems_message
 from flows.render import words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 
 log = logging.getLogger(__name__)
 
-HELP = (
-    "liverbot plans TACE for liver cancer from the founding protocol and guidelines.\n"
-    "/new full assessment, question by question\n"
-    "/quick [LABEL] key=value ... ward-round check in one line, e.g.\n"
-    "  /quick bed7 age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
-    "ascites=none he=none\n"
-    "/followup LABEL enter follow-up findings for a patient\n"
-    "/patients your patients · /patient LABEL plans over time · /reminders upcoming\n"
-    "/forget LABEL delete a patient for good\n"
-    "In a dialogue: /back /skip /cancel /help\n"
-    "Decision support only: it does not replace the treating team's judgement."
-)
+HELP = help_text()
 REMINDER_WORDS = {
     "imaging_due": "follow-up imaging due",
     "window_opens": "window opens",
     "window_closes": "window closes",
 }
-FORGET_YES = "forget-yes:"
 FORGOTTEN = "Deleted for good, with every plan and reminder."
-REMINDER_ACTIONS = ("reminder-follow", "reminder-snooze", "reminder-done")
-"""Button values on a reminder: `<action>:<reminder id>`."""
-SNOOZE = timedelta(days=1)
+LATE_AFTER = timedelta(minutes=15)
+"""A reminder sent this long after its time says it is late, and by how much (one missed while
+the bot was down: from a minute late, since it is known to have waited)."""
+OTHER_DIALOGUE = "That button belongs to a dialogue that is over or was replaced: nothing changed."
+ANSWERED = "That question was already answered: nothing changed."
+NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /cancel)."
+CONTINUE_WORDS = frozenset({"continue", "keep going"})
+RESTART_WORDS = frozenset({"start over", "restart"})
+HISTORY = ("last_intervention", "recovered_on", "imaged", "lipiodol", "necrosis", "new_lesions",
+           "progression")  # fmt: skip
+"""Answers a follow-up asks afresh; the rest are carried over from the patient's last plan."""
 
 
 @dataclass
 class Reply:
-    """What to send back, and the assessment saved by this input, if any."""
+    """What to send back, what changed, and where the chat's dialogue now stands."""
 
-    messages: list[Outgoing] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    dialogue: int | None = None
+    """The chat's dialogue after this input (None: none in progress)."""
     step: str | None = None
-    """The dialogue's state after this input: a channel ties its answer buttons to it."""
+    """Its state: a channel keeps only the buttons of this dialogue and step."""
     saved_assessment: int | None = None
     to_schedule: list[int] = field(default_factory=list)
-    """Reminders added or moved by this input, for the channel to (re)schedule."""
+    """Reminders added, moved or cancelled by this input, for the channel to (re)schedule."""
+    stale: str | None = None
+    """A press refused (another dialogue's, or an answered question's): why; nothing changed."""
+
+
+def plain(state: DialogueState) -> DialogueState:
+    """The state with every side question dropped: an input to the dialogue itself answers it."""
+    return state.model_copy(
+        update={"replacing": None, "label_conflict": None, "label_confirmed": False,
+                "awaiting_label": False}
+    )  # fmt: skip
+
+
+SIDE_LABELS = {
+    Act.CONTINUE: "Continue",
+    Act.RESTART: "Start over",
+    Act.SAME_PATIENT: "Same patient",
+    Act.NEW_LABEL: "New label",
+}
+
+
+def side_question(state: DialogueState, words: str, *acts: Act) -> Message:
+    """A question about the dialogue itself (Continue / Start over, Same patient / New label),
+    its buttons tied to the dialogue and step like its answers, so an old one is refused too."""
+    buttons = [
+        Button(label=SIDE_LABELS[act], action=Action(act=act, dialogue=state.id, step=state.state))
+        for act in acts
+    ]
+    return Message(text=words, buttons=buttons)
+
+
+def asked_again(question: Message) -> Message:
+    """A side question asked again after typed text, which does not answer it."""
+    choices = " or ".join(b.label for b in question.buttons)
+    return question.model_copy(
+        update={"text": f"Tap {choices} first (or /cancel).\n{question.text}"}
+    )
+
+
+def text(words: str) -> Reply:
+    """A reply of one plain message."""
+    return Reply([Message(text=words)])
+
+
+def duration(delta: timedelta) -> str:
+    """`2 d 3 h`, `3 h 5 min`, `12 min`: how late, to the minute."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
 class Assistant:
@@ -81,64 +138,115 @@ class Assistant:
 
     # -- entry ----------------------------------------------------------------------------------
 
-    def handle(self, owner_id: int, chat_id: int, text: str) -> Reply:
-        """One input from a clinician; never raises for anything they can type."""
-        word = text.strip()
-        command, _, rest = word.partition(" ")
-        command = command.lower().split("@")[0] if command.startswith("/") else ""
-        if word.startswith(FORGET_YES):
-            return self._forget_confirmed(owner_id, chat_id, word.removeprefix(FORGET_YES))
-        action, _, number = word.partition(":")
-        if action in REMINDER_ACTIONS:
-            return self._reminder_action(owner_id, chat_id, action, number)
-        handler = {
-            "/start": self._help,
-            "/help": None,
-            "/new": self._new,
-            "/quick": self._quick,
-            "/followup": self._followup,
-            "/patients": self._patients,
-            "/patient": self._patient,
-            "/reminders": self._reminders,
-            "/forget": self._forget,
-        }
-        if command in handler and handler[command] is not None:
-            return handler[command](owner_id, chat_id, word if command == "/quick" else rest)  # type: ignore[misc]
-        state = self._load(owner_id, chat_id)
-        if state is None:
-            if command == "/help" or not word:
-                return self._help(owner_id, chat_id, rest)
-            if "=" in word and not command:
-                return self._quick(owner_id, chat_id, word)
-            if command == "/cancel":
-                return Reply([Outgoing(text="Nothing to cancel.")])
-            return Reply([Outgoing(text="Send /new for an assessment or /quick for a quick "
-                                        "check. /help lists everything.")])  # fmt: skip
-        return self._run(owner_id, chat_id, self.dialogues.handle(state, word, self.today()))
+    def handle(self, owner_id: int, chat_id: int, typed: str) -> Reply:
+        """Typed text from a clinician; never raises for anything they can type.
 
-    def reminder_message(self, reminder: Reminder) -> Outgoing | None:
-        """What a reminder says when it fires, with its buttons; None if the patient is gone."""
+        Text is only ever a command, an answer, or a quick-check line: never a press.
+        """
+        return self._where(owner_id, chat_id, self._typed(owner_id, chat_id, typed))
+
+    def press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        """A press of a button this assistant offered: refused, changing nothing, when stale."""
+        return self._where(owner_id, chat_id, self._pressed(owner_id, chat_id, action))
+
+    def _where(self, owner_id: int, chat_id: int, reply: Reply) -> Reply:
+        """The reply with the chat's dialogue and step as they are now, after the input."""
+        state = self._load(owner_id, chat_id)
+        if state is not None:
+            reply.dialogue, reply.step = state.id, state.state
+        return reply
+
+    def _typed(self, owner_id: int, chat_id: int, typed: str) -> Reply:
+        word = typed.strip()
+        head, _, rest = word.partition(" ")
+        command = find(head)
+        state = self._load(owner_id, chat_id)
+        if command is not None and not (command.in_dialogue and state is not None):
+            argument = word if command.name == "quick" else rest
+            handler: Callable[[int, int, str], Reply] = getattr(self, f"_{command.handler}")
+            return handler(owner_id, chat_id, argument)
+        if state is None:
+            if not word:
+                return self._help(owner_id, chat_id, "")
+            if "=" in word and not head.startswith("/"):
+                return self._quick(owner_id, chat_id, word)
+            return text("Send /new for an assessment or /quick for a quick check. /help lists "
+                        "everything.")  # fmt: skip
+        if state.replacing is not None and command is None:
+            return self._on_replace_words(owner_id, chat_id, state, word)
+        if state.awaiting_label and command is None:
+            return self._on_new_label(owner_id, chat_id, state, word)
+        if state.label_conflict is not None and command is None:
+            return Reply([asked_again(self._label_question(state))])
+        turn = self.dialogues.handle(plain(state), word, self.today())
+        return self._run(owner_id, chat_id, turn)
+
+    def _pressed(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        if action.act in DIALOGUE_ACTS:
+            state = self._load(owner_id, chat_id)
+            if state is None or state.id != action.dialogue:
+                return Reply(stale=OTHER_DIALOGUE)
+            if state.state != action.step:
+                return Reply(stale=ANSWERED)
+            if action.act is Act.CONTINUE:
+                return self._continue(owner_id, chat_id, state)
+            if action.act is Act.RESTART:
+                return self._restart(owner_id, chat_id, state)
+            if action.act in (Act.SAME_PATIENT, Act.NEW_LABEL):
+                return self._label_answer(owner_id, chat_id, state, action.act)
+            turn = self.dialogues.handle(plain(state), action.value, self.today())
+            return self._run(owner_id, chat_id, turn)
+        if action.act is Act.FORGET:
+            return self._forget_confirmed(owner_id, chat_id, action.target)
+        return self._reminder_action(owner_id, chat_id, action.act, action.target)
+
+    def reminder_message(self, reminder: Reminder, late: bool = False) -> Message | None:
+        """What a reminder says when it fires, with its buttons; None if the patient is gone.
+
+        One sent well after its time (the bot was down, or Telegram was unreachable) says so and
+        by how much, since "imaging due" read two days late calls for a different hurry.
+        """
         patient = self.store.patient(reminder.owner_id, reminder.patient_id)
         if patient is None:
             return None
         planned = reminder.due_at.astimezone(self.settings.zone).date().isoformat()
         what = REMINDER_WORDS.get(reminder.kind, reminder.kind)
-        choices = [
-            Choice(value=f"reminder-follow:{reminder.id}", label="Enter follow-up findings"),
-            Choice(value=f"reminder-snooze:{reminder.id}", label="Snooze a day"),
-            Choice(value=f"reminder-done:{reminder.id}", label="Done"),
+        words = f"Reminder for {patient.label}: {what} ({planned})."
+        behind = self.clock() - reminder.fires_at
+        if behind >= (timedelta(minutes=1) if late else LATE_AFTER):
+            words += f"\nLate by {duration(behind)}: it could not be sent on time."
+        buttons = [
+            Button(label=label, action=Action(act=act, target=reminder.id))
+            for act, label in (
+                (Act.FOLLOW_UP, "Enter follow-up findings"),
+                (Act.SNOOZE, "Snooze a day"),
+                (Act.DONE, "Done"),
+            )
         ]
-        return Outgoing(text=f"Reminder for {patient.label}: {what} ({planned}).", choices=choices)
+        return Message(text=words, buttons=buttons)
+
+    def current(self, owner_id: int, chat_id: int) -> Reply:
+        """Where the chat stands: the question its dialogue waits on (none when there is none)."""
+        prompt = self.resume_prompt(owner_id, chat_id)
+        return self._where(owner_id, chat_id, Reply([prompt] if prompt is not None else []))
 
     def dialogue_step(self, owner_id: int, chat_id: int) -> str | None:
-        """The state the chat's dialogue waits in, to tell a current answer button from a stale one."""
+        """The state the chat's dialogue waits in (None: no dialogue in progress)."""
         state = self._load(owner_id, chat_id)
         return None if state is None else state.state
 
-    def resume_prompt(self, owner_id: int, chat_id: int) -> Outgoing | None:
+    def resume_prompt(self, owner_id: int, chat_id: int) -> Message | None:
         """The question a restored dialogue is waiting on, to send again after a restart."""
         state = self._load(owner_id, chat_id)
-        return None if state is None else self.dialogues.prompt(state)
+        if state is None:
+            return None
+        if state.replacing is not None:
+            return self._replace_question(state)
+        if state.label_conflict is not None:
+            return self._label_question(state)
+        if state.awaiting_label:
+            return Message(text=NEW_LABEL)
+        return self._message(self.dialogues.prompt(state), state)
 
     # -- dialogues ------------------------------------------------------------------------------
 
@@ -153,34 +261,69 @@ class Assistant:
             self.store.clear_dialogue(owner_id, chat_id)
             return None
 
-    def _run(
-        self, owner_id: int, chat_id: int, turn: Turn, before: list[Outgoing] | None = None
-    ) -> Reply:
-        """Persist the turn's state first, then save a finished dialogue's plan."""
-        reply = Reply(list(before or []) + turn.messages)
-        reply.step = turn.state.state if turn.state is not None else None
-        if turn.state is not None:
-            self.store.save_dialogue(owner_id, chat_id, turn.state.model_dump(mode="json"))
+    def _message(self, out: Outgoing, state: DialogueState | None) -> Message:
+        """A flow's message with its choices as answer buttons of this dialogue and step."""
+        buttons = []
+        if state is not None:
+            buttons = [
+                Button(
+                    label=c.label,
+                    action=Action(
+                        act=Act.ANSWER, value=c.value, dialogue=state.id, step=state.state
+                    ),
+                )
+                for c in out.choices
+            ]
+        return Message(text=out.text, buttons=buttons, numbered=out.numbered)
+
+    def _keep(self, owner_id: int, chat_id: int, state: DialogueState) -> DialogueState:
+        """Save the dialogue state (a new dialogue gets its id first)."""
+        if state.id == 0:
+            state = state.model_copy(update={"id": self.store.new_dialogue_id(owner_id, chat_id)})
+        self.store.save_dialogue(owner_id, chat_id, state.model_dump(mode="json"))
+        return state
+
+    def _run(self, owner_id: int, chat_id: int, turn: Turn) -> Reply:
+        """Persist the turn's state first, then save a finished dialogue's plan.
+
+        A plan about to be saved under a label whose last plan looks like another patient's is
+        held at the summary instead, and Same patient / New label is asked first.
+        """
+        done = turn.finished
+        if done is not None and done.final is not None:
+            conflict = self._label_conflict(owner_id, done)
+            if conflict is not None:
+                update = {"label_conflict": conflict, "label_confirmed": False}
+                held = self._keep(owner_id, chat_id, done.final.model_copy(update=update))
+                return Reply([self._label_question(held)])
+        reply = Reply()
+        state = turn.state
+        if state is not None:
+            state = self._keep(owner_id, chat_id, state)
         else:
             self.store.clear_dialogue(owner_id, chat_id)
-        if turn.finished is not None:
-            self._save(owner_id, chat_id, turn.finished, reply)
+        reply.messages += [self._message(m, state) for m in turn.messages]
+        if done is not None:
+            reminder_id = done.final.reminder_id if done.final is not None else None
+            self._save(owner_id, chat_id, done, reply, reminder_id)
         return reply
 
-    def _save(self, owner_id: int, chat_id: int, done: Finished, reply: Reply) -> None:
+    def _save(
+        self, owner_id: int, chat_id: int, done: Finished, reply: Reply, reminder_id: int | None
+    ) -> None:
+        """Save the plan with its reminders, superseding the previous plan's, all at once."""
         if done.label is None:
             self.store.audit(owner_id, done.flow)
-            reply.messages.append(Outgoing(text="Not saved (no label): add one, e.g. "
+            reply.messages.append(Message(text="Not saved (no label): add one, e.g. "
                                                 "/quick bed7 ..., to get reminders."))  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
-        zone, at = self.settings.zone, self.settings.reminder_time
-        due = [
-            DueReminder(s.kind.value, datetime.combine(s.due, at, zone).astimezone(UTC))  # type: ignore[arg-type]
-            for s in specs
-        ]
+        due = [DueReminder(s.kind.value, self._at_reminder_time(s.due)) for s in specs]  # type: ignore[arg-type]
         with self.store.transaction():  # the patient, its plan and reminders: all or nothing
             patient = self.store.get_or_create_patient(owner_id, done.label)
+            if reminder_id is not None:
+                self.store.mark_done(reminder_id)  # the follow-up it asked for is saved now
+            superseded = self.store.cancel_for_patient(patient.id)
             assessment_id = self.store.save_assessment(
                 patient.id, done.flow, done.answers, done.case,  # type: ignore[arg-type]
                 done.plan.model_dump(mode="json"), PLANNER_VERSION,
@@ -191,12 +334,128 @@ class Assistant:
             )
             self.store.audit(owner_id, f"{done.flow}_saved", patient_id=patient.id)
         reply.saved_assessment = assessment_id
-        reply.to_schedule = [r.id for r in added]
+        reply.to_schedule = sorted({*superseded, *(r.id for r in added)})
         lines = [f"• {s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in specs]
-        text = f"Saved for {done.label}."
+        words = f"Saved for {done.label}."
+        if superseded:
+            words += " It replaces the previous plan and its reminders."
         if lines:
-            text += " Reminders:\n" + "\n".join(lines)
-        reply.messages.append(Outgoing(text=text))
+            words += " Reminders:\n" + "\n".join(lines)
+        reply.messages.append(Message(text=words))
+
+    def _at_reminder_time(self, day: date) -> datetime:
+        """The moment reminders of `day` fire: the clinic's reminder time, in UTC."""
+        zone, at = self.settings.zone, self.settings.reminder_time
+        return datetime.combine(day, at, zone).astimezone(UTC)
+
+    # -- a label that may be another patient's -------------------------------------------------
+
+    def _label_conflict(self, owner_id: int, done: Finished) -> str | None:
+        """Why the label's last plan looks like another patient's, or None.
+
+        A course of TACE explains a year more of age and nothing else: an age more than a year
+        away from the last plan's (plus the time since), or another tumour type, suggests a label
+        reused for someone else, whose plans and reminders would then be mixed with theirs. Sex
+        is not asked by any flow, so it cannot be compared. A follow-up is always its patient's.
+        """
+        if done.label is None or done.flow == "followup":
+            return None
+        if done.final is not None and done.final.label_confirmed:
+            return None
+        patient = self._find(owner_id, done.label)
+        last = self.store.latest_assessment(patient.id) if patient is not None else None
+        if last is None:
+            return None
+        since = last.created_at.astimezone(self.settings.zone).date()
+        reasons = []
+        old_age, new_age = last.case.get("age"), done.case.get("age")
+        if isinstance(old_age, int) and isinstance(new_age, int):
+            years = (self.today() - since).days / 365.25
+            if abs(new_age - old_age - years) > 1:
+                reasons.append(f"age {old_age} then, {new_age} now")
+        old_type = (last.case.get("tumour") or {}).get("type")
+        new_type = (done.case.get("tumour") or {}).get("type")
+        if old_type and new_type and old_type != new_type:
+            reasons.append(f"tumour type {old_type} then, {new_type} now")
+        if not reasons:
+            return None
+        return f"{done.label} has a plan from {since.isoformat()} ({'; '.join(reasons)})"
+
+    def _label_question(self, state: DialogueState) -> Message:
+        """`bed7 has a plan from ... (age 62 then, 80 now). Same patient, or a New label?`"""
+        words = f"{state.label_conflict}. Same patient, or a New label? Nothing is saved yet."
+        return side_question(state, words, Act.SAME_PATIENT, Act.NEW_LABEL)
+
+    def _label_answer(self, owner_id: int, chat_id: int, state: DialogueState, act: Act) -> Reply:
+        if state.label_conflict is None:
+            return Reply(stale=ANSWERED)
+        if act is Act.NEW_LABEL:
+            update = {"label_conflict": None, "awaiting_label": True}
+            self._keep(owner_id, chat_id, state.model_copy(update=update))
+            return text(NEW_LABEL)
+        update = {"label_conflict": None, "label_confirmed": True}
+        return self._confirm(owner_id, chat_id, state.model_copy(update=update))
+
+    def _on_new_label(self, owner_id: int, chat_id: int, state: DialogueState, word: str) -> Reply:
+        """The new label typed after New label: checked as the label question checks it."""
+        try:
+            label = parse_label(word)
+        except Invalid as exc:
+            return text(f"⚠ {exc}\n{NEW_LABEL}")
+        if why := label_warning(label):
+            return text(f"⚠ '{label}' {why}.\n{NEW_LABEL}")
+        answers = {**state.answers, "label": label} if "label" in state.answers else state.answers
+        update = {"label": label, "answers": answers, "awaiting_label": False}
+        return self._confirm(owner_id, chat_id, state.model_copy(update=update))
+
+    def _confirm(self, owner_id: int, chat_id: int, state: DialogueState) -> Reply:
+        """Finish a dialogue held at its summary (the plan is made again, then saved)."""
+        held = state.model_copy(update={"state": SUMMARY})
+        return self._run(owner_id, chat_id, self.dialogues.handle(held, "confirm", self.today()))
+
+    # -- replacing an unfinished dialogue -------------------------------------------------------
+
+    def _ask_to_replace(self, owner_id: int, chat_id: int, line: str) -> Reply | None:
+        """None when no dialogue is in progress; else keep `line` and ask Continue / Start over."""
+        state = self._load(owner_id, chat_id)
+        if state is None:
+            return None
+        state = self._keep(owner_id, chat_id, state.model_copy(update={"replacing": line}))
+        return Reply([self._replace_question(state)])
+
+    def _replace_question(self, state: DialogueState) -> Message:
+        """`bed7's intake has 12 answers: Continue, or Start over?`, tied to that dialogue."""
+        who = state.label or state.answers.get("label") or "The unfinished"
+        owner = f"{who}'s" if who != "The unfinished" else who
+        count = len(state.history) + (len(state.prefilled) if state.flow == "quick" else 0)
+        noun = "answer" if count == 1 else "answers"
+        words = (
+            f"{owner} {FLOW_WORDS.get(state.flow, state.flow)} has {count} {noun}: Continue it, "
+            f"or Start over with {(state.replacing or '').split(' ')[0]} (its answers are lost)?"
+        )
+        return side_question(state, words, Act.CONTINUE, Act.RESTART)
+
+    def _on_replace_words(
+        self, owner_id: int, chat_id: int, state: DialogueState, word: str
+    ) -> Reply:
+        """Typed while Continue / Start over is asked: those words, else the question again."""
+        lower = word.lower()
+        if lower in CONTINUE_WORDS:
+            return self._continue(owner_id, chat_id, state)
+        if lower in RESTART_WORDS:
+            return self._restart(owner_id, chat_id, state)
+        return Reply([asked_again(self._replace_question(state))])
+
+    def _continue(self, owner_id: int, chat_id: int, state: DialogueState) -> Reply:
+        state = self._keep(owner_id, chat_id, state.model_copy(update={"replacing": None}))
+        prompt = self._message(self.dialogues.prompt(state), state)
+        return Reply([prompt])
+
+    def _restart(self, owner_id: int, chat_id: int, state: DialogueState) -> Reply:
+        if state.replacing is None:
+            return Reply(stale=ANSWERED)
+        self.store.clear_dialogue(owner_id, chat_id)
+        return self._typed(owner_id, chat_id, state.replacing)
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -208,52 +467,60 @@ class Assistant:
             return None
 
     def _help(self, owner_id: int, chat_id: int, rest: str) -> Reply:
-        return Reply([Outgoing(text=HELP)])
+        return text(HELP)
 
-    def _replacing(self, owner_id: int, chat_id: int) -> list[Outgoing]:
-        if self.store.load_dialogue(owner_id, chat_id) is None:
-            return []
-        return [Outgoing(text="(The unfinished dialogue was replaced.)")]
+    def _no_dialogue(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        return text("No dialogue in progress: /new starts one.")
 
     def _new(self, owner_id: int, chat_id: int, rest: str) -> Reply:
-        before = self._replacing(owner_id, chat_id)
-        return self._run(owner_id, chat_id, self.dialogues.start("intake", self.today()), before)
+        if asked := self._ask_to_replace(owner_id, chat_id, "/new"):
+            return asked
+        return self._run(owner_id, chat_id, self.dialogues.start("intake", self.today()))
 
     def _quick(self, owner_id: int, chat_id: int, line: str) -> Reply:
-        before = self._replacing(owner_id, chat_id)
-        return self._run(
-            owner_id, chat_id, start_quick(self.dialogues, line, self.today()), before
-        )
+        """A quick-check line: with any problem nothing is planned, saved or replaced."""
+        check = parse_quick(line, self.today())
+        if check.problems:
+            return Reply([self._message(problems_message(check), None)])
+        if asked := self._ask_to_replace(owner_id, chat_id, line):
+            return asked
+        turn = self.dialogues.start(
+            "quick", self.today(), answers=check.answers, label=check.label,
+            assumed=check.assumed, prefilled=check.given,
+        )  # fmt: skip
+        return self._run(owner_id, chat_id, turn)
 
-    def _followup(self, owner_id: int, chat_id: int, label: str) -> Reply:
-        label = label.strip()
+    def _followup(
+        self, owner_id: int, chat_id: int, label: str, reminder_id: int | None = None
+    ) -> Reply:
         patient = self._find(owner_id, label)
         last = self.store.latest_assessment(patient.id) if patient else None
         if patient is None or last is None:
-            return Reply([Outgoing(text="Which patient? Send /followup LABEL (see /patients).")])
-        history = {"last_intervention", "recovered_on", "imaged", "lipiodol", "necrosis",
-                   "new_lesions", "progression"}  # fmt: skip
-        base: dict[str, Any] = {k: v for k, v in last.answers.items() if k not in history}
+            return text("Which patient? Send /followup LABEL (see /patients).")
+        if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
+            return asked
+        base: dict[str, Any] = {k: v for k, v in last.answers.items() if k not in HISTORY}
         base.update(earlier=True, label=patient.label)
-        before = self._replacing(owner_id, chat_id)
         turn = self.dialogues.start("followup", self.today(), answers=base, label=patient.label)
-        return self._run(owner_id, chat_id, turn, before)
+        if turn.state is not None:
+            turn.state = turn.state.model_copy(update={"reminder_id": reminder_id})
+        return self._run(owner_id, chat_id, turn)
 
     def _patients(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         rows = self.store.list_patients(owner_id)
         if not rows:
-            return Reply([Outgoing(text="No patients yet: /new or /quick LABEL ... saves one.")])
+            return text("No patients yet: /new or /quick LABEL ... saves one.")
         lines = [
             f"{r.patient.label}: {words_for(r.last_decision) if r.last_decision else '-'}"
             + (f", next {r.next_due.isoformat()}" if r.next_due else "")
             for r in rows
         ]
-        return Reply([Outgoing(text="Your patients:\n" + "\n".join(lines))])
+        return text("Your patients:\n" + "\n".join(lines))
 
     def _patient(self, owner_id: int, chat_id: int, label: str) -> Reply:
         patient = self._find(owner_id, label)
         if patient is None:
-            return Reply([Outgoing(text="No such patient. /patients lists yours.")])
+            return text("No such patient. /patients lists yours.")
         lines = []
         for a in self.store.assessments(owner_id, patient.label):
             plan = a.plan
@@ -261,12 +528,12 @@ class Assistant:
             lines.append(f"{a.created_at.date().isoformat()} {a.kind}: {decision}"
                          f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
                          f"{plan['child_pugh']['class']}{plan['child_pugh']['points']})")  # fmt: skip
-        return Reply([Outgoing(text=f"{patient.label}, plans over time:\n" + "\n".join(lines))])
+        return text(f"{patient.label}, plans over time:\n" + "\n".join(lines))
 
     def _reminders(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         upcoming = self.store.upcoming_reminders(owner_id, limit=30)
         if not upcoming:
-            return Reply([Outgoing(text="No upcoming reminders.")])
+            return text("No upcoming reminders.")
         zone = self.settings.zone
         lines = [
             f"{u.reminder.fires_at.astimezone(zone):%Y-%m-%d %H:%M} {u.label}: "
@@ -274,48 +541,56 @@ class Assistant:
             + (" (paused)" if u.reminder.status == "paused" else "")
             for u in upcoming
         ]
-        return Reply([Outgoing(text="Upcoming reminders:\n" + "\n".join(lines))])
+        return text("Upcoming reminders:\n" + "\n".join(lines))
 
     def _forget(self, owner_id: int, chat_id: int, label: str) -> Reply:
         patient = self._find(owner_id, label)
         if patient is None:
-            return Reply([Outgoing(text="No such patient. /patients lists yours.")])
-        confirm = Choice(value=f"{FORGET_YES}{patient.id}", label="Delete for good")
-        text = (f"Delete {patient.label} and every plan and reminder about them? This cannot be "
-                "undone.")  # fmt: skip
-        return Reply([Outgoing(text=text, choices=[confirm])])
+            return text("No such patient. /patients lists yours.")
+        confirm = Button(label="Delete for good", action=Action(act=Act.FORGET, target=patient.id))
+        words = (f"Delete {patient.label} and every plan and reminder about them? This cannot be "
+                 "undone.")  # fmt: skip
+        return Reply([Message(text=words, buttons=[confirm])])
 
-    def _reminder_action(self, owner_id: int, chat_id: int, action: str, number: str) -> Reply:
-        """A reminder's button: start the follow-up, snooze it a day, or mark it done."""
-        reminder = self.store.reminder(int(number)) if number.isdigit() else None
+    def _reminder_action(
+        self, owner_id: int, chat_id: int, act: Act, reminder_id: int | None
+    ) -> Reply:
+        """A reminder's button: start the follow-up, snooze it to tomorrow, or mark it done.
+
+        "Enter follow-up findings" leaves the reminder pending (it comes back tomorrow) until the
+        follow-up is saved, so a follow-up cancelled half-way loses no reminder.
+        """
+        reminder = self.store.reminder(reminder_id) if reminder_id is not None else None
         patient = (
             self.store.patient(owner_id, reminder.patient_id)
             if reminder is not None and reminder.owner_id == owner_id
             else None
         )
         if reminder is None or patient is None:
-            return Reply([Outgoing(text="That reminder is no longer there.")])
-        if action == "reminder-snooze":
-            until = self.clock() + SNOOZE
-            if not self.store.snooze(reminder.id, until):
-                return Reply([Outgoing(text="That reminder was already dealt with.")])
-            when = until.astimezone(self.settings.zone)
-            return Reply([Outgoing(text=f"Snoozed until {when:%Y-%m-%d %H:%M}.")],
+            return text("That reminder is no longer there.")
+        if reminder.status in ("done", "cancelled"):
+            why = "a newer plan replaced it" if reminder.status == "cancelled" else "it is done"
+            return text(f"That reminder was already dealt with ({why}): nothing changed.")
+        if act is Act.DONE:
+            self.store.mark_done(reminder.id)
+            return text("Marked done.")
+        tomorrow = self._at_reminder_time(self.today() + timedelta(days=1))
+        self.store.snooze(reminder.id, tomorrow)
+        if act is Act.SNOOZE:
+            when = tomorrow.astimezone(self.settings.zone)
+            return Reply([Message(text=f"Snoozed until {when:%Y-%m-%d %H:%M}.")],
                          to_schedule=[reminder.id])  # fmt: skip
-        self.store.mark_done(reminder.id)
-        if action == "reminder-done":
-            return Reply([Outgoing(text="Marked done.")])
-        return self._followup(owner_id, chat_id, patient.label)
+        reply = self._followup(owner_id, chat_id, patient.label, reminder_id=reminder.id)
+        reply.to_schedule.append(reminder.id)
+        return reply
 
-    def _forget_confirmed(self, owner_id: int, chat_id: int, patient_id: str) -> Reply:
-        patient = self.store.patient(owner_id, int(patient_id)) if patient_id.isdigit() else None
+    def _forget_confirmed(self, owner_id: int, chat_id: int, patient_id: int | None) -> Reply:
+        patient = self.store.patient(owner_id, patient_id) if patient_id is not None else None
         if patient is None:
-            return Reply([Outgoing(text="Already deleted, or not yours.")])
+            return text("Already deleted, or not yours.")
         self.store.forget_patient(owner_id, patient.label)
         state = self._load(owner_id, chat_id)
         if state is not None and (state.label or state.answers.get("label")) == patient.label:
             self.store.clear_dialogue(owner_id, chat_id)
-        return Reply(
-            # No label here: this reply is kept as the chat's last one (bot.conversation).
-            [Outgoing(text=FORGOTTEN)]
-        )
+        # No label here: this reply is kept as the chat's last one (bot.conversation).
+        return text(FORGOTTEN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -31,12 +32,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the console script; a reader that closes the pipe early ends it quietly.
+
+    `liverbot chat | head` closes standard output after ten lines: that is the reader being done,
+    not an error worth a traceback. Output then goes to /dev/null so the final flush at exit
+    cannot raise again (the recipe of Python's `signal` documentation).
+    """
+    try:
+        status = _run(build_parser().parse_args(argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = 0
+    sys.exit(status)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen sub-command; its exit status."""
     if args.command == "plan":
         from bot.plan_command import run
 
-        sys.exit(run(args.file))
+        return run(args.file)
     if args.command == "run":
         from bot.settings import token_configured
 
@@ -48,11 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "backup":
         from bot.terminal import run_backup
 
-        sys.exit(run_backup(args.db, args.dest))
+        return run_backup(args.db, args.dest)
     if args.command == "chat":
         from bot.terminal import run_chat
 
-        sys.exit(run_chat(args.db))
-    from bot.serve import run_serve
+        return run_chat(args.db)
+    from bot.tg.serve import run_serve
 
-    sys.exit(run_serve(args.webhook))
+    return run_serve(args.webhook)

@@ -4,8 +4,11 @@ Telegram delivers an update again when the bot stopped before confirming it (a c
 handling a message and the next getUpdates, or a webhook retry). Applying the same text twice
 would answer the *next* question with it, so each chat's last update id and reply are saved in
 the same transaction as the answer: a re-delivered update re-sends the saved reply and changes
-nothing. An answer button carries the dialogue step it belongs to, and a press on a question
-that is no longer current is refused here, inside the same transaction, so the check cannot race.
+nothing. A press carries the dialogue and step it belongs to, and is refused by the assistant
+inside the same transaction when they are no longer current, so the check cannot race.
+
+The reply is kept as neutral `Message`s: the channel encodes them (Telegram's callback data lives
+in `bot.tg` only), so nothing here knows how a button looks on the wire.
 
 Runs in a worker thread (`asyncio.to_thread`): a database briefly locked by another writer then
 holds up this chat, not the event loop.
@@ -18,8 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
+from bot.actions import Action, Message
 from bot.assistant import Assistant
-from bot.buttons import encode
 from bot.store import Store
 
 REDELIVERY_WINDOW = timedelta(hours=24)
@@ -31,12 +36,27 @@ without updates its ids may restart lower, so only a recent lower id is taken as
 class Outcome:
     """What the channel does next: send `messages`, schedule `to_schedule`."""
 
-    messages: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
     to_schedule: list[int] = field(default_factory=list)
-    stale: bool = False
-    """A button of a question already answered (or of a dialogue that ended): nothing applied."""
+    stale: str | None = None
+    """A press of another dialogue or of a question already answered: why; nothing applied."""
     repeat: bool = False
     """A re-delivered update: its saved reply is sent again, nothing applied."""
+    dialogue: int | None = None
+    step: str | None = None
+    """The chat's dialogue and step after the input: only their buttons still answer anything."""
+
+
+def stored_messages(raw: list[dict[str, Any]]) -> list[Message]:
+    """A saved reply as messages; one saved by an older liverbot (in Telegram's button format)
+    keeps its text and loses its buttons, which would be refused as expired anyway."""
+    out = []
+    for item in raw:
+        try:
+            out.append(Message.model_validate(item))
+        except ValidationError:
+            out.append(Message(text=str(item.get("text", ""))))
+    return out
 
 
 class Conversation:
@@ -53,9 +73,9 @@ class Conversation:
         self.clock = clock
 
     def process(
-        self, owner_id: int, chat_id: int, update_id: int, text: str, step: str | None = None
+        self, owner_id: int, chat_id: int, update_id: int, received: str | Action
     ) -> Outcome:
-        """Apply one input (`step`: the dialogue state an answer button was sent in)."""
+        """Apply one input: typed text, or a press decoded by the channel into an `Action`."""
         with self.store.transaction():
             last = self.store.last_reply(owner_id, chat_id)
             if (
@@ -65,14 +85,23 @@ class Conversation:
             ):
                 if update_id < last.update_id:
                     return Outcome()  # answered before the later update was handled
-                return Outcome(messages=last.messages, repeat=True)
-            if step is not None and self.assistant.dialogue_step(owner_id, chat_id) != step:
-                return Outcome(stale=True)
+                return Outcome(messages=stored_messages(last.messages), repeat=True)
             clinician = self.store.touch_clinician(owner_id, chat_id)
             resumed = (
                 self.store.resume_for_clinician(owner_id) if clinician.reminders_paused else []
             )
-            reply = self.assistant.handle(owner_id, chat_id, text)
-            messages = encode(reply.messages, reply.step)
-            self.store.save_reply(owner_id, chat_id, update_id, messages)
-        return Outcome(messages, [r.id for r in resumed] + reply.to_schedule)
+            if isinstance(received, Action):
+                reply = self.assistant.press(owner_id, chat_id, received)
+            else:
+                reply = self.assistant.handle(owner_id, chat_id, received)
+            if reply.stale is not None:
+                return Outcome(stale=reply.stale, to_schedule=[r.id for r in resumed])
+            self.store.save_reply(
+                owner_id, chat_id, update_id, [m.model_dump(mode="json") for m in reply.messages]
+            )
+        return Outcome(
+            reply.messages,
+            [r.id for r in resumed] + reply.to_schedule,
+            dialogue=reply.dialogue,
+            step=reply.step,
+        )

@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -24,15 +24,44 @@ class BadInput(Exception):
     """Input that is not a valid case; the message is the one line the user sees."""
 
 
-def _read(source: str, stdin: TextIO) -> str:
-    if source == "-":
-        return stdin.read()
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+"""Ten megabytes: some tens of thousands of cases; anything larger is refused before parsing."""
+MAX_DEPTH = 32
+"""A case nests four levels deep; JSON nested deeper than this is not a case (and deep enough
+nesting would exhaust Python's recursion limit in the JSON parser or the validation)."""
+
+
+def _read(source: str, stdin: BinaryIO) -> str:
+    """The input as text: at most `MAX_INPUT_BYTES`, UTF-8 with or without a byte-order mark."""
+    name = "input" if source == "-" else source
     try:
-        return Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            data = stdin.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise BadInput(f"{source}: cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{source}: is not UTF-8 text") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise BadInput(f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{name}: is not UTF-8 text (byte {exc.start})") from None
+
+
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest in `value`, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _plan_one(raw: Any, today: date, prefix: tuple[int | str, ...]) -> Plan:
@@ -54,6 +83,14 @@ def plans_from_text(text: str, today: date) -> list[Plan] | Plan:
     except json.JSONDecodeError as exc:
         msg = f"input: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
         raise BadInput(msg) from None
+    except RecursionError:
+        raise BadInput(f"input: nested more than {MAX_DEPTH} levels deep") from None
+    except (
+        ValueError
+    ):  # not a JSONDecodeError: an integer longer than Python converts (4300 digits)
+        raise BadInput("input: a number too long to read") from None
+    if _depth(raw) > MAX_DEPTH:
+        raise BadInput(f"input: nested more than {MAX_DEPTH} levels deep")
     if isinstance(raw, list):
         return [_plan_one(item, today, (i,)) for i, item in enumerate(raw)]
     return _plan_one(raw, today, ())
@@ -61,14 +98,14 @@ def plans_from_text(text: str, today: date) -> list[Plan] | Plan:
 
 def run(
     source: str,
-    stdin: TextIO = sys.stdin,
+    stdin: BinaryIO | None = None,
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
     today: date | None = None,
 ) -> int:
-    """Run the command; returns the exit status."""
+    """Run the command; returns the exit status (2, with one line, for input it cannot read)."""
     try:
-        result = plans_from_text(_read(source, stdin), today or date.today())
+        result = plans_from_text(_read(source, stdin or sys.stdin.buffer), today or date.today())
     except BadInput as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT

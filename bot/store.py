@@ -119,7 +119,8 @@ class PatientSummary:
     """A line of the patient list: the patient, the last decision and what is due next.
 
     `next_due` is the earlier of the next pending (or paused) reminder's UTC date and the last
-    assessment's `next_due`; both sources are kept so a caller can tell them apart.
+    assessment's `next_due`; both sources are kept so a caller can tell them apart. Only the
+    current (latest) plan's reminders count: an older plan's never name the next date.
     """
 
     patient: Patient
@@ -709,7 +710,8 @@ class Store:
             SELECT p.id, p.owner_id, p.label, p.created_at,
                    a.decision, a.created_at AS assessed_at, a.next_due,
                    (SELECT min({_FIRES_AT}) FROM reminders r
-                     WHERE r.patient_id = p.id AND r.status IN ('pending', 'paused'))
+                     WHERE r.patient_id = p.id AND r.status IN ('pending', 'paused')
+                       AND (r.assessment_id IS NULL OR r.assessment_id = a.id))
                      AS next_reminder_at
               FROM patients p
               LEFT JOIN assessments a ON a.id = (
@@ -863,6 +865,69 @@ class Store:
                 "DELETE FROM dialogues WHERE owner_id = ? AND chat_id = ?", (owner_id, chat_id)
             )
         return cur.rowcount > 0
+
+    def new_dialogue_id(self, owner_id: int, chat_id: int) -> int:
+        """A fresh dialogue id, never reused (AUTOINCREMENT), for a dialogue starting in this chat."""
+        with self._write() as conn:
+            (dialogue_id,) = conn.execute(
+                "INSERT INTO dialogue_ids (owner_id, chat_id, started_at) VALUES (?, ?, ?)"
+                " RETURNING id",
+                (owner_id, chat_id, _ts(self._now())),
+            ).fetchone()
+        return cast(int, dialogue_id)
+
+    # -- keyboards --------------------------------------------------------------------------------
+
+    def sync_keyboards(
+        self,
+        owner_id: int,
+        chat_id: int,
+        dialogue_id: int | None,
+        step: str | None,
+        shown: Iterable[int] = (),
+        gone: int | None = None,
+    ) -> list[int]:
+        """Record what a reply left on screen; return the messages whose buttons are now stale.
+
+        `shown` are the messages just sent with buttons for `step` of `dialogue_id` (the chat's
+        dialogue after the input), `gone` a message whose buttons the channel removed itself (the
+        pressed one). Every other recorded keyboard not of that dialogue and step (an earlier
+        step, a replaced or finished dialogue) is stale: forgotten here and returned for the
+        channel to remove. One read, and a write only when something changed, since this runs
+        after every reply.
+        """
+        rows = self._rows(
+            "SELECT message_id, dialogue_id, step FROM keyboards WHERE owner_id = ? AND chat_id = ?",
+            (owner_id, chat_id),
+        )
+        stale = [
+            r["message_id"]
+            for r in rows
+            if r["message_id"] != gone
+            and not (r["dialogue_id"] == dialogue_id and r["step"] == step)
+        ]
+        drop = stale + [r["message_id"] for r in rows if r["message_id"] == gone]
+        fresh = list(shown) if dialogue_id is not None and step is not None else []
+        if drop or fresh:
+            with self._write() as conn:
+                conn.executemany(
+                    "DELETE FROM keyboards WHERE owner_id = ? AND chat_id = ? AND message_id = ?",
+                    [(owner_id, chat_id, m) for m in drop],
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO keyboards (owner_id, chat_id, message_id,"
+                    " dialogue_id, step) VALUES (?, ?, ?, ?, ?)",
+                    [(owner_id, chat_id, m, dialogue_id, step) for m in fresh],
+                )
+        return sorted(stale)
+
+    def drop_keyboard(self, owner_id: int, chat_id: int, message_id: int) -> None:
+        """Forget a message's buttons (the channel removed them itself)."""
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM keyboards WHERE owner_id = ? AND chat_id = ? AND message_id = ?",
+                (owner_id, chat_id, message_id),
+            )
 
     # -- replies ----------------------------------------------------------------------------------
 
@@ -1057,15 +1122,19 @@ class Store:
             )
         return cur.rowcount == 1
 
-    def cancel_for_patient(self, patient_id: int) -> int:
-        """Cancel the patient's reminders not yet sent (a new plan replaces them); returns how many."""
+    def cancel_for_patient(self, patient_id: int) -> list[int]:
+        """Cancel the patient's reminders not yet sent (a new plan replaces them); returns their ids.
+
+        Called in the same transaction as saving the new plan, so no moment exists in which both
+        plans' reminders are pending; the ids let the caller drop their scheduled jobs.
+        """
         with self._write() as conn:
-            cur = conn.execute(
+            rows = conn.execute(
                 "UPDATE reminders SET status = 'cancelled', claimed_until = NULL"
-                " WHERE patient_id = ? AND status IN ('pending', 'paused')",
+                " WHERE patient_id = ? AND status IN ('pending', 'paused') RETURNING id",
                 (patient_id,),
-            )
-        return cur.rowcount
+            ).fetchall()
+        return sorted(r[0] for r in rows)
 
     def pause_for_clinician(self, owner_id: int) -> list[int]:
         """Telegram said 403 (the clinician blocked the bot): hold their reminders.

@@ -159,3 +159,67 @@ def m002_chat_replies(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@_migration
+def m003_dialogue_ids_and_keyboards(db: Database) -> None:
+    """Dialogue ids, and the messages whose buttons belong to a dialogue.
+
+    Every dialogue gets an id that is never reused (issue 10): its buttons carry it, so a press
+    from another, replaced or finished dialogue is refused instead of answering the current one.
+    A dialogue in progress when the file is upgraded is given its id here, in its saved state,
+    so it carries on. `keyboards` lists the sent messages that still show a dialogue's buttons,
+    so a channel can remove them once that dialogue (or step) is over, across restarts too.
+    """
+    db.execute(
+        """
+        CREATE TABLE dialogue_ids (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            owner_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL
+        )
+        """
+    )
+    rows = db.execute("SELECT owner_id, chat_id, updated_at FROM dialogues").fetchall()
+    for owner_id, chat_id, updated_at in rows:
+        (dialogue_id,) = db.execute(
+            "INSERT INTO dialogue_ids (owner_id, chat_id, started_at) VALUES (?, ?, ?)"
+            " RETURNING id",
+            (owner_id, chat_id, updated_at),
+        ).fetchone()
+        db.execute(
+            "UPDATE dialogues SET state = json_set(state, '$.id', ?)"
+            " WHERE owner_id = ? AND chat_id = ?",
+            (dialogue_id, owner_id, chat_id),
+        )
+    db.execute(
+        """
+        CREATE TABLE keyboards (
+            owner_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            dialogue_id INTEGER NOT NULL,
+            step TEXT NOT NULL,
+            PRIMARY KEY (owner_id, chat_id, message_id)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+@_migration
+def m004_supersede_old_plans_reminders(db: Database) -> None:
+    """Cancel the unsent reminders of every plan that a newer plan of its patient replaced.
+
+    Older liverbots left them pending (issue 10: a hold after a marginal-defect plan still
+    reminded of the old window); from now on a new plan supersedes them when it is saved.
+    """
+    db.execute(
+        """
+        UPDATE reminders SET status = 'cancelled', claimed_until = NULL
+         WHERE status IN ('pending', 'paused') AND assessment_id IS NOT NULL
+           AND assessment_id != (
+               SELECT a.id FROM assessments a WHERE a.patient_id = reminders.patient_id
+                ORDER BY a.created_at DESC, a.id DESC LIMIT 1)
+        """
+    )

@@ -1,7 +1,8 @@
 """`liverbot chat`: the terminal channel, on the same assistant and SQLite store as the bot.
 
-Choices are shown as numbered options; a number picks one, except where the answers are numbers
-themselves (ECOG), where the value is typed as shown. With standard input piped, it reads to the end of
+Choices are shown as numbered options; a number picks one (a press, as a Telegram button sends),
+except where a typed number is an answer itself (ECOG, encephalopathy grades), where the value is
+typed as shown. With standard input piped, it reads to the end of
 input and exits 0, so a ward-round check can be scripted: `printf '/quick ...\\n' | liverbot chat`.
 """
 
@@ -12,45 +13,46 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.actions import Action, Message
 from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
-from flows.engine import Outgoing
-from flows.questions import Choice
 
 TERMINAL_USER = TERMINAL_OWNER
 """The terminal is one local clinician: owner and chat id 0 (the Telegram bot sends it nothing)."""
 
 
-def render(message: Outgoing) -> str:
-    """A message with its choices as numbered options (or as the values to type)."""
-    if not message.choices:
+def render(message: Message) -> str:
+    """A message with its buttons as numbered options, or, where a typed number is itself an
+    answer (ECOG, encephalopathy grades), with the value to type instead of a number."""
+    if not message.buttons:
         return message.text
-    numeric = any(c.value.isdigit() for c in message.choices)
     options = [
-        f"  [{c.value if numeric else i}] {c.label}"
-        for i, c in enumerate(message.choices, start=1)
+        f"  [{i if message.numbered else b.action.value}] {b.label}"
+        for i, b in enumerate(message.buttons, start=1)
     ]
     return message.text + "\n" + "\n".join(options)
 
 
-def translate(text: str, choices: list[Choice]) -> str:
-    """A typed option number becomes that choice's value."""
-    word = text.strip()
-    if choices and word.isdigit() and not any(c.value.isdigit() for c in choices):
+def translate(typed: str, shown: Message | None) -> str | Action:
+    """An option's number becomes that option's press; anything else stays typed text.
+
+    The press is the same typed `Action` a Telegram button sends, so both channels share one
+    notion of a choice and a press; text is never read as one.
+    """
+    word = typed.strip()
+    if shown is not None and shown.numbered and word.isdigit():
         index = int(word) - 1
-        if 0 <= index < len(choices):
-            return choices[index].value
-    return text
+        if 0 <= index < len(shown.buttons):
+            return shown.buttons[index].action
+    return typed
 
 
 def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
     """The read-answer loop; returns the exit status."""
-    choices: list[Choice] = []
-    resumed = assistant.resume_prompt(TERMINAL_USER, TERMINAL_USER)
-    if resumed is not None:
-        print("Resuming where you left off (/cancel to drop it):\n" + render(resumed), file=stdout)
-        choices = resumed.choices
+    shown = assistant.resume_prompt(TERMINAL_USER, TERMINAL_USER)
+    if shown is not None:
+        print("Resuming where you left off (/cancel to drop it):\n" + render(shown), file=stdout)
     elif interactive:
         print("liverbot: /new for an assessment, /quick for a quick check, /help.", file=stdout)
     while True:
@@ -61,10 +63,17 @@ def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool)
             return 0
         if not line.strip():
             continue
-        reply = assistant.handle(TERMINAL_USER, TERMINAL_USER, translate(line, choices))
+        received = translate(line, shown)
+        if isinstance(received, Action):
+            reply = assistant.press(TERMINAL_USER, TERMINAL_USER, received)
+        else:
+            reply = assistant.handle(TERMINAL_USER, TERMINAL_USER, received)
+        if reply.stale is not None:
+            print(reply.stale + "\n", file=stdout)
         for message in reply.messages:
             print(render(message) + "\n", file=stdout)
-        choices = reply.messages[-1].choices if reply.messages else []
+        if reply.messages:
+            shown = reply.messages[-1]
 
 
 def run_chat(db: str | None) -> int:

@@ -23,6 +23,7 @@ from flows import questions as q
 from flows.case import case_from_answers, question_for_error
 from flows.parsing import Invalid, label_warning
 from flows.questions import Choice, Question
+from flows.readback import with_read_back
 from flows.render import render_plan
 from flows.state import DialogueState
 from planner import Case, Plan, first_error, plan_case
@@ -52,11 +53,20 @@ QUICK = FlowSpec("quick", 1, q.INTAKE_QUESTIONS[1:], summary=False, ask_optional
 FLOWS = {spec.name: spec for spec in (INTAKE, FOLLOWUP, QUICK)}
 
 
+FLOW_WORDS = {"intake": "intake", "followup": "follow-up", "quick": "quick check"}
+"""How a question names its dialogue in its heading ("bed9 · follow-up · 3/9")."""
+
+
 class Outgoing(BaseModel):
-    """One message to send: text and the choices to offer as buttons."""
+    """One message to send: text and the choices to offer as buttons.
+
+    `numbered` is False when a typed number is an answer to the question itself (ECOG, a
+    Vp grade, an encephalopathy grade): a channel must not offer "1" as "the first option" there.
+    """
 
     text: str
     choices: list[Choice] = Field(default_factory=list)
+    numbered: bool = True
 
 
 class Finished(BaseModel):
@@ -67,6 +77,9 @@ class Finished(BaseModel):
     answers: dict[str, Any]
     case: dict[str, Any]
     plan: Plan
+    final: DialogueState | None = None
+    """The state it finished from, at the summary: a channel that must ask one more thing
+    before saving (is this label the same patient?) keeps it, and confirms it later."""
 
 
 class Turn(BaseModel):
@@ -153,32 +166,68 @@ class Dialogues:
         answers: dict[str, Any] | None = None,
         label: str | None = None,
         assumed: list[str] | None = None,
+        prefilled: list[str] | None = None,
     ) -> Turn:
-        """Begin a dialogue, with answers already known (follow-up, quick check) skipped."""
+        """Begin a dialogue, with answers already known (follow-up, quick check) skipped.
+
+        `prefilled` names the answers the clinician gave before the first question (the quick
+        line's); a follow-up's answers carried over from the saved plan are prefilled too.
+        """
         spec = FLOWS[flow]
+        known = dict(answers or {})
         state = DialogueState(
             flow=flow,
             version=spec.version,
             state=START,
-            answers=dict(answers or {}),
+            answers=known,
             label=label,
             assumed=list(assumed or []),
+            prefilled=list(known) if prefilled is None else list(prefilled),
         )
         return self._advance(state, today, [])
 
     def prompt(self, state: DialogueState) -> Outgoing:
-        """The current question again: what a channel sends when a dialogue resumes."""
+        """The current question again, under its heading: what a channel sends when a dialogue resumes."""
         if state.state == SUMMARY:
-            return self._summary(state)
-        if state.state == EDIT_PICK:
-            return self._edit_pick(state)
-        question = q.BY_ID[state.state]
-        text = question.prompt
-        if state.state in state.answers:
-            text += f"\n(was: {question.show(state.answers[state.state])})"
-        if question.optional and "/skip" not in text:
-            text += "\n/skip if not known"
-        return Outgoing(text=text, choices=list(question.buttons()))
+            body = self._summary(state)
+        elif state.state == EDIT_PICK:
+            body = self._edit_pick(state)
+        else:
+            question = q.BY_ID[state.state]
+            text = question.prompt
+            if state.state in state.answers:
+                text += f"\n(was: {question.show(state.answers[state.state])})"
+            if question.optional and "/skip" not in text:
+                text += "\n/skip if not known"
+            body = Outgoing(
+                text=text,
+                choices=list(question.buttons()),
+                numbered=not question.numbers_are_answers(),
+            )
+        return body.model_copy(update={"text": f"{self.heading(state)}\n{body.text}"})
+
+    def heading(self, state: DialogueState) -> str:
+        """Whose dialogue this is and where it stands, e.g. `bed9 · follow-up · 3/9`.
+
+        Every question carries it, so a question can never be mistaken for another patient's.
+        The count is of the questions this dialogue asks (those known before it began, from a
+        saved plan or the quick line, are not counted) and grows when an answer opens new ones.
+        """
+        who = state.label or state.answers.get("label") or "new patient"
+        flow = FLOW_WORDS.get(state.flow, state.flow)
+        if state.state in (SUMMARY, EDIT_PICK):
+            return f"{who} · {flow} · check"
+        spec = FLOWS[state.flow]
+        asked = [
+            x.id
+            for x in spec.questions
+            if x.id not in state.prefilled
+            and (spec.ask_optional or not x.optional or x.id in state.answers)
+            and x.applies(state.answers)
+        ]
+        if state.state not in asked:
+            return f"{who} · {flow}"
+        return f"{who} · {flow} · {asked.index(state.state) + 1}/{len(asked)}"
 
     # -- one input ------------------------------------------------------------------------------
 
@@ -191,7 +240,7 @@ class Dialogues:
                                    "starts again. Sorry for the repeat.")  # fmt: skip
             return turn.model_copy(update={"messages": [notice, *turn.messages]})
         word = text.strip()
-        command = word.lower().split("@")[0] if word.startswith("/") else ""
+        command = word.lower() if word.startswith("/") else ""
         if command == "/cancel":
             return Turn(state=None, messages=[Outgoing(text="Cancelled.")], cancelled=True)
         if command == "/help":
@@ -258,15 +307,16 @@ class Dialogues:
         finished = Finished(
             flow=state.flow, label=state.label or state.answers.get("label"),
             answers=state.answers, case=raw, plan=plan,
+            final=state.model_copy(update={"state": SUMMARY}),
         )  # fmt: skip
-        text = render_plan(plan, finished.label, state.assumed)
+        text = with_read_back(render_plan(plan, finished.label, state.assumed), state.answers)
         return Turn(state=None, messages=[*before, Outgoing(text=text)], finished=finished)
 
     def _reply(self, state: DialogueState, message: str) -> Turn:
         """Say something and ask the current question again; the state is returned unchanged."""
         prompt = self.prompt(state)
         text = f"⚠ {message}\n\n{prompt.text}" if message else prompt.text
-        return Turn(state=state, messages=[Outgoing(text=text, choices=prompt.choices)])
+        return Turn(state=state, messages=[prompt.model_copy(update={"text": text})])
 
     def _back(self, state: DialogueState) -> Turn:
         if not state.history:

@@ -71,6 +71,17 @@ class Question(BaseModel):
         """Whether the question is asked, given the answers so far."""
         return self.when is None or self.when(answers)
 
+    def numbers_are_answers(self) -> bool:
+        """Whether a typed number is itself an answer here (a count, ECOG 0-4, `he=1` for grade 1-2).
+
+        Such a question's choices are never picked by position, so "1" means the same in the
+        dialogue, in the quick check and on the buttons.
+        """
+        if self.kind in (Kind.NUMBER, Kind.QUANTITY, Kind.DATE):
+            return True
+        words = [c.value for c in self.choices] + list(self.synonyms)
+        return any(any(ch.isdigit() for ch in word) for word in words)
+
     def buttons(self) -> tuple[Choice, ...]:
         """The choices shown as buttons."""
         return YES_NO_CHOICES if self.kind is Kind.YES_NO else self.choices

@@ -1,21 +1,23 @@
 """The ward-round quick check: `/quick [LABEL] key=value ...` in one line.
 
 Values are read by the same parsers as the intake's questions, so `bili=21umol` means exactly what typing
-`21 umol` to the bilirubin question means. What is missing or unreadable is then asked by the quick flow,
-never guessed; only the tumour type (HCC) and extrahepatic spread (none) are assumed when absent, and the
-plan says so.
+`21 umol` to the bilirubin question means. A line with any problem is not planned (each problem is named,
+with the nearest key or value); what is missing is asked by the quick flow, never guessed. Only the tumour
+type (HCC), extrahepatic spread (none) and dialysis (none) are assumed when absent, and the plan says so.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flows.engine import Dialogues, Outgoing, Turn
-from flows.parsing import Invalid, label_warning, parse_label
-from flows.questions import BY_ID, parse_answer
+from flows.parsing import NO, YES, Invalid, label_warning, parse_label
+from flows.questions import BY_ID, Kind, Question, parse_answer
 
 KEYS = {
     "age": "age",
@@ -50,6 +52,7 @@ ASSUMED = {
 }
 FINDINGS = ("lipiodol", "necrosis", "new_lesions", "progression")
 _PAIR = re.compile(r"^([A-Za-z]+)=(.*)$")
+_LEADING_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?")
 
 
 @dataclass
@@ -60,16 +63,28 @@ class QuickCheck:
     answers: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
+    given: list[str] = field(default_factory=list)
+    """Question ids known from the line, assumed ones included: not counted in the step numbers."""
 
 
 def parse_quick(line: str, today: date) -> QuickCheck:
-    """Read a quick-check line; never raises, whatever the line."""
+    """Read a quick-check line, strictly; never raises, whatever the line.
+
+    Any problem (a value that does not parse, an unknown or misspelt key, a key given twice, a
+    label split by a space) is named with the nearest key or value, and the line is then not
+    planned at all: a plan from a line with a problem would rest on a default the clinician did
+    not choose. Only keys that are absent take the documented defaults (`ASSUMED`).
+    """
     out = QuickCheck()
     words = line.split()
-    if words and words[0].lower().split("@")[0] == "/quick":
+    if words and words[0].lower() == "/quick":
         words = words[1:]
     if words and "=" not in words[0]:
-        _read_label(words.pop(0), out)
+        label_words = [words.pop(0)]
+        while words and "=" not in words[0]:
+            label_words.append(words.pop(0))
+        _read_label(label_words, out)
+    seen: dict[str, str] = {}
     for word in words:
         match = _PAIR.match(word)
         if match is None:
@@ -78,19 +93,90 @@ def parse_quick(line: str, today: date) -> QuickCheck:
         key, raw = match.group(1).lower(), match.group(2)
         qid = KEYS.get(key)
         if qid is None:
-            out.problems.append(f"unknown key '{key[:20]}' (keys: {' '.join(KEYS)})")
+            near = nearest(key, KEYS)
+            hint = f": did you mean {near}=?" if near else f" (keys: {' '.join(KEYS)})"
+            out.problems.append(f"unknown key '{key[:20]}'{hint}")
             continue
+        if key in seen:
+            out.problems.append(
+                f"{key} is given twice ({key}={seen[key][:20]}, {key}={raw[:20]}): give it once"
+            )
+            continue
+        seen[key] = raw
         try:
             out.answers[qid] = parse_answer(BY_ID[qid], raw, out.answers, today)
         except Invalid as exc:
-            out.problems.append(f"{key}: {exc}")
+            out.problems.append(_value_problem(key, raw, exc, today))
     _complete(out)
+    out.given = list(out.answers)
     return out
 
 
-def _read_label(word: str, out: QuickCheck) -> None:
+def nearest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to a misspelt word (`tpye` -> `type`), or None when none is close."""
+    pool = list(candidates)
+    close = difflib.get_close_matches(word.lower(), pool, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    prefixed = [c for c in pool if len(word) >= 3 and c.startswith(word.lower())]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _value_problem(key: str, raw: str, exc: Invalid, today: date) -> str:
+    """`ehs=lung: Answer yes or no. Did you mean ehs=yes?`: the problem and the nearest value."""
+    question = BY_ID[KEYS[key]]
+    near = _nearest_value(question, raw, exc, today)
+    hint = f" Did you mean {' or '.join(f'{key}={v}' for v in near)}?" if near else ""
+    return f"{key}={raw[:30]}: {exc}{hint}"
+
+
+def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> list[str]:
+    """What the clinician probably meant, in the line's own spelling (no spaces)."""
+    if exc.suggestions:  # a number without its unit: the number with each unit
+        return [s.replace(" ", "") for s in exc.suggestions]
+    word = raw.strip().lower()
+    if question.kind is Kind.YES_NO:
+        yes_no = {**dict.fromkeys(YES, "yes"), **dict.fromkeys(NO, "no")}
+        close = nearest(word, yes_no)
+        # A yes/no finding answered with what was found (`ehs=lung`, `dialysis=2x`) means yes.
+        return [yes_no[close] if close else "yes"] if word else []
+    if question.kind is Kind.CHOICE:
+        words = {c.value: c.value for c in question.choices}
+        words.update({c.label.lower(): c.value for c in question.choices})
+        words.update(question.synonyms)
+        close = nearest(word, words)
+        return [words[close]] if close else []
+    if question.kind is Kind.DATE and (swapped := _swapped_date(word, today)):
+        return [swapped]
+    number = _LEADING_NUMBER.match(word)
+    if question.kind is Kind.NUMBER and number and number.group(0) != word:
+        return [number.group(0)]
+    return []
+
+
+def _swapped_date(word: str, today: date) -> str | None:
+    """`2026-13-01` read as 13 January, when day and month were swapped and that date is past."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", word)
+    if match is None:
+        return None
+    year, month, day = (int(g) for g in match.groups())
     try:
-        label = parse_label(word)
+        swapped = date(year, day, month)
+    except ValueError:
+        return None
+    return swapped.isoformat() if swapped <= today else None
+
+
+def _read_label(words: list[str], out: QuickCheck) -> None:
+    if len(words) > 1:
+        joined = "".join(words)[:32]
+        out.problems.append(
+            f"the label has a space ('{' '.join(words)[:40]}'): labels are one word in a quick "
+            f"check; did you mean {joined}?"
+        )
+        return
+    try:
+        label = parse_label(words[0])
     except Invalid as exc:
         out.problems.append(f"label: {exc}")
         return
@@ -110,17 +196,24 @@ def _complete(out: QuickCheck) -> None:
     answers["earlier"] = "last_intervention" in answers
     if answers["earlier"]:
         answers["imaged"] = any(f in answers for f in FINDINGS)
-    elif any(key in answers for key in (*FINDINGS, "recovered_on")):
+    elif any(key in answers for key in (*FINDINGS, "recovered_on")) and not out.problems:
         out.problems.append("follow-up findings need last=DATE of the intervention")
 
 
+NOTHING_DONE = "Nothing was planned or saved: send the corrected line."
+
+
+def problems_message(check: QuickCheck) -> Outgoing:
+    """Every problem of the line, one a line, and that nothing was planned."""
+    return Outgoing(text="⚠ " + "\n⚠ ".join(check.problems) + "\n" + NOTHING_DONE)
+
+
 def start_quick(dialogues: Dialogues, line: str, today: date) -> Turn:
-    """Read the line and start the quick flow: what was wrong is said first, then what is missing."""
+    """Read the line; with a problem, only the problems (no dialogue), else plan or ask what is missing."""
     check = parse_quick(line, today)
-    turn = dialogues.start(
-        "quick", today, answers=check.answers, label=check.label, assumed=check.assumed
-    )
-    if not check.problems:
-        return turn
-    notice = Outgoing(text="⚠ " + "\n⚠ ".join(check.problems))
-    return turn.model_copy(update={"messages": [notice, *turn.messages]})
+    if check.problems:
+        return Turn(state=None, messages=[problems_message(check)])
+    return dialogues.start(
+        "quick", today, answers=check.answers, label=check.label, assumed=check.assumed,
+        prefilled=check.given,
+    )  # fmt: skip

@@ -14,6 +14,9 @@ from pydantic import BaseModel, Field
 class DialogueState(BaseModel):
     """One dialogue in progress."""
 
+    id: int = 0
+    """Unique per store (0: not yet given one); buttons carry it, so a press from any other
+    dialogue is refused instead of answering this one."""
     flow: str
     version: int
     state: str
@@ -26,3 +29,17 @@ class DialogueState(BaseModel):
     """The patient this dialogue is about, when known before it starts (follow-up, quick check)."""
     assumed: list[str] = Field(default_factory=list)
     """What the quick check took as given, said in the plan."""
+    prefilled: list[str] = Field(default_factory=list)
+    """Answers known before the first question (a saved plan's, the quick line's): not counted
+    in the step numbers ("3/9")."""
+    replacing: str | None = None
+    """A command that asked to replace this unfinished dialogue, waiting for Continue / Start over."""
+    reminder_id: int | None = None
+    """The reminder whose "Enter follow-up findings" started this dialogue: done once it is saved."""
+    label_conflict: str | None = None
+    """Why the label's saved plan looks like another patient's: Same patient / New label is asked
+    before anything is saved."""
+    label_confirmed: bool = False
+    """The clinician said Same patient: save under this label without asking again."""
+    awaiting_label: bool = False
+    """The clinician said New label: the next typed text is the label."""

@@ -1,6 +1,6 @@
-"""Running the real bot (built by `bot.app.build_application`) against the fake Bot API.
+"""Running the real bot (built by `bot.tg.app.build_application`) against the fake Bot API.
 
-In-process: `async with running_bot(server, db) as app` polls the fake with `bot.polling` as
+In-process: `async with running_bot(server, db) as app` polls the fake with `bot.tg.polling` as
 `liverbot serve` does (post_init included, which `async with app` alone skips: STYLE.md
 pitfall 1). The helpers answer the dialogue the way a clinician does: a button when the question
 offers the answer, typing otherwise.
@@ -20,12 +20,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.app import ALLOWED_UPDATES, App, build_application
-from bot.buttons import callback_data
-from bot.polling import poll
-from bot.services import Services
 from bot.settings import Settings
 from bot.store import DueReminder, Store
+from bot.tg.app import ALLOWED_UPDATES, App, build_application
+from bot.tg.callbacks import answer_data as find_answer
+from bot.tg.polling import poll
+from bot.tg.services import Services
 from tests.fakebotapi import ChatMessage, ControlClient, FakeBotApi
 from tests.scripts import PLAIN_INTAKE
 
@@ -94,8 +94,7 @@ def services(app: App) -> Services:
 
 def answer_data(message: ChatMessage, step: str, value: str) -> str | None:
     """The callback data of the button answering `step` with `value`, if the message has it."""
-    data = callback_data(value, step)
-    return data if data in message.callback_data() else None
+    return find_answer(message.callback_data(), value, step)
 
 
 async def answer(
@@ -184,8 +183,8 @@ def answer_sync(
     """Answer the saved step of a bot running as a process; its next message."""
     step = step_in(db, user)
     assert step is not None, "no dialogue in progress"
-    data = callback_data(script[step], step)
-    if data in button_data(prompt):
+    data = find_answer(button_data(prompt), script[step], step)
+    if data is not None:
         control.push_callback(user, prompt["message_id"], data)
     else:
         control.push_text(user, script[step])

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import reminders
-from bot.app import COMMANDS, App
-from bot.assistant import FORGOTTEN, HELP
-from bot.buttons import CHOSEN, callback_data
-from bot.handlers import EDITED, NOT_TEXT, REFUSAL, SORRY, STALE
-from bot.reminders import job_name
+from bot.assistant import ANSWERED, FORGOTTEN, HELP
 from bot.store import TERMINAL_OWNER, Reminder, Store
+from bot.tg import reminders
+from bot.tg.app import COMMANDS, App
+from bot.tg.callbacks import CHOSEN
+from bot.tg.handlers import EDITED, NOT_TEXT, REFUSAL, SORRY
+from bot.tg.reminders import job_name
 from tests.botkit import (
     AFTER_TACE,
     INTAKE,
@@ -24,6 +24,7 @@ from tests.botkit import (
     USER,
     add_reminder,
     answer,
+    answer_data,
     eventually,
     intake,
     running_bot,
@@ -95,12 +96,12 @@ async def test_a_button_of_an_answered_question_changes_nothing(
         server.push_text(USER, "/new")
         prompt = await server.next_message(USER)
         type_prompt = await answer(server, app, prompt, "bed7")
+        hcc = answer_data(type_prompt, "tumour_type", "hcc")
+        assert hcc is not None
         await answer(server, app, type_prompt, "hcc")  # edits type_prompt: buttons gone
-        server.push_callback(
-            USER, type_prompt.message_id, callback_data("hcc", "tumour_type"), check_button=False
-        )
+        server.push_callback(USER, type_prompt.message_id, hcc, check_button=False)
         request = await server.wait_for_request("answerCallbackQuery", count=2)
-        assert request.params.get("text") == STALE
+        assert request.params.get("text") == ANSWERED
         assert services(app).assistant.dialogue_step(USER, USER) == "count"
         assert services(app).store.load_dialogue(USER, USER)["answers"]["tumour_type"] == "hcc"
 
@@ -155,7 +156,9 @@ async def test_forget_deletes_the_patient_after_confirmation(server: FakeBotApi,
         assert done.text == FORGOTTEN
         assert store.find_patient(USER, "bed7") is None
         assert all(store.reminder(i) is None for i in reminder_ids)
-        assert confirm.text.endswith(f"{CHOSEN} Delete for good")
+        await server.wait_for(
+            lambda: confirm.text.endswith(f"{CHOSEN} Delete for good"), what="the choice shown"
+        )
         last = store.last_reply(USER, USER)
         assert last is not None
         assert "bed7" not in str(last.messages)
@@ -254,11 +257,18 @@ async def test_reminder_buttons_snooze_done_and_follow_up(server: FakeBotApi, db
         assert first is not None
         assert first.status == "pending"
         assert first.snoozed_until is not None
-        assert 86000 < (first.snoozed_until - soon(0)).total_seconds() <= 86400
+        assert first.snoozed_until == tomorrow_at_eight()
         server.push_button(USER, fired[1].message_id, "Done")
         assert (await server.next_message(USER)).text == "Marked done."
         assert store.reminder(ids[1]).status == "done"  # type: ignore[union-attr]
-        assert fired[0].text.endswith(f"{CHOSEN} Snooze a day")
+        await server.wait_for(
+            lambda: fired[0].text.endswith(f"{CHOSEN} Snooze a day"), what="the choice shown"
+        )
+
+
+def tomorrow_at_eight() -> datetime:
+    """The reminder time of the next day (LIVERBOT_REMINDER_TIME 08:00 in UTC, the defaults)."""
+    return datetime.combine(datetime.now(UTC).date() + timedelta(days=1), time(8, 0), UTC)
 
 
 async def test_follow_up_button_starts_the_follow_up_for_that_patient(
@@ -277,7 +287,14 @@ async def test_follow_up_button_starts_the_follow_up_for_that_patient(
         assert state["flow"] == "followup"
         assert state["label"] == "bed7"
         assert "intervention" in prompt.text.lower()
-        assert store.reminder(reminder_id).status == "done"  # type: ignore[union-attr]
+        assert prompt.text.startswith("bed7 · follow-up · 1/")
+        pending = store.reminder(reminder_id)
+        assert pending is not None
+        assert (pending.status, pending.snoozed_until) == ("pending", tomorrow_at_eight())
+        server.push_text(USER, "/cancel")
+        await server.next_message(USER)
+        assert store.reminder(reminder_id).status == "pending"  # type: ignore[union-attr]
+        assert [u.reminder.id for u in store.upcoming_reminders(USER)].count(reminder_id) == 1
 
 
 async def test_a_clinician_who_blocked_the_bot_has_reminders_paused(
@@ -327,6 +344,8 @@ async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
         server.push_text(USER, "hcc")
         sorry = await server.next_message(USER)
         assert sorry.text == SORRY
+        where = await server.next_message(USER)
+        assert where.text == "bed7 · intake · 2/16\nTumour type?"
         assert assistant.dialogue_step(USER, USER) == "tumour_type"
         server.push_text(USER, "hcc")
         await server.next_message(USER)

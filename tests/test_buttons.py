@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions import Act, Action, Button, Message
 from bot.assistant import Assistant
-from bot.buttons import (
+from bot.conversation import REDELIVERY_WINDOW, Conversation
+from bot.settings import Settings
+from bot.store import Store
+from bot.tg.callbacks import (
     CALLBACK_LIMIT,
-    Press,
     callback_data,
     decode,
     encode,
@@ -18,42 +21,57 @@ from bot.buttons import (
     split_text,
     with_choice,
 )
-from bot.conversation import REDELIVERY_WINDOW, Conversation
-from bot.settings import Settings
-from bot.store import Store
-from flows.engine import EDIT_PICK, SUMMARY, Outgoing
-from flows.questions import BY_ID, Choice
+from flows.engine import EDIT_PICK, SUMMARY
+from flows.questions import BY_ID
 from flows.render import MESSAGE_LIMIT, words_for
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 UNIT_CHOICE = "999999.99 umol/L"
 """The longest unit button the flows make: a re-asked number with its unit."""
+BIG_ID = 10**12
+"""A dialogue id far beyond any store's lifetime, for the worst-case length."""
+
+
+def answer(value: str, step: str, dialogue: int = 7) -> Action:
+    return Action(act=Act.ANSWER, value=value, dialogue=dialogue, step=step)
 
 
 def test_every_answer_button_of_every_question_fits_telegrams_64_bytes() -> None:
     steps = [*BY_ID, SUMMARY, EDIT_PICK]
     values = [c.value for q in BY_ID.values() for c in q.buttons()]
     values += [f"edit:{q}" for q in BY_ID] + ["confirm", "keep", UNIT_CHOICE]
-    longest = max(len(callback_data(v, s).encode()) for v in values for s in steps)
+    longest = max(len(callback_data(answer(v, s, BIG_ID)).encode()) for v in values for s in steps)
     assert longest <= CALLBACK_LIMIT
 
 
 @pytest.mark.parametrize(
-    ("value", "step"), [("hcc", "tumour_type"), ("forget-yes:12", None), ("a:b:c", "count")]
+    "action",
+    [
+        answer("hcc", "tumour_type"),
+        answer("a:b:c", "count"),
+        Action(act=Act.FORGET, target=12),
+        Action(act=Act.SNOOZE, target=3),
+        Action(act=Act.CONTINUE, dialogue=4, step="count"),
+    ],
 )
-def test_callback_data_round_trips(value: str, step: str | None) -> None:
-    assert decode(callback_data(value, step)) == Press(value, step)
+def test_callback_data_round_trips(action: Action) -> None:
+    assert decode(callback_data(action)) == action
 
 
-@pytest.mark.parametrize("data", [None, "", "x", "q:", "q:count", "q:count:", "c:", "z:hcc"])
+@pytest.mark.parametrize(
+    "data",
+    [None, "", "x", "q:count:hcc", "c:forget-yes:5", "a:x:count::hcc", "z::::", "a:07:count::1",
+     "f:::five:", "forget-yes:5"],
+)  # fmt: skip
 def test_foreign_callback_data_is_not_ours(data: str | None) -> None:
     assert decode(data) is None
 
 
 def test_callback_data_over_64_bytes_is_refused() -> None:
+    fits = Action(act=Act.ANSWER, value="é" * 29, dialogue=None, step=None)  # "a::::" + 58 bytes
+    assert len(callback_data(fits).encode()) == 63
     with pytest.raises(ValueError, match="65 bytes"):
-        callback_data("é" * 31 + "x", None)  # "c:" and 62 bytes fit; one more does not
-    assert len(callback_data("é" * 31, None).encode()) == 64
+        callback_data(fits.model_copy(update={"value": "é" * 30}))
 
 
 @pytest.mark.parametrize("size", [1, MESSAGE_LIMIT - 1, MESSAGE_LIMIT, MESSAGE_LIMIT + 1])
@@ -71,10 +89,10 @@ def test_a_single_huge_line_is_cut_hard() -> None:
 
 
 def test_buttons_go_under_the_last_part_of_a_long_message() -> None:
-    long = Outgoing(text="line\n" * 1500, choices=[Choice(value="yes", label="Yes")])
-    encoded = encode([long], "earlier")
-    assert [bool(m["buttons"]) for m in encoded] == [False, True]
-    assert encoded[-1]["buttons"] == [[["Yes", "q:earlier:yes"]]]
+    yes = Button(label="Yes", action=answer("yes", "earlier"))
+    encoded = encode([Message(text="line\n" * 1500, buttons=[yes])])
+    assert [bool(m.buttons) for m in encoded] == [False, True]
+    assert encoded[-1].buttons == [[("Yes", "a:7:earlier::yes")]]
 
 
 def test_button_rows_suit_a_phone() -> None:
@@ -129,13 +147,14 @@ def test_a_lower_update_id_after_a_day_is_a_new_input(conversation: Conversation
 
 
 def test_a_button_of_another_step_is_stale(conversation: Conversation) -> None:
-    conversation.process(1, 1, 1, "/new")
+    started = conversation.process(1, 1, 1, "/new")
     conversation.process(1, 1, 2, "bed7")
-    stale = conversation.process(1, 1, 3, "hcc", step="label")
-    assert stale.stale
+    assert started.dialogue is not None
+    stale = conversation.process(1, 1, 3, answer("hcc", "label", started.dialogue))
+    assert stale.stale == "That question was already answered: nothing changed."
     assert stale.messages == []
-    current = conversation.process(1, 1, 4, "hcc", step="tumour_type")
-    assert not current.stale
+    current = conversation.process(1, 1, 4, answer("hcc", "tumour_type", started.dialogue))
+    assert current.stale is None
     assert conversation.assistant.dialogue_step(1, 1) == "count"
 
 
@@ -155,13 +174,14 @@ def test_a_label_no_patient_can_have_is_answered_not_raised(
     # Found by the fuzz test: the store refuses such labels with ValueError.
     outcome = conversation.process(1, 1, 1, f"{command} {label}")
     assert outcome.messages
-    assert "patient" in outcome.messages[0]["text"].lower()
+    assert "patient" in outcome.messages[0].text.lower()
 
 
 def test_a_choice_too_long_for_a_button_is_left_off_not_fatal() -> None:
-    fits, too_long = Choice(value="1 mg/dL", label="1 mg/dL"), Choice(value="9" * 70, label="x")
-    (message,) = encode([Outgoing(text="Which unit?", choices=[fits, too_long])], "bilirubin")
-    assert message["buttons"] == [[["1 mg/dL", "q:bilirubin:1 mg/dL"]]]
+    fits = Button(label="1 mg/dL", action=answer("1 mg/dL", "bilirubin"))
+    too_long = Button(label="x", action=answer("9" * 70, "bilirubin"))
+    (message,) = encode([Message(text="Which unit?", buttons=[fits, too_long])])
+    assert message.buttons == [[("1 mg/dL", "a:7:bilirubin::1 mg/dL")]]
 
 
 @pytest.mark.parametrize(
@@ -184,7 +204,7 @@ def test_the_patient_list_and_history_use_words(conversation: Conversation) -> N
         "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
     )
     conversation.process(1, 1, 1, f"/quick bed7 {line}")
-    listed = conversation.process(1, 1, 2, "/patients").messages[0]["text"]
-    history = conversation.process(1, 1, 3, "/patient bed7").messages[0]["text"]
+    listed = conversation.process(1, 1, 2, "/patients").messages[0].text
+    history = conversation.process(1, 1, 3, "/patient bed7").messages[0].text
     assert listed == "Your patients:\nbed7: TACE"
     assert "quick: super-selective TACE (BCLC B, Child-Pugh A5)" in history

@@ -281,12 +281,91 @@ def test_quick_check_with_every_key_plans() -> None:
 
 
 def test_quick_check_asks_what_is_missing_and_never_guesses_a_unit() -> None:
-    turn = start_quick(DIALOGUES, "/quick age=70 bili=21 zzz=1", TODAY)
+    turn = start_quick(DIALOGUES, "/quick age=70 bili=21umol", TODAY)
     assert turn.state is not None
-    assert "bili: Which unit?" in turn.messages[0].text
-    assert "unknown key 'zzz'" in turn.messages[0].text
     assert turn.state.state == "count", "the first missing required answer, in intake order"
-    assert "bilirubin" not in turn.state.answers
+    assert turn.messages[0].text.startswith("new patient · quick check · 1/")
+    assert start_quick(DIALOGUES, "/quick age=70 bili=21", TODAY).state is None
+
+
+COMPLETE = (
+    "age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (f"e1 {COMPLETE} ehs=lung", "ehs=lung: Answer yes or no. Did you mean ehs=yes?"),
+        (f"e1 {COMPLETE} type=cholangio", "Did you mean type=icc?"),
+        (f"e1 {COMPLETE} tpye=hcc", "unknown key 'tpye': did you mean type=?"),
+        (f"e1 {COMPLETE} ehss=no", "unknown key 'ehss': did you mean ehs=?"),
+        (
+            f"e1 {COMPLETE} dialysis=2x",
+            "dialysis=2x: Answer yes or no. Did you mean dialysis=yes?",
+        ),
+        (f"f1 {COMPLETE} last=2026-13-01 lipiodol=dense", "Did you mean last=2026-01-13?"),
+        (f"d1 {COMPLETE} age=80", "age is given twice (age=70, age=80): give it once"),
+        (f"bed 7 {COMPLETE}", "the label has a space ('bed 7')"),
+        (f"b1 {COMPLETE.replace('bili=1.0mg', 'bili=1.0')}", "bili=1mg/dL or bili=1umol/L"),
+        (f"b1 {COMPLETE.replace('he=none', 'he=5')}", "he=5: Choose one of: none, grade_1_2"),
+    ],
+    ids=["ehs", "type", "tpye", "ehss", "dialysis", "date", "repeat", "space", "unit", "he"],
+)
+def test_a_quick_line_with_a_problem_plans_nothing_and_names_it(line: str, problem: str) -> None:
+    check = parse_quick(f"/quick {line}", TODAY)
+    assert any(problem in p for p in check.problems), check.problems
+    turn = start_quick(DIALOGUES, f"/quick {line}", TODAY)
+    assert (turn.state, turn.finished) == (None, None)
+    (message,) = turn.messages
+    assert problem in message.text
+    assert message.text.endswith("Nothing was planned or saved: send the corrected line.")
+
+
+def test_only_absent_keys_take_defaults_and_the_plan_reads_back() -> None:
+    turn = start_quick(DIALOGUES, f"/quick r1 {COMPLETE}", TODAY)
+    assert turn.finished is not None
+    assert turn.finished.answers["extrahepatic"] is False
+    lines = turn.messages[-1].text.split("\n")
+    assert lines[0] == "Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE"
+    assert lines[1].startswith("Read: Tumour type HCC, Nodules 2, Largest 3.5 cm,")
+    assert "Bilirubin 1 mg/dL, Albumin 4 g/dL, INR 1.1" in lines[1]
+    assert "Age 70, ECOG 0 fully active." in lines[1]
+    yes = start_quick(DIALOGUES, f"/quick r1 {COMPLETE} ehs=yes", TODAY).finished
+    assert yes is not None
+    assert yes.answers["extrahepatic"] is True
+
+
+def test_a_number_means_the_same_in_the_dialogue_and_the_quick_check() -> None:
+    turn = drive({**INTAKE, "encephalopathy": "1"})
+    assert turn.state is not None
+    assert turn.state.answers["encephalopathy"] == "grade_1_2"
+    assert parse_quick("/quick x he=1", TODAY).answers["encephalopathy"] == "grade_1_2"
+    asked_he = drive({k: v for k, v in INTAKE.items() if k != "encephalopathy"})
+    assert asked_he.state is not None
+    assert asked_he.state.state == "encephalopathy"
+    assert not asked_he.messages[-1].numbered, "options must not be numbered next to grade 1"
+    by_id = {q.id: q for q in INTAKE_QUESTIONS}
+    assert [q for q in by_id if not by_id[q].numbers_are_answers() and by_id[q].choices] == [
+        "tumour_type", "ascites", "lipiodol",
+    ]  # fmt: skip
+
+
+def test_every_question_names_the_patient_flow_and_step() -> None:
+    first = DIALOGUES.start("intake", TODAY)
+    assert first.messages[0].text.startswith("new patient · intake · 1/")
+    second = DIALOGUES.handle(first.state, "bed9", TODAY)  # type: ignore[arg-type]
+    total = second.messages[0].text.split("\n")[0].rsplit("/", 1)[1]
+    assert second.messages[0].text.startswith(f"bed9 · intake · 2/{total}\n")
+    base = {**drive(INTAKE).state.answers, "earlier": True}  # type: ignore[union-attr]
+    follow = DIALOGUES.start("followup", TODAY, answers=base, label="bed9")
+    assert follow.messages[0].text.startswith("bed9 · follow-up · 1/3\n")
+    imaged = DIALOGUES.handle(
+        DIALOGUES.handle(follow.state, "50d", TODAY).state,  # type: ignore[arg-type]
+        "40d", TODAY,
+    )  # fmt: skip
+    after = DIALOGUES.handle(imaged.state, "yes", TODAY)  # type: ignore[arg-type]
+    assert after.messages[0].text.startswith("bed9 · follow-up · 4/7\n")
 
 
 NAVIGATION = {"/back", "/cancel"}

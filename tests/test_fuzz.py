@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.actions import DIALOGUE_ACTS, Act, Action
 from bot.assistant import Assistant
 from bot.conversation import Conversation
 from bot.settings import Settings
@@ -65,6 +66,38 @@ def test_any_conversation_never_raises_and_keeps_a_valid_state(inputs: list[str]
                 state = store.load_dialogue(7, 7)
                 if state is not None:
                     DialogueState.model_validate(state)
+
+
+PRESS = st.builds(
+    Action,
+    act=st.sampled_from(list(Act)),
+    value=st.sampled_from(BUTTONS),
+    dialogue=st.one_of(st.none(), st.integers(0, 4)),
+    step=st.one_of(st.none(), st.sampled_from(sorted(BY_ID))),
+    target=st.one_of(st.none(), st.integers(0, 3)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inputs=st.lists(st.one_of(INPUT, PRESS), min_size=1, max_size=25))
+def test_a_press_of_another_dialogue_or_step_never_changes_anything(
+    inputs: list[str | Action],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "f.db"
+        with Store(db) as store:
+            conversation = Conversation(store, Assistant(store, Settings(LIVERBOT_DB=db)))
+            for update_id, received in enumerate(inputs, start=1):
+                before = store.load_dialogue(7, 7)
+                outcome = conversation.process(7, 7, update_id, received)
+                if not isinstance(received, Action) or received.act not in DIALOGUE_ACTS:
+                    continue
+                current = before is not None and (before["id"], before["state"]) == (
+                    received.dialogue, received.step,
+                )  # fmt: skip
+                if not current:
+                    assert outcome.stale is not None
+                    assert store.load_dialogue(7, 7) == before
 
 
 @pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris not installed")

@@ -7,7 +7,7 @@ import logging
 import pytest
 from telegram.error import Forbidden
 
-from bot.logs import redacted
+from bot.tg.logs import redacted
 from tests.conftest import _Collect
 
 

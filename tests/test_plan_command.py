@@ -17,7 +17,7 @@ from bot.plan_command import run
 
 def call(text: str, today: date = date(2026, 11, 26)) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    status = run("-", stdin=io.StringIO(text), stdout=out, stderr=err, today=today)
+    status = run("-", stdin=io.BytesIO(text.encode()), stdout=out, stderr=err, today=today)
     return status, out.getvalue(), err.getvalue()
 
 
@@ -108,3 +108,39 @@ def test_real_command_exit_status_and_streams(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith(f"{missing}: cannot be read")
+
+
+def run_bytes(data: bytes) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = run("-", stdin=io.BytesIO(data), stdout=out, stderr=err, today=date(2026, 11, 26))
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "input: nested more than 32 levels deep\n"),
+        (b'{"a":' * 40 + b"1" + b"}" * 40, "input: nested more than 32 levels deep\n"),
+        (b"\xff\xfe{}", "input: is not UTF-8 text (byte 0)\n"),
+        (b" " * (10 * 1024 * 1024 + 1), "input: larger than 10 MB\n"),
+        (b'{"age": ' + b"7" * 5000 + b"}", "input: a number too long to read\n"),
+    ],
+    ids=["deep-array", "deep-object", "latin-1", "too-large", "long-number"],
+)
+def test_unreadable_input_exits_2_with_one_line(data: bytes, message: str) -> None:
+    assert run_bytes(data) == (2, "", message)
+
+
+def test_a_byte_order_mark_is_accepted(base_case: dict[str, Any]) -> None:
+    status, out, err = run_bytes(b"\xef\xbb\xbf" + json.dumps(base_case).encode())
+    assert (status, err) == (0, "")
+    assert json.loads(out)["decision"] == "tace"
+
+
+def test_deep_nesting_through_the_real_command_is_one_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "plan", "-"],
+        input="[" * 200_000, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") == 1

@@ -1053,10 +1053,10 @@ def test_cancel_for_patient(store: Store, patient: Patient) -> None:
     )
     (o,) = store.add_reminders(1, other.id, 10, [("imaging_due", at(11))])
     store.mark_sent(a.id, at(11))
-    assert store.cancel_for_patient(patient.id) == 2
+    assert store.cancel_for_patient(patient.id) == [b.id, c.id]
     statuses = {r: store.reminder(r).status for r in (a.id, b.id, c.id, o.id)}  # type: ignore[union-attr]
     assert statuses == {a.id: "sent", b.id: "cancelled", c.id: "cancelled", o.id: "pending"}
-    assert store.cancel_for_patient(patient.id) == 0
+    assert store.cancel_for_patient(patient.id) == []
 
 
 def test_pause_and_resume_for_clinician(store: Store, patient: Patient, db_path: Path) -> None:
@@ -1233,3 +1233,13 @@ def test_backup_is_a_complete_copy_and_never_overwrites(store: Store, tmp_path: 
         assert copy.load_dialogue(1, 1) == {"flow": "intake", "state": "count"}
     with pytest.raises(StoreError, match="never overwrites"):
         store.backup(dest)
+
+
+def test_keyboards_of_other_dialogue_steps_are_stale(store: Store) -> None:
+    assert store.sync_keyboards(1, 1, 5, "count", shown=[10]) == []
+    assert store.sync_keyboards(1, 1, 5, "count", shown=[11]) == [], "the same step stays"
+    assert store.sync_keyboards(2, 2, 9, "count", shown=[10]) == [], "another chat's are apart"
+    assert store.sync_keyboards(1, 1, 5, "pvtt", shown=[12], gone=11) == [10]
+    assert store.sync_keyboards(1, 1, 6, "label") == [12], "a replaced dialogue's go"
+    assert store.sync_keyboards(1, 1, None, None) == []
+    assert store.sync_keyboards(2, 2, None, None) == [10], "a finished dialogue's go"

@@ -82,3 +82,40 @@ def test_liverbot_backup_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert again.returncode == 2
     assert "never overwrites" in again.stderr
+
+
+def test_a_closed_pipe_ends_the_chat_quietly(tmp_path: Path) -> None:
+    env = {**os.environ, "LIVERBOT_DB": str(tmp_path / "l.db")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    done = subprocess.run(  # far more output than a pipe buffers, so the writer meets the close
+        f"yes /help | head -n 3000 | {sys.executable} -m bot chat | head -n 1",
+        shell=True, capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.stdout.startswith("liverbot plans TACE")
+    assert done.stderr == ""
+
+
+def test_a_numbered_option_is_a_press_and_typed_button_data_is_not(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    chat(db, QUICK)
+    typed = chat(db, "forget-yes:1\n/patients\n")
+    assert "bed7: TACE" in typed.stdout
+    asked = chat(db, "/forget bed7\n")
+    assert "[1] Delete for good" in asked.stdout
+    pressed = chat(db, "/forget bed7\n1\n/patients\n")
+    assert "Deleted for good" in pressed.stdout
+    assert "No patients yet" in pressed.stdout
+
+
+def test_a_grade_typed_as_a_number_means_the_grade(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    script = "\n".join(
+        ["/new", "bed5", "1", "2", "3.5", "none", "2", "1.0 mg/dL", "4.0 g/dL", "1.1", "1", "1"]
+    )
+    done = chat(db, script + "\n")
+    assert "[grade_1_2] Grade 1-2" in done.stdout, "grades are not numbered as options"
+    with Store(db) as store:
+        state = store.load_dialogue(0, 0)
+    assert state is not None
+    assert state["answers"]["encephalopathy"] == "grade_1_2"
+    assert state["answers"]["pvtt"] == "none"

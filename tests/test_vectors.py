@@ -19,7 +19,7 @@ VECTORS = load_vectors()
 def plan_via_command(case: dict[str, Any] | list[dict[str, Any]]) -> Any:
     """Run `liverbot plan -` in-process on a case and parse its standard output."""
     out, err = io.StringIO(), io.StringIO()
-    status = run("-", stdin=io.StringIO(json.dumps(case)), stdout=out, stderr=err)
+    status = run("-", stdin=io.BytesIO(json.dumps(case).encode()), stdout=out, stderr=err)
     assert (status, err.getvalue()) == (0, "")
     return json.loads(out.getvalue())
 

@@ -30,6 +30,10 @@ FIRST_DELAY_S = 0.5
 MAX_DELAY_S = 8.0
 RETRY_FOR_S = 180.0
 """How long a call keeps retrying a Bot API that fails or does not answer (seconds)."""
+EDIT_RETRY_FOR_S = 10.0
+"""Edits only tidy the chat (the choice shown, old buttons removed), after the reply went out;
+retrying one for minutes would hold up the chat's next update, which is handled after it."""
+EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -62,7 +66,9 @@ class RetryingRateLimiter(AIORateLimiter):
             # chat, which would count the edit of a pressed button's message as a second message.
             data = {k: v for k, v in data.items() if k != "chat_id"}
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.retry_for
+        deadline = loop.time() + (
+            min(self.retry_for, EDIT_RETRY_FOR_S) if endpoint in EDITS else self.retry_for
+        )
         delay = FIRST_DELAY_S
         while True:
             try:
@@ -73,7 +79,7 @@ class RetryingRateLimiter(AIORateLimiter):
                 raise
             except NetworkError as exc:
                 if loop.time() + delay > deadline:
-                    log.error("%s failed for %.0fs, giving up", endpoint, self.retry_for)
+                    log.error("%s failed, giving up", endpoint)
                     raise
                 log.warning("%s failed (%s); retrying in %.1fs", endpoint, _name(exc), delay)
                 await asyncio.sleep(delay)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from bot.assistant import Assistant
 from bot.conversation import Conversation
-from bot.reminders import ReminderScheduler
 from bot.settings import Settings
 from bot.store import Store
+from bot.tg.reminders import ReminderScheduler
 
 
 @dataclass(frozen=True)

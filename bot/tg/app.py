@@ -24,28 +24,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers
 from bot.assistant import Assistant
+from bot.commands import menu
 from bot.conversation import Conversation
-from bot.ratelimit import RetryingRateLimiter
-from bot.reminders import ReminderScheduler
-from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
+from bot.tg import handlers
+from bot.tg.ratelimit import RetryingRateLimiter
+from bot.tg.reminders import ReminderScheduler
+from bot.tg.services import Services
 
-COMMANDS = [
-    BotCommand("new", "Full assessment, question by question"),
-    BotCommand("quick", "Ward-round check in one line: /quick LABEL key=value ..."),
-    BotCommand("followup", "Follow-up findings for a patient: /followup LABEL"),
-    BotCommand("patients", "Your patients, last decision and next date"),
-    BotCommand("patient", "One patient's plans over time: /patient LABEL"),
-    BotCommand("reminders", "Upcoming reminders"),
-    BotCommand("forget", "Delete a patient for good: /forget LABEL"),
-    BotCommand("back", "Previous question"),
-    BotCommand("skip", "Skip an optional question"),
-    BotCommand("cancel", "Stop the current dialogue"),
-    BotCommand("help", "What liverbot does and how"),
-]
+COMMANDS = [BotCommand(name, summary) for name, summary in menu()]
+"""The command menu, from the one command registry (`bot.commands`)."""
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 """Only what the handlers read; Telegram then does not send the rest at all."""
 TIMEOUTS = {

@@ -20,7 +20,7 @@ import signal
 
 from telegram.error import TelegramError
 
-from bot.app import App
+from bot.tg.app import App
 
 log = logging.getLogger(__name__)
 

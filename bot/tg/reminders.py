@@ -30,10 +30,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.assistant import Assistant
-from bot.buttons import encode
-from bot.ratelimit import RETRY_FOR_S
-from bot.sending import send_all
 from bot.store import TERMINAL_OWNER, Reminder, Store
+from bot.tg.ratelimit import RETRY_FOR_S
+from bot.tg.sending import send_all
 
 log = logging.getLogger(__name__)
 
@@ -192,12 +191,12 @@ class ReminderScheduler:
             )
         if reminder is None:
             return  # sent, done, cancelled, paused, snoozed, or claimed by another sender
-        message = await asyncio.to_thread(self.assistant.reminder_message, reminder)
+        message = await asyncio.to_thread(self.assistant.reminder_message, reminder, data.late)
         if message is None:
             await asyncio.to_thread(self.store.mark_done, reminder.id)
             return
         try:
-            await send_all(context.bot, reminder.chat_id, encode([message], None))
+            await send_all(context.bot, reminder.chat_id, [message])
         except Forbidden:
             paused = await asyncio.to_thread(self.store.pause_for_clinician, reminder.owner_id)
             for reminder_id in paused:

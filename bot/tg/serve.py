@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import logs, polling
 from bot.settings import Settings
 from bot.store import Store, StoreError
+from bot.tg import logs, polling
 
 EXIT_CONFIG = 2
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def run_serve(webhook: str | None) -> int:
     except StoreError as exc:
         print(f"liverbot serve: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.tg.app import ALLOWED_UPDATES, build_application
 
     if not settings.allowed_users:
         log.warning("LIVERBOT_ALLOWED_USERS is empty: everyone will be refused")

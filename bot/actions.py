@@ -1,0 +1,78 @@
+"""Neutral outgoing messages and typed presses: what every channel shows and sends back.
+
+A choice offered to the clinician is a `Button`: a label and the `Action` a press means. The
+terminal shows buttons as numbered options, Telegram as inline keyboards (their encoding into
+callback data lives in `bot.tg.callbacks` only). A press comes back as the same `Action`, never as
+text, so nothing a clinician types can act as a press (issue 10: a typed `forget-yes:5` deleted a
+patient), and an answer carries the dialogue and step it was offered in, so a press from another,
+replaced or finished dialogue can be refused instead of answering whatever is asked now.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Act(StrEnum):
+    """What a press does; short values, since Telegram's callback data holds 64 bytes."""
+
+    ANSWER = "a"
+    """Answer the dialogue's current question with `value`."""
+    CONTINUE = "k"
+    """Keep the unfinished dialogue and drop the command that would have replaced it."""
+    RESTART = "r"
+    """Drop the unfinished dialogue and run the command that asked to replace it."""
+    SAME_PATIENT = "sp"
+    """The label's earlier plan is this patient's: save the new plan under it."""
+    NEW_LABEL = "nl"
+    """Another patient: ask for a new label before saving."""
+    FORGET = "f"
+    """Delete patient `target` for good (the confirmation of /forget)."""
+    FOLLOW_UP = "rf"
+    """Start the follow-up findings of reminder `target`'s patient."""
+    SNOOZE = "rs"
+    """Fire reminder `target` again at the reminder time of the next day."""
+    DONE = "rd"
+    """Mark reminder `target` done."""
+
+
+DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART, Act.SAME_PATIENT, Act.NEW_LABEL})
+"""Presses that belong to one dialogue and its step: refused once that dialogue moved on."""
+
+
+class Action(BaseModel):
+    """A press, as typed data: what to do, with which value, for which dialogue or object."""
+
+    model_config = ConfigDict(frozen=True)
+
+    act: Act
+    value: str = ""
+    dialogue: int | None = None
+    """The dialogue the button was offered in (dialogue acts only)."""
+    step: str | None = None
+    """The dialogue's state when the button was offered (dialogue acts only)."""
+    target: int | None = None
+    """The patient or reminder the press is about (command acts only)."""
+
+
+class Button(BaseModel):
+    """One choice on a message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    action: Action
+
+
+class Message(BaseModel):
+    """One message to show: its text, its buttons, and whether they may be picked by number.
+
+    `numbered` is False where a typed number is itself an answer (ECOG 0-4, encephalopathy 1-2),
+    so that "1" never means option one in one place and the value 1 in another.
+    """
+
+    text: str
+    buttons: list[Button] = Field(default_factory=list)
+    numbered: bool = True

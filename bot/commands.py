@@ -1,0 +1,75 @@
+"""The commands, declared once: the assistant's dispatch, /help and Telegram's menu come from here.
+
+They used to be three hand-kept lists (the dispatch table, the help text, the menu) that could and
+did drift apart. Channel-neutral: the Telegram adapter turns `menu()` into its command menu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    """One slash command."""
+
+    name: str
+    usage: str
+    """How it is written, arguments included, for /help."""
+    summary: str
+    """One line for /help and the command menu."""
+    handler: str
+    """The `Assistant` method that runs it outside a dialogue."""
+    in_dialogue: bool = False
+    """Inside a dialogue the dialogue answers it (/back, /skip, /cancel, /help)."""
+    menu: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("new", "/new", "Full assessment, question by question", "new"),
+    Command(
+        "quick",
+        "/quick [LABEL] key=value ...",
+        "Ward-round check in one line: /quick LABEL key=value ...",
+        "quick",
+    ),
+    Command("followup", "/followup LABEL", "Follow-up findings for a patient", "followup"),
+    Command("patients", "/patients", "Your patients, last decision and next date", "patients"),
+    Command("patient", "/patient LABEL", "One patient's plans over time", "patient"),
+    Command("reminders", "/reminders", "Upcoming reminders", "reminders"),
+    Command("forget", "/forget LABEL", "Delete a patient for good", "forget"),
+    Command("back", "/back", "Previous question", "no_dialogue", in_dialogue=True),
+    Command("skip", "/skip", "Skip an optional question", "no_dialogue", in_dialogue=True),
+    Command("cancel", "/cancel", "Stop the current dialogue", "no_dialogue", in_dialogue=True),
+    Command("help", "/help", "What liverbot does and how", "help", in_dialogue=True),
+    Command("start", "/start", "Start", "help", menu=False),
+)
+BY_NAME = {c.name: c for c in COMMANDS}
+
+QUICK_EXAMPLE = (
+    "/quick bed7 age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
+    "ascites=none he=none"
+)
+
+
+def find(word: str) -> Command | None:
+    """The command a message starts with (`/New` too), or None for anything else."""
+    if not word.startswith("/"):
+        return None
+    return BY_NAME.get(word[1:].lower())
+
+
+def menu() -> list[tuple[str, str]]:
+    """(name, summary) of the commands a channel lists in its menu, in order."""
+    return [(c.name, c.summary) for c in COMMANDS if c.menu]
+
+
+def help_text() -> str:
+    """/help: every listed command with its usage, then the disclaimer."""
+    lines = [f"{c.usage}: {c.summary[:1].lower()}{c.summary[1:]}" for c in COMMANDS if c.menu]
+    return (
+        "liverbot plans TACE for liver cancer from the founding protocol and guidelines.\n"
+        + "\n".join(lines)
+        + f"\nA quick check, e.g.\n  {QUICK_EXAMPLE}\n"
+        "Decision support only: it does not replace the treating team's judgement."
+    )

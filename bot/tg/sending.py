@@ -1,0 +1,56 @@
+"""Sending neutral messages through PTB: encoded by `bot.tg.callbacks`, buttons as inline markup."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, TelegramError
+
+from bot.actions import Message as Outgoing
+from bot.tg.callbacks import encode
+
+log = logging.getLogger(__name__)
+
+
+def markup(buttons: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """Rows of (label, callback data) as an inline keyboard; None when there are none."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+async def send_all(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Message]:
+    """Send messages in order (long ones in parts); the sent message that carries each one's
+    buttons (its last part), in the order given. Retries and the flood limit are the rate
+    limiter's job."""
+    last_parts = []
+    for message in messages:
+        sent = None
+        for part in encode([message]):
+            sent = await bot.send_message(chat_id, part.text, reply_markup=markup(part.buttons))
+        assert sent is not None  # encode gives at least one part per message
+        last_parts.append(sent)
+    return last_parts
+
+
+async def best_effort(what: str, edit: Awaitable[object]) -> None:
+    """Await an edit that must never stop the reply: a failure is logged and dropped.
+
+    An edit only tidies the chat (shows the choice, removes old buttons); the answer was applied
+    and the next question sent before it, so failing here must not tell the clinician to send
+    the answer again (issue 10: that re-sent answer would answer the next question).
+    """
+    try:
+        await edit
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.info("%s not done: %s", what, type(exc).__name__)
+    except TelegramError as exc:
+        log.info("%s not done: %s", what, type(exc).__name__)
