@@ -42,16 +42,31 @@ KEYS = {
     "necrosis": "necrosis",
     "new": "new_lesions",
     "progression": "progression",
+    "infiltrative": "infiltrative",
+    "burden70": "burden_ge_70pct",
+    "occlusion": "pvtt_occlusion",
+    "afp": "afp",
+    "plt": "platelets",
+    "wbc": "wbc",
+    "ast": "ast",
+    "sex": "sex",
+    "wt": "weight_kg",
+    "sessions": "sessions",
+    "response": "response",
+    "viable50": "viable_over_50pct",
 }
 """Quick-check keys and the intake questions that read their values."""
 
 ASSUMED = {
     "tumour_type": ("hcc", "tumour type HCC (add type=icc|metastasis|other otherwise)"),
     "extrahepatic": (False, "no extrahepatic spread (add ehs=yes otherwise)"),
+    "infiltrative": (False, "not infiltrative (add infiltrative=yes otherwise)"),
     "dialysis": (False, "no dialysis (add dialysis=yes otherwise)"),
 }
-FINDINGS = ("lipiodol", "necrosis", "new_lesions", "progression")
-_PAIR = re.compile(r"^([A-Za-z]+)=(.*)$")
+FINDINGS = (
+    "lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_over_50pct",
+)  # fmt: skip
+_PAIR = re.compile(r"^([A-Za-z][A-Za-z0-9]*)=(.*)$")
 _LEADING_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?")
 
 
@@ -196,7 +211,9 @@ def _complete(out: QuickCheck) -> None:
     answers["earlier"] = "last_intervention" in answers
     if answers["earlier"]:
         answers["imaged"] = any(f in answers for f in FINDINGS)
-    elif any(key in answers for key in (*FINDINGS, "recovered_on")) and not out.problems:
+    elif (
+        any(key in answers for key in (*FINDINGS, "recovered_on", "sessions")) and not out.problems
+    ):
         out.problems.append("follow-up findings need last=DATE of the intervention")
 
 

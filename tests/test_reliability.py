@@ -25,15 +25,14 @@ pytestmark = pytest.mark.reliability
 
 LOAD_USERS = [2001 + i for i in range(20)]
 REMINDED = 2100
-LOAD = ["/new", "{label}", "hcc", "2", "3.5", "none", "no", "1.0 mg/dL", "4.0 g/dL", "1.1"]
+LOAD = ["/new", "{label}", "hcc", "2", "3.5", "no", "/skip", "none", "no", "/skip"]
 """Ten inputs per user, twenty users: 200 messages."""
 EXPECTED = {
-    "tumour_type": "hcc", "count": 2, "largest_cm": {"value": 3.5, "unit": "cm"}, "pvtt": "none",
-    "extrahepatic": False, "bilirubin": {"value": 1.0, "unit": "mg/dL"},
-    "albumin": {"value": 4.0, "unit": "g/dL"},
-    "inr": 1.1,
+    "tumour_type": "hcc", "count": 2, "largest_cm": {"value": 3.5, "unit": "cm"},
+    "infiltrative": False, "burden_ge_70pct": None, "pvtt": "none", "extrahepatic": False,
+    "afp": None,
 }  # fmt: skip
-NEXT_STEP = "ascites"
+NEXT_STEP = "bilirubin"
 
 
 @pytest.fixture
