@@ -3,7 +3,8 @@
 Values are read by the same parsers as the intake's questions, so `bili=21umol` means exactly what typing
 `21 umol` to the bilirubin question means. A line with any problem is not planned (each problem is named,
 with the nearest key or value); what is missing is asked by the quick flow, never guessed. Only the tumour
-type (HCC), extrahepatic spread (none) and dialysis (none) are assumed when absent, and the plan says so.
+type (HCC), extrahepatic spread (none), an infiltrative pattern (none) and dialysis (none) are assumed when
+absent, and the plan says so.
 """
 
 from __future__ import annotations

@@ -127,14 +127,14 @@ def test_radiologist_against_sums_flag_says_art_would_stop() -> None:
     result = plan(changes, history=history)
     assert (result.decision, result.art is not None and result.art.score) == ("tace", 1.5)
     assert (
-        "mRECIST: the radiologist's reading gives PR, the viable sums PD; the radiologist's reading "
-        "is used. With that convention: no TACE." in result.flags
+        "mRECIST: the radiologist reads PR, the viable sums give PD; the reading is used. With that "
+        "convention: no TACE." in result.flags
     )
     by_sums = plan(changes, ProtocolSettings(mrecist_from_sums=True), history=history)
     assert by_sums.decision == "no_tace"
     assert (
-        "mRECIST: the viable sums gives PD, the radiologist's reading PR; the viable sums is used. "
-        "With that convention: super-selective TACE." in by_sums.flags
+        "mRECIST: the viable sums give PD, the radiologist reads PR; the sums are used. With that "
+        "convention: super-selective TACE." in by_sums.flags
     )
 
 

@@ -267,7 +267,7 @@ def test_radiologist_and_sums_disagreeing_is_flagged_with_what_it_changes(
     result = plan(case)
     assert (result.response, result.response_computed) == ("pr", False)
     flag = next(f for f in result.flags if f.startswith("mRECIST"))
-    assert "the viable sums PD" in flag
+    assert "the viable sums give PD" in flag
     assert "stay the same" in flag
     by_sums = plan(case, ProtocolSettings(mrecist_from_sums=True))
     assert (by_sums.response, by_sums.decision) == ("pd", "tace")
@@ -813,7 +813,10 @@ def test_bclc_d_leads_with_supportive_care_and_invasion_excludes_transplant(
 @pytest.mark.parametrize(
     ("tumour", "excluded"),
     [
-        ({"infiltrative": True, "count": 1, "largest_cm": 2.0}, {"ablation", "resection"}),
+        (
+            {"infiltrative": True, "count": 1, "largest_cm": 2.0},
+            {"ablation", "resection", "transplant", "tare"},
+        ),
         ({"burden_ge_70pct": True, "count": 1, "largest_cm": 14.0}, {"resection"}),
     ],
 )
