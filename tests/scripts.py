@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 PLAIN_INTAKE = {
     "label": "bed7", "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "infiltrative": "no",
     "burden_ge_70pct": "/skip", "pvtt": "none", "extrahepatic": "no", "afp": "/skip",
@@ -13,3 +15,16 @@ PLAIN_INTAKE = {
 """Every intake question answered, by question id, as a clinician types it: two 3.5 cm HCC nodules,
 Child-Pugh A5, no earlier intervention (super-selective TACE, BCLC B), three optional questions
 skipped. The summary is not confirmed."""
+
+
+def with_every_gate(case: dict[str, Any]) -> dict[str, Any]:
+    """The case changed so that every patient-level contraindication applies at once."""
+    case.update(ecog=3)
+    case["tumour"].update(infiltrative=True, pvtt="vp4", pvtt_collaterals=False)
+    case["liver"].update(
+        bilirubin={"value": 5.0, "unit": "mg/dL"},
+        ascites="moderate_severe",
+        encephalopathy="grade_3_4",
+        dialysis=True,
+    )
+    return case

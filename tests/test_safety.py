@@ -15,6 +15,7 @@ import pytest
 from planner import Case, Plan, plan_case, renal
 from planner.models import Sex
 from planner.settings import ProtocolSettings, Refractoriness
+from tests.scripts import with_every_gate
 from tests.test_plan_command import call, with_change
 
 
@@ -95,14 +96,7 @@ def test_clearance_needs_sex_and_weight(base_case: dict[str, Any]) -> None:
 
 
 def test_every_gate_that_applies_is_listed_in_order(base_case: dict[str, Any]) -> None:
-    base_case.update(ecog=3)
-    base_case["tumour"].update(infiltrative=True, pvtt="vp4", pvtt_collaterals=False)
-    base_case["liver"].update(
-        bilirubin={"value": 5.0, "unit": "mg/dL"},
-        ascites="moderate_severe",
-        encephalopathy="grade_3_4",
-        dialysis=True,
-    )
+    with_every_gate(base_case)
     assert plan(base_case).contraindications == [
         "child_pugh_c", "ecog_3_4", "jaundice", "overt_encephalopathy", "refractory_ascites",
         "infiltrative_tumour", "main_trunk_pvtt_without_collaterals", "renal_insufficiency",
