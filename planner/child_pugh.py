@@ -56,6 +56,11 @@ BILIRUBIN_SI_HIGH_ALTERNATIVE = 50.0
 ALBUMIN_G_DL_HIGH = 3.5
 """> 3.5 g/dL: 1; 2.8-3.5: 2; < 2.8: 3 (the lower cut is a setting: Pugh 2.8, Harrison's 3.0)."""
 ALBUMIN_LOW_HARRISON_G_DL = 3.0
+ALBUMIN_LOW_PUGH_G_DL = 2.8
+ALBUMIN_CUT_NAMES = {
+    ALBUMIN_LOW_PUGH_G_DL: "Pugh's",
+    ALBUMIN_LOW_HARRISON_G_DL: "Harrison's and some tables",
+}
 """Harrison's table: 3.0 g/dL instead of 2.8, which changes the score for 2.8-2.99 g/dL."""
 INR = Cutoffs(1.7, 2.3)
 """< 1.7: 1; 1.7-2.3: 2; > 2.3: 3."""
@@ -174,15 +179,21 @@ def child_pugh_flags(
                 ),
             )
         )
-    pugh_points = albumin_points(albumin, albumin_unit, settings)
-    harrison_points = _albumin_points(albumin, albumin_unit, ALBUMIN_LOW_HARRISON_G_DL)
-    if pugh_points != harrison_points:
+    used_cut = settings.child_pugh_albumin_low_g_dl
+    other_cut = (
+        ALBUMIN_LOW_PUGH_G_DL
+        if used_cut == ALBUMIN_LOW_HARRISON_G_DL
+        else ALBUMIN_LOW_HARRISON_G_DL
+    )
+    by_used = _albumin_points(albumin, albumin_unit, used_cut)
+    by_other_cut = _albumin_points(albumin, albumin_unit, other_cut)
+    if by_used != by_other_cut:
         flags.append(
             Disputed(
-                f"Child-Pugh albumin: {albumin:g} {albumin_unit} scores {pugh_points} with Pugh's "
-                f"2.8 g/dL cut-off but {harrison_points} with the 3.0 g/dL cut-off of some tables "
-                "(Harrison's); scored with Pugh's.",
-                variant(settings, child_pugh_albumin_low_g_dl=ALBUMIN_LOW_HARRISON_G_DL),
+                f"Child-Pugh albumin: {albumin:g} {albumin_unit} scores {by_used} with the "
+                f"{used_cut:.1f} g/dL cut-off used but {by_other_cut} with the {other_cut:.1f} g/dL "
+                f"cut-off ({ALBUMIN_CUT_NAMES[other_cut]}).",
+                variant(settings, child_pugh_albumin_low_g_dl=other_cut),
             )
         )
     return flags

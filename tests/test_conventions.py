@@ -35,9 +35,9 @@ B9 = {"liver": {"bilirubin": {"value": 2.5, "unit": "mg/dL"}, "albumin": {"value
 @pytest.mark.parametrize(
     ("changes", "flag"),
     [
-        (B9, "Child-Pugh albumin: 2.9 g/dL scores 2 with Pugh's 2.8 g/dL cut-off but 3 with the 3.0 "
-             "g/dL cut-off of some tables (Harrison's); scored with Pugh's. With that convention: "
-             "Child-Pugh C10, BCLC D, no TACE."),
+        (B9, "Child-Pugh albumin: 2.9 g/dL scores 2 with the 2.8 g/dL cut-off used but 3 with the "
+             "3.0 g/dL cut-off (Harrison's and some tables). With that convention: Child-Pugh C10, "
+             "BCLC D, no TACE."),
         (B9, "ALBI grade: 3 with the albumin coefficient -0.085 (used) but 2 with -0.0852, which some "
              "papers print. The class, the stage and the decision stay the same either way."),
         ({"liver": {"bilirubin": {"value": 50.5, "unit": "umol/L"}}},
