@@ -212,7 +212,8 @@ async def test_a_reminder_fires_at_its_time_with_its_buttons(server: FakeBotApi,
         assert not sent.late
         assert sent.sent_at is not None
         assert sent.sent_at >= sent.due_at
-        assert (sent.sent_at - sent.due_at).total_seconds() < 5
+        # At its time, not hours off; the bound is loose so a busy machine cannot fail it.
+        assert (sent.sent_at - sent.due_at).total_seconds() < 60
 
 
 async def test_a_reminder_survives_a_restart_and_is_sent_once(

@@ -174,7 +174,8 @@ async def test_an_edit_failing_for_long_holds_up_nothing_for_long(
         count_prompt = await answer(server, app, type_prompt, "hcc")
         assert count_prompt.text.endswith("How many nodules?")
         server.push_text(USER, "2")
-        size_prompt = await server.next_message(USER, timeout=5)
+        # Well within the 60-s fault: the next question did not wait for the edit to succeed.
+        size_prompt = await server.next_message(USER, timeout=30)
         assert size_prompt.text.endswith("Largest nodule diameter, in cm?")
 
 
