@@ -467,15 +467,16 @@ async def wait_until_settled(app: App, *schedulers: reminders.ReminderScheduler)
 
 
 async def test_two_schedulers_send_a_reminder_once(server: FakeBotApi, db: Path) -> None:
-    with Store(db) as store:
-        reminder_id = add_reminder(store, soon(1.5))
     # A slow first send keeps the reminder unsent while the other job runs: only the claim
     # can stop the second sender.
     server.faults.add("sendMessage", Fault.slow(1.0), times=1)
     async with running_bot(server, db) as app:
         scheduler = services(app).reminders
+        reminder_id = add_reminder(services(app).store, soon(-1))  # due, no job yet
         with Store(db) as other:  # a second sender on its own connection, as a second process
             twin = reminders.ReminderScheduler(other, services(app).assistant, 25.0)
+            # Both sweep before either job can run (no await in between).
+            assert scheduler.sweep_now(app.job_queue) == 1  # type: ignore[arg-type]
             assert twin.sweep_now(app.job_queue) == 1  # type: ignore[arg-type]
             assert len(app.job_queue.get_jobs_by_name(job_name(reminder_id))) == 2  # type: ignore[union-attr]
             await sent_reminder(server, app, reminder_id)
