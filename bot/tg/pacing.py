@@ -3,7 +3,8 @@
 `aiolimiter.AsyncLimiter(1, 1 / rate)` did this before, but it reads the event loop's clock and
 sleeps on it directly, so the only way to see its spacing in a test was wall-clock time, which
 flakes on a busy machine. This pacer takes its clock and its sleep as parameters: production
-uses the loop's, a test passes a fake clock and records the sleeps it is asked for.
+uses the loop's, a test passes a fake clock and records the sleeps it is asked for. `make bench`
+paces its simulated clinicians with the same class.
 """
 
 from __future__ import annotations
@@ -34,13 +35,17 @@ class Pacer:
         self._next: float | None = None
         self._lock = asyncio.Lock()
 
-    async def __aenter__(self) -> None:
+    async def wait(self) -> None:
+        """Return at the next free moment, `interval` after the previous one at the earliest."""
         async with self._lock:  # FIFO: waiters are served in the order they came
             now = self.clock()
             if self._next is not None and now < self._next:
                 await self.sleep(self._next - now)
                 now = self.clock()
             self._next = max(now, self._next or now) + self.interval
+
+    async def __aenter__(self) -> None:
+        await self.wait()
 
     async def __aexit__(
         self,
