@@ -18,6 +18,16 @@ CASE_PATHS = {
     "pvtt": "tumour.pvtt",
     "pvtt_collaterals": "tumour.pvtt_collaterals",
     "extrahepatic": "tumour.extrahepatic",
+    "infiltrative": "tumour.infiltrative",
+    "burden_ge_70pct": "tumour.burden_ge_70pct",
+    "pvtt_occlusion": "tumour.pvtt_occlusion",
+    "afp": "tumour.afp",
+    "platelets": "liver.platelets",
+    "wbc": "liver.wbc",
+    "ast": "liver.ast",
+    "sex": "sex",
+    "weight_kg": "weight_kg",
+    "sessions": "history.sessions",
     "bilirubin": "liver.bilirubin",
     "albumin": "liver.albumin",
     "inr": "liver.inr",
@@ -34,6 +44,8 @@ CASE_PATHS = {
     "necrosis": "history.followup.necrosis",
     "new_lesions": "history.followup.new_lesions",
     "progression": "history.followup.progression",
+    "response": "history.followup.response",
+    "viable_over_50pct": "history.followup.viable_over_50pct",
 }
 """Where each answer goes in the contract's case (docs/plan-json.md)."""
 

@@ -43,6 +43,8 @@ class Choice(BaseModel):
 
 
 YES_NO_CHOICES = (Choice(value="yes", label="Yes"), Choice(value="no", label="No"))
+SKIP = Choice(value="/skip", label="Skip")
+"""Offered with every optional question, so that a phone need not type /skip."""
 
 
 class Question(BaseModel):
@@ -83,8 +85,9 @@ class Question(BaseModel):
         return any(any(ch.isdigit() for ch in word) for word in words)
 
     def buttons(self) -> tuple[Choice, ...]:
-        """The choices shown as buttons."""
-        return YES_NO_CHOICES if self.kind is Kind.YES_NO else self.choices
+        """The choices shown as buttons, with Skip last when the question may be skipped."""
+        choices = YES_NO_CHOICES if self.kind is Kind.YES_NO else self.choices
+        return (*choices, SKIP) if self.optional else choices
 
     def parse(self, text: str, answers: Answers, today: date) -> Any:
         """The answer as JSON-ready data; raises `Invalid` with a message for the clinician."""
@@ -212,12 +215,57 @@ COLLATERALS = Question(
     when=_is("pvtt", "vp4"),
 )
 
+INFILTRATIVE = Question(
+    id="infiltrative",
+    short="Infiltrative",
+    prompt="Is the tumour infiltrative (diffuse, ill-defined margins)?",
+    help="An infiltrative or diffuse tumour contraindicates TACE: systemic therapy instead (BCLC "
+    "2022).",
+    kind=Kind.YES_NO,
+)
+
+BURDEN_70 = Question(
+    id="burden_ge_70pct",
+    short="Tumour >= 70 % of liver",
+    prompt="Does the tumour occupy 70 % or more of the liver?",
+    help="A relative contraindication: staged embolization only if liver function is near normal "
+    "(Chinese guideline).",
+    kind=Kind.YES_NO,
+    optional=True,
+)
+
+OCCLUSION = Question(
+    id="pvtt_occlusion",
+    short="Trunk occlusion",
+    prompt="Does the thrombus occlude the main trunk completely or partially?",
+    help="Without collaterals, a completely occluded main trunk contraindicates TACE; a partial "
+    "occlusion does not (small doses, super-selective) (Chinese guideline).",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="complete", label="Complete"),
+        Choice(value="partial", label="Partial"),
+    ),
+    optional=True,
+    when=lambda answers: answers.get("pvtt") == "vp4" and answers.get("pvtt_collaterals") is False,
+)
+
 EXTRAHEPATIC = Question(
     id="extrahepatic",
     short="Extrahepatic spread",
     prompt="Extrahepatic spread?",
     help="Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C.",
     kind=Kind.YES_NO,
+)
+
+AFP = Question(
+    id="afp",
+    short="AFP",
+    prompt="AFP, ng/mL?",
+    help="Alpha-fetoprotein, for the HAP prognostic score before TACE (above 400 ng/mL scores).",
+    kind=Kind.NUMBER,
+    bounds=ranges.AFP,
+    optional=True,
+    when=_is("tumour_type", "hcc"),
 )
 
 BILIRUBIN = Question(
@@ -247,6 +295,28 @@ INR = Question(
     help="International normalised ratio of prothrombin time (no unit).",
     kind=Kind.NUMBER,
     bounds=ranges.INR,
+)
+
+PLATELETS = Question(
+    id="platelets",
+    short="Platelets",
+    prompt="Platelets, x10^9/L?",
+    help="Below 50 x10^9/L: transfuse before the procedure (SIR 2019); with white cells below 3.0, a "
+    "relative contraindication (Chinese guideline).",
+    kind=Kind.NUMBER,
+    bounds=ranges.PLATELETS,
+    optional=True,
+)
+
+WBC = Question(
+    id="wbc",
+    short="White cells",
+    prompt="White cells, x10^9/L?",
+    help="Below 3.0 with platelets below 50: a relative contraindication unless due to "
+    "hypersplenism (Chinese guideline).",
+    kind=Kind.NUMBER,
+    bounds=ranges.WBC,
+    optional=True,
 )
 
 ASCITES = Question(
@@ -281,6 +351,17 @@ ENCEPHALOPATHY = Question(
         "3": "grade_3_4",
         "4": "grade_3_4",
     },
+)
+
+AST = Question(
+    id="ast",
+    short="AST",
+    prompt="AST, U/L?",
+    help="Aspartate aminotransferase, for the ART score before the second TACE (a rise of more than "
+    "25 % scores 4).",
+    kind=Kind.NUMBER,
+    bounds=ranges.AST,
+    optional=True,
 )
 
 CREATININE = Question(
@@ -323,6 +404,31 @@ AGE = Question(
     kind=Kind.NUMBER,
     bounds=ranges.AGE,
     integer=True,
+)
+
+SEX = Question(
+    id="sex",
+    short="Sex",
+    prompt="Sex (for the creatinine clearance)?",
+    help="Cockcroft-Gault clearance (below 30 mL/min contraindicates TACE) needs sex and weight.",
+    kind=Kind.CHOICE,
+    choices=(Choice(value="female", label="Female"), Choice(value="male", label="Male")),
+    synonyms={"f": "female", "m": "male", "woman": "female", "man": "male"},
+    optional=True,
+    when=_given("creatinine"),
+)
+
+WEIGHT = Question(
+    id="weight_kg",
+    short="Weight",
+    prompt="Weight, in kg?",
+    help="Actual body weight, for the Cockcroft-Gault creatinine clearance.",
+    kind=Kind.QUANTITY,
+    units={"kg": ranges.WEIGHT_KG},
+    unit_aliases={"kg": "kg", "кг": "kg"},
+    default_unit="kg",
+    optional=True,
+    when=_given("creatinine"),
 )
 
 ECOG = Question(
@@ -371,6 +477,19 @@ RECOVERED = Question(
     when=_is("earlier", True),
 )
 
+SESSIONS = Question(
+    id="sessions",
+    short="TACE sessions",
+    prompt="How many TACE sessions so far, the last one included?",
+    help="Before the second TACE the ART score decides whether to go on; refractoriness counts "
+    "consecutive sessions.",
+    kind=Kind.NUMBER,
+    bounds=ranges.SESSIONS,
+    integer=True,
+    optional=True,
+    when=_is("earlier", True),
+)
+
 IMAGED = Question(
     id="imaged",
     short="Follow-up imaging done",
@@ -393,8 +512,15 @@ LIPIODOL = Question(
         Choice(value="dense", label="Dense"),
         Choice(value="dense_marginal_defect", label="Dense, marginal defect"),
         Choice(value="sparse", label="Sparse"),
+        Choice(value="none", label="None (beads or bland)"),
     ),
-    synonyms={"defect": "dense_marginal_defect", "marginal": "dense_marginal_defect"},
+    synonyms={
+        "defect": "dense_marginal_defect",
+        "marginal": "dense_marginal_defect",
+        "beads": "none",
+        "deb": "none",
+        "bland": "none",
+    },
     when=_after_imaging,
 )
 
@@ -425,12 +551,43 @@ PROGRESSION = Question(
     when=_after_imaging,
 )
 
-HISTORY_QUESTIONS = (LAST, RECOVERED, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION)
+RESPONSE = Question(
+    id="response",
+    short="mRECIST",
+    prompt="mRECIST response, as the radiologist reads it?",
+    help="CR no enhancing tumour; PR viable sum down 30 % or more; PD up 20 % over the smallest sum "
+    "or a new lesion; SD otherwise. With no lipiodol (beads, bland) it decides.",
+    kind=Kind.CHOICE,
+    choices=(
+        Choice(value="cr", label="CR"),
+        Choice(value="pr", label="PR"),
+        Choice(value="sd", label="SD"),
+        Choice(value="pd", label="PD"),
+    ),
+    synonyms={"complete": "cr", "partial": "pr", "stable": "sd", "progressive": "pd"},
+    optional=True,
+    when=_after_imaging,
+)
+
+VIABLE_OVER_50 = Question(
+    id="viable_over_50pct",
+    short="Over 50 % viable",
+    prompt="Is more than 50 % of the treated tumour still viable?",
+    help="An insufficient response (JSH 2014): two follow-ups in a row make the tumour TACE-refractory.",
+    kind=Kind.YES_NO,
+    optional=True,
+    when=_after_imaging,
+)
+
+HISTORY_QUESTIONS = (
+    LAST, RECOVERED, SESSIONS, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE,
+    VIABLE_OVER_50,
+)  # fmt: skip
 
 INTAKE_QUESTIONS: tuple[Question, ...] = (
-    LABEL, TUMOUR_TYPE, COUNT, SIZE, PVTT, COLLATERALS, EXTRAHEPATIC,
-    BILIRUBIN, ALBUMIN, INR, ASCITES, ENCEPHALOPATHY, CREATININE, SODIUM, DIALYSIS,
-    AGE, ECOG, EARLIER, *HISTORY_QUESTIONS,
+    LABEL, TUMOUR_TYPE, COUNT, SIZE, INFILTRATIVE, BURDEN_70, PVTT, COLLATERALS, OCCLUSION,
+    EXTRAHEPATIC, AFP, BILIRUBIN, ALBUMIN, INR, PLATELETS, WBC, ASCITES, ENCEPHALOPATHY, AST,
+    CREATININE, SODIUM, DIALYSIS, AGE, SEX, WEIGHT, ECOG, EARLIER, *HISTORY_QUESTIONS,
 )  # fmt: skip
 
 BY_ID: dict[str, Question] = {q.id: q for q in INTAKE_QUESTIONS}

@@ -3,7 +3,8 @@
 Values are read by the same parsers as the intake's questions, so `bili=21umol` means exactly what typing
 `21 umol` to the bilirubin question means. A line with any problem is not planned (each problem is named,
 with the nearest key or value); what is missing is asked by the quick flow, never guessed. Only the tumour
-type (HCC), extrahepatic spread (none) and dialysis (none) are assumed when absent, and the plan says so.
+type (HCC), extrahepatic spread (none), an infiltrative pattern (none) and dialysis (none) are assumed when
+absent, and the plan says so.
 """
 
 from __future__ import annotations
@@ -42,16 +43,31 @@ KEYS = {
     "necrosis": "necrosis",
     "new": "new_lesions",
     "progression": "progression",
+    "infiltrative": "infiltrative",
+    "burden70": "burden_ge_70pct",
+    "occlusion": "pvtt_occlusion",
+    "afp": "afp",
+    "plt": "platelets",
+    "wbc": "wbc",
+    "ast": "ast",
+    "sex": "sex",
+    "wt": "weight_kg",
+    "sessions": "sessions",
+    "response": "response",
+    "viable50": "viable_over_50pct",
 }
 """Quick-check keys and the intake questions that read their values."""
 
 ASSUMED = {
     "tumour_type": ("hcc", "tumour type HCC (add type=icc|metastasis|other otherwise)"),
     "extrahepatic": (False, "no extrahepatic spread (add ehs=yes otherwise)"),
+    "infiltrative": (False, "not infiltrative (add infiltrative=yes otherwise)"),
     "dialysis": (False, "no dialysis (add dialysis=yes otherwise)"),
 }
-FINDINGS = ("lipiodol", "necrosis", "new_lesions", "progression")
-_PAIR = re.compile(r"^([A-Za-z]+)=(.*)$")
+FINDINGS = (
+    "lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_over_50pct",
+)  # fmt: skip
+_PAIR = re.compile(r"^([A-Za-z][A-Za-z0-9]*)=(.*)$")
 _LEADING_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?")
 
 
@@ -196,7 +212,9 @@ def _complete(out: QuickCheck) -> None:
     answers["earlier"] = "last_intervention" in answers
     if answers["earlier"]:
         answers["imaged"] = any(f in answers for f in FINDINGS)
-    elif any(key in answers for key in (*FINDINGS, "recovered_on")) and not out.problems:
+    elif (
+        any(key in answers for key in (*FINDINGS, "recovered_on", "sessions")) and not out.problems
+    ):
         out.problems.append("follow-up findings need last=DATE of the intervention")
 
 

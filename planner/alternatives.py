@@ -142,13 +142,23 @@ def offered(ctx: Context) -> list[Alternative]:
     ):
         ids.append("resection")
     milan = bool(ctx.transplant and ctx.transplant.milan)
-    # Vascular invasion, spread or an infiltrative tumour exclude transplant on every criterion.
-    invaded = tumour.pvtt is not Pvtt.NONE or tumour.extrahepatic or tumour.infiltrative
-    if hcc and (
-        milan or (not invaded and ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM)
+    # Vascular invasion or spread exclude the MELD route to transplant as they exclude the criteria;
+    # an infiltrative tumour has no nodules to measure against them, so it excludes both routes.
+    invaded = tumour.pvtt is not Pvtt.NONE or tumour.extrahepatic
+    if (
+        hcc
+        and focal
+        and (milan or (not invaded and ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM))
     ):
         ids.append("transplant")
-    if hcc and n == 1 and size <= TARE_SINGLE_MAX_CM and class_a and case.ecog <= TARE_ECOG_MAX:
+    if (
+        hcc
+        and focal
+        and n == 1
+        and size <= TARE_SINGLE_MAX_CM
+        and class_a
+        and case.ecog <= TARE_ECOG_MAX
+    ):
         ids.append("tare")
     systemic_leads = hcc and (
         ctx.bclc == "C" or tumour.infiltrative or ctx.refractory or ctx.art_stop

@@ -411,15 +411,12 @@ def _followup_decision(
     if read.corrected:
         draft.cautions.append(f"mRECIST: {read.corrected}; check the imaging report.")
     if read.disagrees is not None and response is not None:
-        used, other = (
-            ("the viable sums", "the radiologist's reading")
-            if read.computed
-            else ("the radiologist's reading", "the viable sums")
-        )
+        sums, radiologist = "the viable sums give", "the radiologist reads"
+        used, other = (sums, radiologist) if read.computed else (radiologist, sums)
         draft.flags.append(
             Disputed(
-                f"mRECIST: {used} gives {response.upper()}, {other} {read.disagrees.upper()}; "
-                f"{used} is used.",
+                f"mRECIST: {used} {response.upper()}, {other} {read.disagrees.upper()}; "
+                f"{'the sums are' if read.computed else 'the reading is'} used.",
                 variant(settings, mrecist_from_sums=not settings.mrecist_from_sums),
             )
         )

@@ -36,7 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 INTAKE = {**PLAIN_INTAKE, "summary": "confirm"}
 """A plain intake (two 3.5 cm HCC nodules, Child-Pugh A5): super-selective TACE, BCLC B."""
 AFTER_TACE = {
-    **INTAKE, "earlier": "yes", "last_intervention": "10d", "recovered_on": "5d", "imaged": "no",
+    **INTAKE, "earlier": "yes", "last_intervention": "10d", "recovered_on": "5d", "sessions": "1",
+    "imaged": "no",
 }  # fmt: skip
 """The same patient 10 days after a TACE, not yet imaged: reminders for the weeks ahead."""
 PLAN_HEAD = "Child-Pugh A5 · ALBI 2 · MELD 7 · BCLC B — super-selective TACE"

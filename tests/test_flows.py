@@ -61,10 +61,16 @@ def test_full_intake_ends_on_the_summary_then_the_plan() -> None:
         ({"pvtt": "vp3"}, [], ["pvtt_collaterals"]),
         ({"creatinine": "/skip"}, [], ["sodium"]),
         ({"earlier": "yes", "last_intervention": "2026-09-01", "recovered_on": "/skip",
-          "imaged": "no"}, ["last_intervention", "recovered_on", "imaged"], ["lipiodol"]),
-        ({"earlier": "yes", "last_intervention": "60d", "recovered_on": "50d", "imaged": "yes",
-          "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no", "progression": "no"},
-         ["lipiodol", "necrosis", "new_lesions", "progression"], []),
+          "sessions": "1", "imaged": "no"},
+         ["last_intervention", "recovered_on", "sessions", "imaged"], ["lipiodol", "response"]),
+        ({"earlier": "yes", "last_intervention": "60d", "recovered_on": "50d", "sessions": "/skip",
+          "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
+          "progression": "no", "response": "/skip", "viable_over_50pct": "/skip"},
+         ["lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_over_50pct"], []),
+        ({"pvtt": "vp4", "pvtt_collaterals": "no", "pvtt_occlusion": "partial"},
+         ["pvtt_occlusion"], []),
+        ({"pvtt": "vp4", "pvtt_collaterals": "yes"}, [], ["pvtt_occlusion"]),
+        ({"creatinine": "/skip", "tumour_type": "icc"}, [], ["sex", "weight_kg", "afp"]),
     ],
 )  # fmt: skip
 def test_skip_conditions(change: dict[str, str], included: list[str], excluded: list[str]) -> None:
@@ -135,7 +141,7 @@ def test_resume_from_a_serialised_state() -> None:
     assert fresh.prompt(restored).text == turn.messages[-1].text
     after = fresh.handle(restored, "4", TODAY)
     assert after.state is not None
-    assert after.state.state == "pvtt"
+    assert after.state.state == "infiltrative"
     assert after.state.answers["count"] == 3
 
 
@@ -151,8 +157,9 @@ def test_older_flow_version_restarts_politely() -> None:
 
 def test_followup_reuses_the_patients_answers() -> None:
     base = {**drive(INTAKE).state.answers, "earlier": True}  # type: ignore[union-attr]
-    answers = {"last_intervention": "2026-09-01", "recovered_on": "2026-09-12", "imaged": "yes",
-               "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no", "progression": "no"}  # fmt: skip
+    answers = {"last_intervention": "2026-09-01", "recovered_on": "2026-09-12", "sessions": "1",
+               "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
+               "progression": "no", "response": "/skip", "viable_over_50pct": "/skip"}  # fmt: skip
     turn = drive(answers, "followup", answers=base, label="bed7")
     assert turn.state is not None
     assert turn.state.state == "summary"
@@ -255,6 +262,18 @@ EVERY_KEY = {
     "necrosis": ("yes", "necrosis", True),
     "new": ("no", "new_lesions", False),
     "progression": ("no", "progression", False),
+    "infiltrative": ("no", "infiltrative", False),
+    "burden70": ("no", "burden_ge_70pct", False),
+    "occlusion": ("partial", "pvtt_occlusion", "partial"),
+    "afp": ("120", "afp", 120.0),
+    "plt": ("150", "platelets", 150.0),
+    "wbc": ("5,1", "wbc", 5.1),
+    "ast": ("45", "ast", 45.0),
+    "sex": ("f", "sex", "female"),
+    "wt": ("60kg", "weight_kg", {"value": 60.0, "unit": "kg"}),
+    "sessions": ("2", "sessions", 2),
+    "response": ("pr", "response", "pr"),
+    "viable50": ("no", "viable_over_50pct", False),
 }
 
 
@@ -266,7 +285,19 @@ def test_every_quick_key_is_covered() -> None:
 def test_quick_check_reads_each_key(key: str) -> None:
     raw, qid, value = EVERY_KEY[key]
     extra = (
-        " last=7w" if key in ("recovered", "lipiodol", "necrosis", "new", "progression") else ""
+        " last=7w"
+        if key
+        in (
+            "recovered",
+            "lipiodol",
+            "necrosis",
+            "new",
+            "progression",
+            "sessions",
+            "response",
+            "viable50",
+        )
+        else ""
     )
     check = parse_quick(f"/quick b1 {key}={raw}{extra}", TODAY)
     assert check.problems == []
@@ -347,7 +378,7 @@ def test_a_number_means_the_same_in_the_dialogue_and_the_quick_check() -> None:
     assert not asked_he.messages[-1].numbered, "options must not be numbered next to grade 1"
     by_id = {q.id: q for q in INTAKE_QUESTIONS}
     assert [q for q in by_id if not by_id[q].numbers_are_answers() and by_id[q].choices] == [
-        "tumour_type", "ascites", "lipiodol",
+        "tumour_type", "pvtt_occlusion", "ascites", "sex", "lipiodol", "response",
     ]  # fmt: skip
 
 
@@ -359,13 +390,12 @@ def test_every_question_names_the_patient_flow_and_step() -> None:
     assert second.messages[0].text.startswith(f"bed9 · intake · 2/{total}\n")
     base = {**drive(INTAKE).state.answers, "earlier": True}  # type: ignore[union-attr]
     follow = DIALOGUES.start("followup", TODAY, answers=base, label="bed9")
-    assert follow.messages[0].text.startswith("bed9 · follow-up · 1/3\n")
-    imaged = DIALOGUES.handle(
-        DIALOGUES.handle(follow.state, "50d", TODAY).state,  # type: ignore[arg-type]
-        "40d", TODAY,
-    )  # fmt: skip
-    after = DIALOGUES.handle(imaged.state, "yes", TODAY)  # type: ignore[arg-type]
-    assert after.messages[0].text.startswith("bed9 · follow-up · 4/7\n")
+    assert follow.messages[0].text.startswith("bed9 · follow-up · 1/4\n")
+    turn = follow
+    for text in ("50d", "40d", "2"):
+        turn = DIALOGUES.handle(turn.state, text, TODAY)  # type: ignore[arg-type]
+    after = DIALOGUES.handle(turn.state, "yes", TODAY)  # type: ignore[arg-type]
+    assert after.messages[0].text.startswith("bed9 · follow-up · 5/10\n")
 
 
 NAVIGATION = {"/back", "/cancel"}
@@ -388,8 +418,10 @@ RANDOM_TEXT = st.one_of(
 @given(text=RANDOM_TEXT)
 def test_random_text_never_raises_and_invalid_changes_nothing(question: str, text: str) -> None:
     answers = {**INTAKE, "earlier": "yes", "last_intervention": "60d", "recovered_on": "50d",
-               "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
-               "progression": "no", "pvtt": "vp4", "pvtt_collaterals": "yes"}  # fmt: skip
+               "sessions": "2", "imaged": "yes", "lipiodol": "dense", "necrosis": "yes",
+               "new_lesions": "no", "progression": "no", "response": "pr",
+               "viable_over_50pct": "no", "pvtt": "vp4", "pvtt_collaterals": "no",
+               "pvtt_occlusion": "partial"}  # fmt: skip
     answers.pop(question, None)
     assume(text.strip().lower().split("@")[0] not in NAVIGATION)
     turn = drive(answers)

@@ -10,6 +10,7 @@ import pytest
 
 from flows.render import render_plan, summary_line
 from planner import Case, plan_case
+from tests.scripts import with_every_gate
 
 CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 """An identifier such as child_pugh_c or tace_plus_systemic."""
@@ -20,14 +21,7 @@ def rendered(case: dict[str, Any]) -> str:
 
 
 def test_every_contraindication_reads_as_a_sentence(base_case: dict[str, Any]) -> None:
-    base_case.update(ecog=3)
-    base_case["tumour"].update(infiltrative=True, pvtt="vp4", pvtt_collaterals=False)
-    base_case["liver"].update(
-        bilirubin={"value": 5.0, "unit": "mg/dL"},
-        ascites="moderate_severe",
-        encephalopathy="grade_3_4",
-        dialysis=True,
-    )
+    with_every_gate(base_case)
     text = rendered(base_case)
     assert CODE.findall(text) == []
     for words in (

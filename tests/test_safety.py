@@ -15,6 +15,7 @@ import pytest
 from planner import Case, Plan, plan_case, renal
 from planner.models import Sex
 from planner.settings import ProtocolSettings, Refractoriness
+from tests.scripts import with_every_gate
 from tests.test_plan_command import call, with_change
 
 
@@ -95,14 +96,7 @@ def test_clearance_needs_sex_and_weight(base_case: dict[str, Any]) -> None:
 
 
 def test_every_gate_that_applies_is_listed_in_order(base_case: dict[str, Any]) -> None:
-    base_case.update(ecog=3)
-    base_case["tumour"].update(infiltrative=True, pvtt="vp4", pvtt_collaterals=False)
-    base_case["liver"].update(
-        bilirubin={"value": 5.0, "unit": "mg/dL"},
-        ascites="moderate_severe",
-        encephalopathy="grade_3_4",
-        dialysis=True,
-    )
+    with_every_gate(base_case)
     assert plan(base_case).contraindications == [
         "child_pugh_c", "ecog_3_4", "jaundice", "overt_encephalopathy", "refractory_ascites",
         "infiltrative_tumour", "main_trunk_pvtt_without_collaterals", "renal_insufficiency",
@@ -267,7 +261,7 @@ def test_radiologist_and_sums_disagreeing_is_flagged_with_what_it_changes(
     result = plan(case)
     assert (result.response, result.response_computed) == ("pr", False)
     flag = next(f for f in result.flags if f.startswith("mRECIST"))
-    assert "the viable sums PD" in flag
+    assert "the viable sums give PD" in flag
     assert "stay the same" in flag
     by_sums = plan(case, ProtocolSettings(mrecist_from_sums=True))
     assert (by_sums.response, by_sums.decision) == ("pd", "tace")
@@ -813,7 +807,10 @@ def test_bclc_d_leads_with_supportive_care_and_invasion_excludes_transplant(
 @pytest.mark.parametrize(
     ("tumour", "excluded"),
     [
-        ({"infiltrative": True, "count": 1, "largest_cm": 2.0}, {"ablation", "resection"}),
+        (
+            {"infiltrative": True, "count": 1, "largest_cm": 2.0},
+            {"ablation", "resection", "transplant", "tare"},
+        ),
         ({"burden_ge_70pct": True, "count": 1, "largest_cm": 14.0}, {"resection"}),
     ],
 )

@@ -45,7 +45,7 @@ def test_dialogue_resumes_after_the_process_ends(tmp_path: Path) -> None:
     assert first.stdout.rstrip().endswith("Largest nodule diameter, in cm?")
     second = chat(db, "3.5\n")
     assert second.stdout.startswith("Resuming where you left off")
-    assert "Portal vein tumour thrombus?" in second.stdout
+    assert "Is the tumour infiltrative" in second.stdout
     with Store(db) as store:
         state = store.load_dialogue(0, 0)
     assert state is not None
@@ -158,7 +158,25 @@ def test_a_numbered_option_is_a_press_and_typed_button_data_is_not(tmp_path: Pat
 def test_a_grade_typed_as_a_number_means_the_grade(tmp_path: Path) -> None:
     db = tmp_path / "l.db"
     script = "\n".join(
-        ["/new", "bed5", "1", "2", "3.5", "none", "2", "1.0 mg/dL", "4.0 g/dL", "1.1", "1", "1"]
+        [
+            "/new",
+            "bed5",
+            "1",
+            "2",
+            "3.5",
+            "2",
+            "/skip",
+            "none",
+            "2",
+            "/skip",
+            "1.0 mg/dL",
+            "4.0 g/dL",
+            "1.1",
+            "/skip",
+            "/skip",
+            "1",
+            "1",
+        ]
     )
     done = chat(db, script + "\n")
     assert "[grade_1_2] Grade 1-2" in done.stdout, "grades are not numbered as options"

@@ -71,7 +71,7 @@ async def refused(server: FakeBotApi, message: ChatMessage, data: str) -> str | 
 
 async def to_lipiodol(server: FakeBotApi, app: App, prompt: ChatMessage) -> ChatMessage:
     """A follow-up from its first question up to the lipiodol question; that question's message."""
-    for value in ("50d", "40d", "yes"):
+    for value in ("50d", "40d", "2", "yes"):
         prompt = await answer(server, app, prompt, value)
     assert services(app).assistant.dialogue_step(USER, USER) == "lipiodol"
     return prompt
@@ -93,15 +93,15 @@ async def test_an_old_button_of_another_patients_dialogue_changes_nothing(
             await say(server, f"/quick {label} {LINE}", replies=2)
         (first,) = await say(server, "/followup bed7")
         bed7_lipiodol = await to_lipiodol(server, app, first)
-        assert bed7_lipiodol.text.startswith("bed7 · follow-up · 4/7\n")
+        assert bed7_lipiodol.text.startswith("bed7 · follow-up · 5/10\n")
         sparse = answer_data(bed7_lipiodol, "lipiodol", "sparse")
         assert sparse is not None
         (ask,) = await say(server, "/followup bed9")
-        assert ask.text.startswith("bed7's follow-up has 3 answers: Continue it, or Start over")
+        assert ask.text.startswith("bed7's follow-up has 4 answers: Continue it, or Start over")
         first = await press(server, ask, "Start over")
         await no_keyboard(server, bed7_lipiodol)
         bed9_lipiodol = await to_lipiodol(server, app, first)
-        assert bed9_lipiodol.text.startswith("bed9 · follow-up · 4/7\n")
+        assert bed9_lipiodol.text.startswith("bed9 · follow-up · 5/10\n")
         assert await refused(server, bed7_lipiodol, sparse) == OTHER_DIALOGUE
         state = services(app).store.load_dialogue(USER, USER)
         assert state is not None
@@ -314,9 +314,10 @@ async def test_saving_the_follow_up_marks_its_reminder_done(server: FakeBotApi, 
         fired = await server.next_message(USER, timeout=10)
         prompt = await press(server, fired, "Enter follow-up findings")
         assert store.reminder(reminder_id).status == "pending"  # type: ignore[union-attr]
-        script = {"last_intervention": "60d", "recovered_on": "50d", "imaged": "yes",
-                  "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
-                  "progression": "no", "summary": "confirm"}  # fmt: skip
+        script = {"last_intervention": "60d", "recovered_on": "50d", "sessions": "1",
+                  "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
+                  "progression": "no", "response": "/skip", "viable_over_50pct": "/skip",
+                  "summary": "confirm"}  # fmt: skip
         while (step := services(app).assistant.dialogue_step(USER, USER)) is not None:
             prompt = await answer(server, app, prompt, script[step])
         await server.next_message(USER)  # "Saved for bed7 ..."

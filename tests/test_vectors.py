@@ -26,7 +26,9 @@ def plan_via_command(case: dict[str, Any] | list[dict[str, Any]]) -> Any:
 
 def test_every_flagged_vector_names_its_flag() -> None:
     """A flag test that passes on any flag would let the wrong flag through (V22 on the elderly flag)."""
-    assert [v["id"] for v in VECTORS if v.get("flags_expected") and not v.get("flags_include")] == []
+    assert [
+        v["id"] for v in VECTORS if v.get("flags_expected") and not v.get("flags_include")
+    ] == []
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["id"] for v in VECTORS])
