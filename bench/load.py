@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.tg.callbacks import answer_data, decode
+from bot.tg.pacing import Pacer
 from flows.questions import BY_ID
 from tests.fakebotapi import ChatMessage, FakeBotApi
 from tests.scripts import PLAIN_INTAKE
@@ -57,22 +58,6 @@ def step_of(message: ChatMessage) -> str | None:
         2
     ]  # under the heading ("bed7 · intake · 2/17")
     return next((qid for prompt, qid in PROMPTS if question.startswith(prompt)), None)
-
-
-@dataclass
-class Pacer:
-    """Lets one input out every 1/rate seconds across all users."""
-
-    rate: float
-    _next: float = 0.0
-
-    async def wait(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        at = max(now, self._next)
-        self._next = at + 1 / self.rate
-        if at > now:
-            await asyncio.sleep(at - now)
 
 
 @dataclass

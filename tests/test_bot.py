@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,7 @@ from tests.botkit import (
 )
 from tests.fakebotapi import FakeBotApi, Fault
 from tests.fakebotapi.state import ChatMessage
+from tests.fakeclock import FakeClock
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ async def test_quick_check_with_and_without_a_label(server: FakeBotApi, db: Path
         "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
     )
     async with running_bot(server, db) as app:
-        server.push_text(USER, f"/quick bed9 {line}")
+        server.push_text(USER, f"/quick bed9 {line} last=10d recovered=5d")
         plan = await server.next_message(USER)
         saved = await server.next_message(USER)
         assert "super-selective TACE" in plan.text
@@ -132,9 +133,14 @@ async def test_quick_check_with_and_without_a_label(server: FakeBotApi, db: Path
         assert unsaved.text.startswith("Not saved (no label)")
         store = services(app).store
         assert [p.patient.label for p in store.list_patients(USER)] == ["bed9"]
+        upcoming = [u.reminder for u in store.upcoming_reminders(USER)]
+        assert upcoming, "the labelled plan after a TACE saved its reminders"
+        # Equality, not a subset: the sweep must exist, and only a reminder due within the
+        # horizon has a job of its own (these are weeks away: the sweep will get to them).
+        horizon = datetime.now(UTC) + reminders.HORIZON
         jobs = {j.name for j in app.job_queue.jobs()}  # type: ignore[union-attr]
-        assert jobs <= {"reminders:sweep"} | {
-            job_name(u.reminder.id) for u in store.upcoming_reminders(USER)
+        assert jobs == {reminders.SWEEP_JOB} | {
+            job_name(r.id) for r in upcoming if r.fires_at <= horizon
         }
 
 
@@ -215,7 +221,8 @@ async def test_a_reminder_fires_at_its_time_with_its_buttons(server: FakeBotApi,
         assert not sent.late
         assert sent.sent_at is not None
         assert sent.sent_at >= sent.due_at
-        assert (sent.sent_at - sent.due_at).total_seconds() < 5
+        # At its time, not hours off; the bound is loose so a busy machine cannot fail it.
+        assert (sent.sent_at - sent.due_at).total_seconds() < 60
 
 
 async def test_a_reminder_survives_a_restart_and_is_sent_once(
@@ -416,5 +423,122 @@ async def test_a_backlog_beyond_the_job_cap_is_sent_by_later_sweeps(
         assert len(scheduler.jobs) + len(scheduler.in_flight) <= 2
         for reminder_id in ids:
             await sent_reminder(server, app, reminder_id)
-    texts = sorted(m.text.split(":")[0] for m in server.messages(USER))
+    texts = sorted(reminders_received(server))
     assert texts == [f"Reminder for bed{i}" for i in range(5)]
+
+
+# -- the README's promises about reminders and updates (issue 11) ------------------------------------
+
+
+QUICK_AFTER_TACE = (
+    "/quick bed7 age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1"
+    " ascites=none he=none last=10d recovered=5d"
+)
+"""A plan 10 days after a TACE: it saves reminders for the imaging and the window ahead."""
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "utc_day_shift", "utc_at"),
+    [
+        ("Asia/Shanghai", "07:30", -1, time(23, 30)),  # UTC+8: the evening before, in UTC
+        ("UTC", "08:00", 0, time(8, 0)),  # the defaults
+        ("America/Sao_Paulo", "21:15", 1, time(0, 15)),  # UTC-3: past midnight UTC
+    ],
+)
+async def test_reminders_fire_at_the_reminder_time_in_the_clinics_zone(
+    server: FakeBotApi, db: Path, zone: str, at: str, utc_day_shift: int, utc_at: time
+) -> None:
+    settings = {"LIVERBOT_TZ": zone, "LIVERBOT_REMINDER_TIME": at}
+    async with running_bot(server, db, **settings) as app:
+        server.push_text(USER, QUICK_AFTER_TACE)
+        await server.next_message(USER)  # the plan
+        saved = await server.next_message(USER)
+        days = [date.fromisoformat(line[2:12]) for line in (saved.text or "").splitlines()[1:]]
+        upcoming = [u.reminder for u in services(app).store.upcoming_reminders(USER)]
+    assert len(days) == 3, saved.text
+    assert [r.fires_at for r in upcoming] == [
+        datetime.combine(day + timedelta(days=utc_day_shift), utc_at, UTC) for day in days
+    ]
+
+
+def reminders_received(server: FakeBotApi) -> list[str]:
+    """What the clinician was reminded of, one entry per message received ("Reminder for bed7")."""
+    return [(m.text or "").split(":")[0] for m in server.messages(USER)]
+
+
+async def wait_until_settled(app: App, *schedulers: reminders.ReminderScheduler) -> None:
+    """Until no reminder job is left and none is being sent: a second send would be done."""
+
+    def settled() -> bool:
+        pending = [j for j in app.job_queue.jobs() if j.name != reminders.SWEEP_JOB]  # type: ignore[union-attr]
+        return not pending and not any(s.in_flight for s in schedulers)
+
+    await eventually(settled, what="every reminder job finished")
+
+
+async def test_two_schedulers_send_a_reminder_once(server: FakeBotApi, db: Path) -> None:
+    # A slow first send keeps the reminder unsent while the other job runs: only the claim
+    # can stop the second sender.
+    server.faults.add("sendMessage", Fault.slow(1.0), times=1)
+    async with running_bot(server, db) as app:
+        scheduler = services(app).reminders
+        reminder_id = add_reminder(services(app).store, soon(-1))  # due, no job yet
+        with Store(db) as other:  # a second sender on its own connection, as a second process
+            twin = reminders.ReminderScheduler(other, services(app).assistant, 25.0)
+            # Both sweep before either job can run (no await in between).
+            assert scheduler.sweep_now(app.job_queue) == 1  # type: ignore[arg-type]
+            assert twin.sweep_now(app.job_queue) == 1  # type: ignore[arg-type]
+            assert len(app.job_queue.get_jobs_by_name(job_name(reminder_id))) == 2  # type: ignore[union-attr]
+            await sent_reminder(server, app, reminder_id)
+            await wait_until_settled(app, scheduler, twin)
+    assert reminders_received(server) == ["Reminder for bed7"]
+
+
+async def test_one_job_run_three_times_at_once_sends_once(server: FakeBotApi, db: Path) -> None:
+    server.faults.add("sendMessage", Fault.slow(1.0), times=1)
+    async with running_bot(server, db) as app:
+        scheduler = services(app).reminders
+        reminder_id = add_reminder(services(app).store, soon(-1))
+        scheduler.schedule(app.job_queue, [reminder_id])  # type: ignore[arg-type]
+        (job,) = app.job_queue.get_jobs_by_name(job_name(reminder_id))  # type: ignore[union-attr]
+        await asyncio.gather(job.run(app), job.run(app))  # and the queue runs it once more
+        await sent_reminder(server, app, reminder_id)
+        await wait_until_settled(app, scheduler)
+    assert reminders_received(server) == ["Reminder for bed7"]
+
+
+async def test_reminders_due_at_once_are_paced_at_the_reminder_rate(
+    server: FakeBotApi, db: Path
+) -> None:
+    rate, count = 4.0, 6
+    async with running_bot(server, db, LIVERBOT_REMINDER_RATE=rate) as app:
+        scheduler = services(app).reminders
+        clock = FakeClock()
+        scheduler.pacer.clock, scheduler.pacer.sleep = clock.time, clock.sleep
+        due = soon(-1)  # all fell due in the same instant
+        ids = [add_reminder(services(app).store, due, label=f"bed{i}") for i in range(count)]
+        scheduler.schedule(app.job_queue, ids)  # type: ignore[arg-type]
+        for reminder_id in ids:
+            await sent_reminder(server, app, reminder_id)
+    # The fake clock stands still between sends, so each send after the first waits a full gap.
+    assert clock.sleeps == pytest.approx([1 / rate] * (count - 1))
+    assert len(server.messages(USER)) == count
+
+
+async def test_a_redelivered_update_is_answered_again_and_applied_once(
+    server: FakeBotApi, db: Path
+) -> None:
+    async with running_bot(server, db) as app:
+        for text in ("/new", "bed7", "hcc"):
+            server.push_text(USER, text)
+            await server.next_message(USER)
+        # "2" answers the nodule count, and would answer the largest size too if applied twice.
+        update = server.push_text(USER, "2")
+        asked = await server.next_message(USER)
+        server.redeliver(update)
+        again = await server.next_message(USER)
+        assert again.text == asked.text
+        assert services(app).assistant.dialogue_step(USER, USER) == "largest_cm"
+        answers = services(app).store.load_dialogue(USER, USER)["answers"]  # type: ignore[index]
+        assert answers["count"] == 2
+        assert "largest_cm" not in answers

@@ -6,6 +6,7 @@ Marked `reliability`; they run in the normal suite (CI included), each bounded b
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sqlite3
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import DueReminder, Store
+from flows.questions import INTAKE_QUESTIONS
 from tests.botkit import USER, run_serve, running_bot, serve_process, services
 from tests.conftest import assert_no_patient_data
 from tests.fakebotapi import FakeBotApi, Fault
@@ -105,27 +107,48 @@ async def test_sigkill_under_load_loses_nothing(server: FakeBotApi, tmp_path: Pa
     assert_no_patient_data(log.read_text())
 
 
-@pytest.mark.parametrize(
-    "fault", [Fault.server_error(), Fault.slow(35.0)], ids=["500 for 30 s", "no answer for 30 s"]
-)
-async def test_a_bot_api_outage_of_30_s_is_ridden_out(
-    server: FakeBotApi, tmp_path: Path, fault: Fault
+OUTAGE_S = float(os.environ.get("LIVERBOT_TEST_OUTAGE_S", "12"))
+"""How long the Bot API outage lasts. 12 s already takes the send retries to their longest
+backoff (8 s) and the poller through five backoffs; set 30 (the README's figure) or more to
+check a longer one. The test asserts the same either way."""
+
+
+AFTER_SIZE = INTAKE_QUESTIONS[[q.id for q in INTAKE_QUESTIONS].index("largest_cm") + 1]
+"""The question after the largest diameter, whichever the intake asks there."""
+
+
+@pytest.mark.parametrize("fault", ["500", "no answer"])
+async def test_a_bot_api_outage_is_ridden_out_and_nothing_applied_twice(
+    server: FakeBotApi, tmp_path: Path, fault: str
 ) -> None:
-    async with asyncio.timeout(120), running_bot(server, tmp_path / "l.db") as app:
-        server.push_text(USER, "/new")
-        await server.next_message(USER)
-        server.faults.add(None, fault, times=None, duration=30.0)
-        outage_end = time.monotonic() + 30.0
-        server.push_text(USER, "bed7")
-        prompt = await server.next_message(USER, timeout=90)
-        assert time.monotonic() >= outage_end - 1.0
-        assert prompt.text.startswith("bed7 · intake · 2/")
-        assert prompt.text.endswith("\nTumour type?")
-        assert services(app).assistant.dialogue_step(USER, USER) == "tumour_type"
-        server.push_text(USER, "hcc")
-        while not (await server.next_message(USER, timeout=40)).text.endswith("How many nodules?"):
-            pass  # a send that timed out may have arrived too: a duplicate, never a loss
-        assert services(app).assistant.dialogue_step(USER, USER) == "count"
+    outage = Fault.server_error() if fault == "500" else Fault.slow(OUTAGE_S + 5)
+    async with asyncio.timeout(OUTAGE_S * 2 + 90), running_bot(server, tmp_path / "l.db") as app:
+        for text in ("/new", "bed7", "hcc"):
+            server.push_text(USER, text)
+            await server.next_message(USER)
+        server.faults.add(None, outage, times=None, duration=OUTAGE_S)
+        outage_end = time.monotonic() + OUTAGE_S
+        # "2" answers the nodule count; applied twice (an unconfirmed update delivered again
+        # after the outage), it would answer the largest diameter as well.
+        server.push_text(USER, "2")
+        await next_asking(server, "Largest nodule diameter, in cm?", OUTAGE_S + 60)
+        assert time.monotonic() >= outage_end - 1.0, "the reply came through the outage"
+        server.push_text(USER, "3.5")
+        await next_asking(server, AFTER_SIZE.prompt, 60)
+        answers = services(app).store.load_dialogue(USER, USER)["answers"]  # type: ignore[index]
+        assert answers["count"] == 2
+        assert answers["largest_cm"] == {"value": 3.5, "unit": "cm"}
+        assert services(app).assistant.dialogue_step(USER, USER) == AFTER_SIZE.id
+
+
+async def next_asking(server: FakeBotApi, question: str, within: float) -> None:
+    """The next message that ends with `question`; a send that timed out may have arrived as
+    well, so a repeat of the previous prompt is skipped (a duplicate, never a loss)."""
+    async with asyncio.timeout(within):
+        while not ((await server.next_message(USER, timeout=within)).text or "").endswith(
+            question
+        ):
+            pass
 
 
 async def test_a_database_locked_for_5_s_makes_the_bot_wait_not_fail(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +111,57 @@ def test_webhook_mode_with_a_secret_token(fake: FakeBotApiProcess, tmp_path: Pat
         (set_webhook,) = control.requests("setWebhook")
         assert set_webhook["params"]["url"] == url
         assert len(set_webhook["params"]["secret_token"]) >= 32
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(20) == 0, (tmp_path / "serve.log").read_text()
+
+
+def post_update(url: str, text: str, update_id: int, secret: str | None) -> int:
+    """POST a private-chat message from USER to the bot's webhook, as anyone on the network
+    could; the HTTP status it answers."""
+    now = int(time.time())
+    update = {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id, "date": now, "text": text,
+            "chat": {"id": USER, "type": "private", "first_name": "Dr"},
+            "from": {"id": USER, "is_bot": False, "first_name": "Dr"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }  # fmt: skip
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, json.dumps(update).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_webhook_refuses_an_update_without_the_secret(
+    fake: FakeBotApiProcess, tmp_path: Path
+) -> None:
+    control = fake.control
+    assert control is not None
+    port, secret, db = free_port(), "liverbot_test-secret_0123456789", tmp_path / "liverbot.db"
+    url = f"http://127.0.0.1:{port}/liverbot-hook"
+    bot = serve_process(
+        fake.base_url, fake.token, db, args=("--webhook", url), log=tmp_path / "serve.log",
+        extra_env={"LIVERBOT_WEBHOOK_PORT": str(port), "LIVERBOT_WEBHOOK_SECRET": secret},
+    )  # fmt: skip
+    try:
+        control.push_text(USER, "/help")  # through Telegram (the fake), which knows the secret
+        assert control.next_message(USER, timeout=20)["text"].startswith("liverbot plans TACE")
+        assert post_update(url, "/new", 900_001, secret=None) == 403
+        assert post_update(url, "/new", 900_002, secret=secret[:-1] + "X") == 403
+        assert post_update(url, "/patients", 900_003, secret=secret) == 200
+        assert control.next_message(USER, timeout=20)["text"].startswith("No patients yet")
+        assert step_in(db) is None, "a refused /new started no dialogue"
+        assert len(control.messages(USER)) == 2, "nothing answered to the refused updates"
+        (set_webhook,) = control.requests("setWebhook")
+        assert set_webhook["params"]["secret_token"] == secret, "Telegram is told the secret"
     finally:
         bot.send_signal(signal.SIGTERM)
         assert bot.wait(20) == 0, (tmp_path / "serve.log").read_text()

@@ -309,13 +309,16 @@ def test_empty_file_becomes_a_store(db_path: Path) -> None:
 # Locking: another writer holds the lock, we wait
 
 
-def _hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
+def _hold_write_lock(
+    path: Path, seconds: float, locked: threading.Event, release: threading.Event | None = None
+) -> None:
+    """Another process's write transaction, held `seconds` (or until `release` is set)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN EXCLUSIVE")  # in WAL mode readers still read
         conn.execute("INSERT INTO audit (at, actor_id, action) VALUES ('x', 99, 'other_writer')")
         locked.set()
-        time.sleep(seconds)
+        (release or threading.Event()).wait(seconds)
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -351,18 +354,21 @@ def test_write_gives_up_after_the_busy_timeout(db_path: Path) -> None:
         assert store.load_dialogue(1, 10) is None
 
 
-def test_read_is_not_blocked_by_a_writer(store: Store, db_path: Path) -> None:
-    store.get_or_create_patient(1, "P-01")
-    locked = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(db_path, 0.5, locked))
-    holder.start()
-    try:
-        assert locked.wait(5)
-        started = time.monotonic()
-        assert [s.patient.label for s in store.list_patients(1)] == ["P-01"]
-        assert time.monotonic() - started < 0.25
-    finally:
-        holder.join()
+def test_read_is_not_blocked_by_a_writer(db_path: Path) -> None:
+    # The writer holds its lock until released after the read, so a read that waited for it
+    # would give up (busy timeout below the hold) instead of being timed against a clock.
+    with Store(db_path, busy_timeout=2.0) as store:
+        store.get_or_create_patient(1, "P-01")
+        locked, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=_hold_write_lock, args=(db_path, 30, locked, release))
+        holder.start()
+        try:
+            assert locked.wait(30)
+            assert [s.patient.label for s in store.list_patients(1)] == ["P-01"]
+            assert holder.is_alive(), "the read ended while the write lock was still held"
+        finally:
+            release.set()
+            holder.join()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -807,15 +813,6 @@ def test_dialogue_state_must_be_a_json_object(store: Store, state: object) -> No
     assert store.load_dialogue(1, 10) is None
 
 
-def test_single_row_writes_are_quick(store: Store) -> None:
-    # Generous bound: catches a scan or a checkpoint per write, not a slow disk's fsync.
-    store.save_dialogue(1, 10, {"step": 0})
-    started = time.perf_counter()
-    for i in range(200):
-        store.save_dialogue(1, 10, {"step": i, "answers": {"bilirubin": 1.1, "albumin": 38}})
-    assert (time.perf_counter() - started) / 200 < 0.02
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Reminders
 
@@ -1152,12 +1149,9 @@ def test_pending_reminders_fast_with_100k_rows(store: Store, db_path: Path) -> N
         conn.close()
     assert "USING INDEX reminders_by_status_fire" in plan
     assert "TEMP B-TREE" not in plan
-    started = time.perf_counter()
     pending = store.pending_reminders()
-    elapsed = time.perf_counter() - started
     assert len(pending) == 1000
     assert [r.due_at for r in pending] == sorted(r.due_at for r in pending)
-    assert elapsed < 0.5
 
 
 # ---------------------------------------------------------------------------------------------------------

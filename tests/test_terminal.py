@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
+from contextlib import closing
 from pathlib import Path
 
 from bot.store import Store
@@ -67,19 +71,63 @@ def test_unreadable_database_is_named_and_left_untouched(tmp_path: Path) -> None
     assert db.read_bytes() == before
 
 
-def test_liverbot_backup_command(tmp_path: Path) -> None:
+def write_patients(db: Path, stop: threading.Event, committed: list[int]) -> None:
+    """The bot's writes, as fast as they go: patient i and its dialogue in one transaction;
+    `committed` grows only after each commit."""
+    with Store(db) as store:
+        i = 0
+        while not stop.is_set():
+            with store.transaction():
+                store.get_or_create_patient(1, f"bed{i}")
+                store.save_dialogue(1, 1000 + i, {"state": "count", "n": i})
+            committed.append(i)
+            i += 1
+
+
+def backup(db: Path, dest: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "backup", str(dest), "--db", str(db)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_liverbot_backup_while_the_bot_writes_is_a_consistent_copy(tmp_path: Path) -> None:
     db, dest = tmp_path / "l.db", tmp_path / "b.db"
     Store(db).close()
-    ok = subprocess.run(
-        [sys.executable, "-m", "bot", "backup", str(dest), "--db", str(db)],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert ok.returncode == 0, ok.stderr
-    assert dest.is_file()
-    again = subprocess.run(
-        [sys.executable, "-m", "bot", "backup", str(dest), "--db", str(db)],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    stop, committed = threading.Event(), []
+    writer = threading.Thread(target=write_patients, args=(db, stop, committed))
+    # A reader in a long transaction (the bot reads too) keeps SQLite from checkpointing the
+    # writes into the main file: they stay in the write-ahead log, where a copy of the file
+    # alone would miss them.
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM patients").fetchone()
+    writer.start()
+    try:
+        deadline = time.monotonic() + 60
+        while len(committed) < 50 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        before = len(committed)
+        done = backup(db, dest)
+        during = len(committed) - before
+    finally:
+        stop.set()
+        writer.join()
+        reader.close()
+    assert done.returncode == 0, done.stderr
+    assert before >= 50
+    assert during > 0, "the backup ran while writes went on"
+    with closing(sqlite3.connect(f"file:{dest}?mode=ro", uri=True)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store(dest) as copy:
+        labels = {s.patient.label for s in copy.list_patients(1)}
+        n = len(labels)
+        assert n >= before, "every write committed before the backup is in it"
+        assert labels == {f"bed{i}" for i in range(n)}, "the copy is one moment: no gap"
+        assert [copy.load_dialogue(1, 1000 + i) for i in (0, n - 1, n)] == [
+            {"state": "count", "n": 0}, {"state": "count", "n": n - 1}, None,
+        ], "each transaction whole or absent"  # fmt: skip
+    again = backup(db, dest)
     assert again.returncode == 2
     assert "never overwrites" in again.stderr
 

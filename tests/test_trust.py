@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import ANSWERED, OTHER_DIALOGUE, duration
+from bot.assistant import ANSWERED, OTHER_DIALOGUE, Assistant, duration
+from bot.settings import Settings
 from bot.store import DueReminder, Store
 from bot.tg import ratelimit
 from bot.tg.app import App
@@ -21,6 +22,7 @@ from bot.tg.callbacks import CHOSEN
 from tests.botkit import (
     AFTER_TACE,
     USER,
+    add_reminder,
     answer,
     answer_data,
     intake,
@@ -174,7 +176,8 @@ async def test_an_edit_failing_for_long_holds_up_nothing_for_long(
         count_prompt = await answer(server, app, type_prompt, "hcc")
         assert count_prompt.text.endswith("How many nodules?")
         server.push_text(USER, "2")
-        size_prompt = await server.next_message(USER, timeout=5)
+        # Well within the 60-s fault: the next question did not wait for the edit to succeed.
+        size_prompt = await server.next_message(USER, timeout=30)
         assert size_prompt.text.endswith("Largest nodule diameter, in cm?")
 
 
@@ -389,3 +392,26 @@ async def test_a_label_of_the_same_patient_a_course_later_is_not_questioned(
 )
 def test_how_late_is_said_to_the_minute(delta: timedelta, words: str) -> None:
     assert duration(delta) == words
+
+
+@pytest.mark.parametrize(
+    ("missed_while_down", "behind", "said"),
+    [
+        (True, timedelta(seconds=50), False),
+        (True, timedelta(seconds=70), True),  # missed while down: late from a minute
+        (False, timedelta(minutes=14), False),  # a slow send is not news below 15 minutes
+        (False, timedelta(minutes=16), True),
+    ],
+)
+def test_a_reminder_says_it_is_late_from_a_minute_if_missed_while_down_else_from_15(
+    tmp_path: Path, missed_while_down: bool, behind: timedelta, said: bool
+) -> None:
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    db = tmp_path / "l.db"
+    with Store(db, clock=lambda: now) as store:
+        assistant = Assistant(store, Settings(LIVERBOT_DB=db), clock=lambda: now)
+        reminder = store.reminder(add_reminder(store, now - behind))
+        assert reminder is not None
+        message = assistant.reminder_message(reminder, late=missed_while_down)
+    assert message is not None
+    assert ("\nLate by " in message.text) is said

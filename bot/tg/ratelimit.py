@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
@@ -39,13 +39,23 @@ EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 class RetryingRateLimiter(AIORateLimiter):
     """`AIORateLimiter` with retries on network errors and server errors."""
 
-    def __init__(self, send_rate: float, retry_for: float = RETRY_FOR_S) -> None:
+    def __init__(
+        self,
+        send_rate: float,
+        retry_for: float = RETRY_FOR_S,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        """`clock` (default: the event loop's) and `sleep` time the retries; a test passes
+        fakes to check the 3 minutes without waiting them."""
         super().__init__(
             overall_max_rate=send_rate,
             overall_time_period=1 if send_rate else 0,
             max_retries=RETRY_AFTER_RETRIES,
         )
         self.retry_for = retry_for
+        self.clock = clock
+        self.sleep = sleep
 
     async def process_request(
         self,
@@ -65,8 +75,8 @@ class RetryingRateLimiter(AIORateLimiter):
             # Telegram's 30/s is about messages sent; the parent throttles any call naming a
             # chat, which would count the edit of a pressed button's message as a second message.
             data = {k: v for k, v in data.items() if k != "chat_id"}
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + (
+        clock = self.clock or asyncio.get_running_loop().time
+        deadline = clock() + (
             min(self.retry_for, EDIT_RETRY_FOR_S) if endpoint in EDITS else self.retry_for
         )
         delay = FIRST_DELAY_S
@@ -78,11 +88,11 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise
             except NetworkError as exc:
-                if loop.time() + delay > deadline:
+                if clock() + delay > deadline:
                     log.error("%s failed, giving up", endpoint)
                     raise
                 log.warning("%s failed (%s); retrying in %.1fs", endpoint, _name(exc), delay)
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
                 delay = min(delay * 2, MAX_DELAY_S)
 
 

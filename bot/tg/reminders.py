@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.assistant import Assistant
 from bot.store import TERMINAL_OWNER, Reminder, Store
+from bot.tg.pacing import Pacer
 from bot.tg.ratelimit import RETRY_FOR_S
 from bot.tg.sending import send_all
 
@@ -80,7 +80,7 @@ class ReminderScheduler:
         self.store = store
         self.assistant = assistant
         self.clock = clock
-        self.pacer = AsyncLimiter(1, 1 / reminder_rate)
+        self.pacer = Pacer(reminder_rate)
         self.jobs: dict[int, Job[Any]] = {}
         self.in_flight: set[int] = set()
         """Reminders being sent now: the sweep must not give them a second job meanwhile."""

@@ -328,7 +328,9 @@ class FakeBotApi:
             if (_kind(u) in allowed if allowed else _kind(u) not in _OPT_IN_UPDATES)
         ]
         self.state.pending_updates = kept
-        return kept[:limit]
+        batch = kept[:limit]
+        self.state.redelivering.difference_update(u["update_id"] for u in batch)
+        return batch
 
     async def _deliver_webhooks(self) -> None:
         """Post pending updates one by one to the webhook; retry failures with backoff."""
@@ -381,6 +383,12 @@ class FakeBotApi:
         self.answer_problems.extend(self.spec.check_object("Update", update))
         self._notify()
         return update
+
+    def redeliver(self, update: JSON) -> None:
+        """Deliver `update` again, as Telegram does when the bot's confirmation never reached
+        it (the bot died between handling an update and confirming it)."""
+        self.state.redeliver(update)
+        self._notify()
 
     def push_text(
         self,

@@ -239,6 +239,8 @@ class BotState:
     chats: dict[int, ChatState] = field(default_factory=dict)
     pending_updates: list[JSON] = field(default_factory=list)
     next_update_id: int = 1
+    redelivering: set[int] = field(default_factory=set)
+    """Ids queued again by `redeliver`, kept until delivered whatever the bot's offset."""
     allowed_updates: list[str] | None = None
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
@@ -290,7 +292,16 @@ class BotState:
         if offset < 0:
             del self.pending_updates[: max(len(self.pending_updates) + offset, 0)]
         else:
-            self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
+            self.pending_updates = [
+                u
+                for u in self.pending_updates
+                if u["update_id"] >= offset or u["update_id"] in self.redelivering
+            ]
+
+    def redeliver(self, update: JSON) -> None:
+        """Queue an update the bot already had, with its own update_id, once more."""
+        self.pending_updates.append(update)
+        self.redelivering.add(update["update_id"])
 
     def commands_key(self, params: dict[str, Any]) -> tuple[str, str]:
         """Commands are stored per scope and language, like Telegram does."""
