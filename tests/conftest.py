@@ -7,11 +7,13 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.fakebotapi import FakeBotApi
 
 DATA = Path(__file__).parent / "data"
 
@@ -107,3 +109,18 @@ def _no_patient_data_in_logs() -> Iterator[None]:
         for name, level in saved[1].items():
             logging.getLogger(name).setLevel(level)
     assert handler.leaks == [], "patient data in the logs"
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API for a bot test; it must end with no spec violation and no unanswered press."""
+    async with FakeBotApi() as fake:
+        yield fake
+        fake.assert_no_violations()
+        assert fake.unanswered_callbacks() == []
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A fresh database file for the bot under test."""
+    return tmp_path / "liverbot.db"

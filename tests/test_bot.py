@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -34,19 +33,6 @@ from tests.botkit import (
 from tests.fakebotapi import FakeBotApi, Fault
 from tests.fakebotapi.state import ChatMessage
 from tests.fakeclock import FakeClock
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as fake:
-        yield fake
-        fake.assert_no_violations()
-        assert fake.unanswered_callbacks() == []
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "liverbot.db"
 
 
 async def saved_after_tace(server: FakeBotApi, app: App) -> Store:

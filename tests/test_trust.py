@@ -7,7 +7,6 @@ plan supersedes the old one's reminders, and an unfinished dialogue is not repla
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,19 +33,6 @@ from tests.fakebotapi import ChatMessage, FakeBotApi, Fault
 
 LINE = "age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
 """A complete quick check (super-selective TACE, BCLC B) without a label."""
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as fake:
-        yield fake
-        fake.assert_no_violations()
-        assert fake.unanswered_callbacks() == []
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "liverbot.db"
 
 
 async def say(server: FakeBotApi, text: str, replies: int = 1) -> list[ChatMessage]:
