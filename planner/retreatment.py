@@ -18,6 +18,8 @@ ART_SESSIONS = 1
 """ART is computed before the second TACE: after exactly one session."""
 ART_CHILD_PUGH_RISE_1 = 1.5
 ART_CHILD_PUGH_RISE_2_OR_MORE = 3.0
+ART_LARGE_RISE_FROM = 2
+"""A Child-Pugh rise of this many points or more scores 3; a rise of one point scores 1.5."""
 ART_AST_RISE_FRACTION = 0.25
 """AST up by more than 25 % over its value before the first TACE scores 4."""
 ART_AST_POINTS = 4.0
@@ -68,9 +70,9 @@ def art(case: Case, child_pugh_points: int, response: Response | None) -> Art:
     rise = child_pugh_points - base_points
     parts = {
         "child_pugh": ART_CHILD_PUGH_RISE_2_OR_MORE
-        if rise >= 2
+        if rise >= ART_LARGE_RISE_FROM
         else ART_CHILD_PUGH_RISE_1
-        if rise == 1
+        if rise == ART_LARGE_RISE_FROM - 1
         else 0.0,
         "ast": ART_AST_POINTS
         if round((now_ast - base_ast) / base_ast, RATIO_DIGITS) > ART_AST_RISE_FRACTION
