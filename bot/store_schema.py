@@ -223,3 +223,22 @@ def m004_supersede_old_plans_reminders(db: Database) -> None:
                 ORDER BY a.created_at DESC, a.id DESC LIMIT 1)
         """
     )
+
+
+@_migration
+def m005_inbox(db: Database) -> None:
+    """Updates received from allowed clinicians and not yet handled (issue 14).
+
+    The bot handles chats side by side, so it must fetch past an update still being handled, and
+    Telegram forgets whatever the next fetch confirms. Each update is written here before it is
+    confirmed and deleted once handled: after a crash, the ones left are handled at start-up.
+    """
+    db.execute(
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL CHECK (json_valid(body)),
+            received_at TEXT NOT NULL
+        )
+        """
+    )

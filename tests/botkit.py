@@ -88,6 +88,18 @@ async def eventually(
     return value
 
 
+async def settled(server: FakeBotApi, app: App, seconds: float = 30.0) -> None:
+    """Wait until the bot fetched every update pushed so far and handled each to the end.
+
+    The fake forgets an update once the bot's next fetch confirms it, which the bot does only
+    after dispatching it; the bot's chat turns then count it until it was handled.
+    """
+    await eventually(
+        lambda: not server.state.pending_updates and services(app).turns.backlog() == 0,
+        seconds, "every update handled",
+    )  # fmt: skip
+
+
 def services(app: App) -> Services:
     """The running bot's services, to look at its store and dialogue."""
     return app.bot_data["services"]  # type: ignore[no-any-return]

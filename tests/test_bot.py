@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import ANSWERED, FORGOTTEN, HELP
+from bot.inbox import Inbox
 from bot.store import TERMINAL_OWNER, Reminder, Store
 from bot.tg import reminders
 from bot.tg.app import COMMANDS, App
@@ -28,6 +29,7 @@ from tests.botkit import (
     intake,
     running_bot,
     services,
+    settled,
     soon,
 )
 from tests.fakebotapi import FakeBotApi, Fault
@@ -136,13 +138,14 @@ async def test_a_stranger_is_refused_and_nothing_is_stored(server: FakeBotApi, d
         refusal = await server.next_message(STRANGER)
         assert refusal.text == REFUSAL.format(id=STRANGER)
         server.push_text(STRANGER, "/quick bed7 age=66")
-        assert (await server.next_message(STRANGER)).text == refusal.text
+        await settled(server, app)
         store = services(app).store
         assert store.clinician(STRANGER) is None
         assert store.load_dialogue(STRANGER, STRANGER) is None
         assert store.last_reply(STRANGER, STRANGER) is None
         assert store.audit_entries() == []
-    assert len(server.messages(STRANGER)) == 2
+        assert Inbox(store).pending() == []
+    assert len(server.messages(STRANGER)) == 1, "one refusal an hour"
 
 
 async def test_forget_deletes_the_patient_after_confirmation(server: FakeBotApi, db: Path) -> None:

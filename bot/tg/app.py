@@ -33,6 +33,7 @@ from bot.tg import handlers
 from bot.tg.ratelimit import RetryingRateLimiter
 from bot.tg.reminders import ReminderScheduler
 from bot.tg.services import Services
+from bot.tg.turns import ChatOrder
 
 COMMANDS = [BotCommand(name, summary) for name, summary in menu()]
 """The command menu, from the one command registry (`bot.commands`)."""
@@ -80,6 +81,7 @@ def build_application(
         .base_file_url(file_url(settings.telegram_api_url))
         .rate_limiter(RetryingRateLimiter(settings.send_rate))
         .post_init(post_init)
+        .concurrent_updates(ChatOrder(services.turns))
     )
     if request is not None:
         builder = builder.request(request)
@@ -91,6 +93,9 @@ def build_application(
     app = builder.build()
     app.bot_data["services"] = services
     app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.FORWARDED, handlers.on_forwarded)
+    )
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, handlers.on_text))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, handlers.on_edited))

@@ -1,21 +1,26 @@
 """Telegram handlers: thin adapters from updates to `Conversation.process` and back.
 
 The gate runs first (group -1) and stops everything that is not a private chat with an allowed
-clinician; a stranger gets one short refusal and nothing about them is stored.
+clinician; a stranger gets one short refusal an hour (`bot.tg.refusals`), sent once and never
+retried (`bot.tg.ratelimit.ONCE`), and nothing about them is stored. A button pressed anywhere but
+the clinician's private chat (a forwarded keyboard in a group, an inline message) is answered
+with a short refusal, so its spinner stops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import cast
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes, ExtBot
 
 from bot.conversation import Outcome
 from bot.tg.callbacks import decode, with_choice
 from bot.tg.logs import redacted
+from bot.tg.ratelimit import ONCE
 from bot.tg.sending import best_effort, send_all
 from bot.tg.services import Services
 
@@ -28,6 +33,10 @@ REFUSAL = (
 NOT_TEXT = "I read text and buttons only. /help lists the commands."
 EDITED = "Edited messages are not read: send the corrected answer as a new message (or /back)."
 EXPIRED = "This button has expired."
+FORWARDED = (
+    "Forwarded messages are not read as answers: type the answer yourself (or tap a button)."
+)
+PRIVATE_ONLY = "liverbot answers in its private chat only."
 SORRY = "Sorry, something went wrong on our side. Your answers so far are kept."
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -38,19 +47,41 @@ def services(context: Context) -> Services:
     return context.bot_data["services"]  # type: ignore[no-any-return]
 
 
+def admitted(update: object, allowed: frozenset[int]) -> bool:
+    """Whether an update is an allowed clinician's, in their private chat with the bot."""
+    if not isinstance(update, Update):
+        return False
+    chat, user = update.effective_chat, update.effective_user
+    return (
+        chat is not None and chat.type == chat.PRIVATE and user is not None and user.id in allowed
+    )
+
+
 async def gate(update: Update, context: Context) -> None:
     """Let allowed clinicians in private chats through; refuse everyone else, storing nothing."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type != chat.PRIVATE or user is None:
-        raise ApplicationHandlerStop
-    if user.id in services(context).settings.allowed_users:
+    found = services(context)
+    if admitted(update, found.settings.allowed_users):
         return
-    log.info("refused user %d", user.id)
-    text = REFUSAL.format(id=user.id)
-    if update.callback_query is not None:
-        await update.callback_query.answer(text[:200])
-    elif update.message is not None:
-        await update.message.reply_text(text)
+    chat, user, query = update.effective_chat, update.effective_user, update.callback_query
+    bot = cast("ExtBot[int]", context.bot)  # its rate limiter takes `ONCE`
+    try:
+        if query is not None and (chat is None or chat.type != chat.PRIVATE):
+            await bot.answer_callback_query(query.id, PRIVATE_ONLY, rate_limit_args=ONCE)
+        elif user is None or chat is None or chat.type != chat.PRIVATE:
+            pass  # groups and channels: silence
+        elif not found.refusals.due(user.id):
+            if query is not None:
+                # stop the spinner, say nothing again
+                await bot.answer_callback_query(query.id, rate_limit_args=ONCE)
+        else:
+            log.info("refused user %d", user.id)
+            text = REFUSAL.format(id=user.id)
+            if query is not None:
+                await bot.answer_callback_query(query.id, text[:200], rate_limit_args=ONCE)
+            elif update.effective_message is not None:
+                await bot.send_message(chat.id, text, rate_limit_args=ONCE)
+    except TelegramError as exc:
+        log.info("refusal not delivered: %s", type(exc).__name__)
     raise ApplicationHandlerStop
 
 
@@ -112,6 +143,13 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer()
     await deliver(context, user.id, chat.id, outcome, pressed)
     await best_effort("choice shown", _edit(query.message, _label(query.message, query.data)))
+
+
+async def on_forwarded(update: Update, context: Context) -> None:
+    """A forwarded message: someone else's words, or an old message of this chat; never an answer
+    (it would answer the current question with text the clinician did not type for it)."""
+    assert update.message is not None
+    await update.message.reply_text(FORWARDED)
 
 
 async def on_edited(update: Update, context: Context) -> None:

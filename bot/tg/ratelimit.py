@@ -10,6 +10,11 @@ to the updater, which has its own retry loop.
 
 A timed-out send may in fact have reached Telegram; retrying it can then show the message twice.
 That is the price of never dropping one, and the lesser harm here.
+
+A refusal to a stranger is the opposite case: it is sent `ONCE` (`rate_limit_args=ONCE`), within the
+overall rate, but never retried and never allowed to pause the other chats. AIORateLimiter waits
+out a 429 by holding *every* request back; five 429s on one stranger's refusal stalled every
+clinician for 25 s.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ EDIT_RETRY_FOR_S = 10.0
 """Edits only tidy the chat (the choice shown, old buttons removed), after the reply went out;
 retrying one for minutes would hold up the chat's next update, which is handled after it."""
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
+ONCE = -1
+"""`rate_limit_args` of a call that is worth one try only (a refusal): no retry, no global pause."""
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -67,6 +74,15 @@ class RetryingRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Throttle and wait out 429s (the parent), retrying failures with backoff."""
+        if rate_limit_args == ONCE:
+            return await self._run_request(
+                chat="chat_id" in data,
+                group=False,
+                allow_paid_broadcast=False,
+                callback=callback,
+                args=args,
+                kwargs=kwargs,
+            )
         if endpoint == "getUpdates":
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
