@@ -45,8 +45,10 @@ MAX_BACKOFF_S = 30.0
 class _Dispatcher:
     """One task per update, each waiting for its chat's turn; what was handled, to settle."""
 
-    def __init__(self, app: App, stop: asyncio.Event) -> None:
+    def __init__(self, app: App, stop: asyncio.Event, inbox: Inbox) -> None:
         self.app = app
+        self.inbox = inbox
+        self.settling: asyncio.Task[None] | None = None
         self.stop = stop
         self.services: Services = app.bot_data["services"]
         self.tasks: set[asyncio.Task[None]] = set()
@@ -81,6 +83,22 @@ class _Dispatcher:
             except Exception as exc:  # PTB's own failures, outside any handler
                 log.error("update %d not handled:\n%s", update.update_id, redacted(exc))
             self.handled.append(update.update_id)
+            if self.settling is None or self.settling.done():
+                self.settling = asyncio.create_task(self._settle())
+
+    async def _settle(self) -> None:
+        """Delete handled updates from the inbox soon, many in one transaction under load.
+
+        A handled update left there is handled again after a crash (its reply sent twice), so
+        this does not wait for the next fetch, which can be a long poll away.
+        """
+        while ids := self.take_handled():
+            try:
+                await asyncio.to_thread(self.inbox.settle, [], ids)
+            except StoreError as exc:
+                self.handled.extend(ids)  # the next fetch tries again
+                log.warning("handled updates not yet cleared: %s", exc)
+                return
 
     def take_handled(self) -> list[int]:
         """The ids handled since the last call."""
@@ -91,6 +109,8 @@ class _Dispatcher:
         """Let the updates being handled finish (those still waiting are skipped)."""
         if self.tasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        if self.settling is not None:
+            await self.settling
 
 
 async def poll(app: App, stop: asyncio.Event, allowed_updates: list[str]) -> None:
@@ -98,7 +118,7 @@ async def poll(app: App, stop: asyncio.Event, allowed_updates: list[str]) -> Non
     services: Services = app.bot_data["services"]
     inbox = Inbox(services.store)
     allowed = services.settings.allowed_users
-    dispatcher = _Dispatcher(app, stop)
+    dispatcher = _Dispatcher(app, stop, inbox)
     for _, body in await asyncio.to_thread(inbox.pending):  # left by a crash
         restored = Update.de_json(json.loads(body), app.bot)
         if restored is not None:

@@ -1,0 +1,98 @@
+"""One sender cannot stall the others (issue 14): chats are handled side by side, each in order.
+
+Through the real application against the fake Bot API. Latency is measured from the moment an
+update is pushed to the moment the fake receives the reply, both on the test's event loop; the
+bound (p95 under 1 s) is the issue's, ten times what an idle machine needs and still well below
+the 8.7 s to 30 s the sequential bot took. Every other condition is awaited, never slept on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from pathlib import Path
+
+from bot.inbox import Inbox
+from bot.tg.handlers import REFUSAL
+from tests.botkit import (
+    OTHER,
+    STRANGER,
+    USER,
+    eventually,
+    running_bot,
+    services,
+    settled,
+)
+from tests.fakebotapi import FakeBotApi, Fault
+
+QUICK = (
+    "/quick {label} age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
+    "ascites=none he=none last=10d recovered=5d"
+)
+STRANGER_FLOOD, CLINICIAN_FLOOD, CHECKS = 1000, 300, 20
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+async def test_floods_from_a_stranger_and_a_clinician_do_not_delay_another_clinician(
+    server: FakeBotApi, db: Path
+) -> None:
+    loop = asyncio.get_running_loop()
+    async with running_bot(server, db) as app:
+        for _ in range(STRANGER_FLOOD):
+            server.push_text(STRANGER, "/new")
+        for _ in range(CLINICIAN_FLOOD):
+            server.push_text(USER, "/help")
+        waits = []
+        for n in range(CHECKS):
+            pushed = loop.time()
+            server.push_text(OTHER, QUICK.format(label=f"bed{n}"))
+            plan = await server.next_message(OTHER, timeout=30)
+            waits.append(loop.time() - pushed)
+            assert "super-selective TACE" in (plan.text or "")
+            saved = await server.next_message(OTHER, timeout=30)
+            assert (saved.text or "").startswith(f"Saved for bed{n}.")
+        flooder_answered = len(server.messages(USER))
+        await settled(server, app, seconds=120)
+        assert len(server.messages(USER)) == CLINICIAN_FLOOD, "the flood is answered, late"
+        await eventually(lambda: Inbox(services(app).store).pending() == [], what="inbox cleared")
+    assert p95(waits) < 1.0, f"quick-check replies waited {sorted(waits)[-3:]} s"
+    assert flooder_answered < CLINICIAN_FLOOD, "the quick check did not wait for the flood"
+    assert [m.text for m in server.messages(STRANGER)] == [REFUSAL.format(id=STRANGER)]
+
+
+async def test_a_chat_sending_without_waiting_is_answered_in_order(
+    server: FakeBotApi, db: Path
+) -> None:
+    async with running_bot(server, db) as app:
+        for text in ("/new", "bed7", "hcc", "2", "3.5"):  # all at once: each answers the next
+            server.push_text(USER, text)
+        await settled(server, app)
+        state = services(app).store.load_dialogue(USER, USER)
+    assert state is not None
+    assert state["answers"]["label"] == "bed7"
+    assert state["answers"]["count"] == 2
+    assert state["answers"]["largest_cm"] == {"value": 3.5, "unit": "cm"}
+    asked = [m.text.split("\n")[-1] for m in server.messages(USER) if m.text]
+    assert asked[:4] == [
+        "Patient label? A pseudonym only (e.g. bed7, S-014): never a name or a record number.",
+        "Tumour type?",
+        "How many nodules?",
+        "Largest nodule diameter, in cm?",
+    ]
+
+
+async def test_429s_on_a_refusal_hold_up_no_clinician(server: FakeBotApi, db: Path) -> None:
+    server.faults.add("sendMessage", Fault.retry_after(60), chat_id=STRANGER, times=5)
+    async with running_bot(server, db):
+        server.push_text(STRANGER, "/start")
+        await server.wait_for_request("sendMessage", timeout=10)  # the refusal met its 429
+        server.push_text(USER, "/help")
+        # AIORateLimiter alone waits out a 429 by holding back every chat: a minute here.
+        await server.next_message(USER, timeout=10)
+    assert server.messages(STRANGER) == [], "a refusal that met a 429 is not retried"
+    assert len(server.requests_for("sendMessage")) == 2, "one try at the refusal, one reply"
