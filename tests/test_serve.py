@@ -98,7 +98,7 @@ def test_webhook_mode_with_a_secret_token(fake: FakeBotApiProcess, tmp_path: Pat
     control = fake.control
     assert control is not None
     port = free_port()
-    url = f"http://127.0.0.1:{port}/liverbot-hook"
+    url = f"https://127.0.0.1:{port}/liverbot-hook"  # the fake plays the TLS proxy too
     bot = serve_process(
         fake.base_url, fake.token, tmp_path / "liverbot.db",
         extra_env={"LIVERBOT_WEBHOOK_PORT": str(port)}, args=("--webhook", url),
@@ -146,9 +146,10 @@ def test_the_webhook_refuses_an_update_without_the_secret(
     control = fake.control
     assert control is not None
     port, secret, db = free_port(), "liverbot_test-secret_0123456789", tmp_path / "liverbot.db"
-    url = f"http://127.0.0.1:{port}/liverbot-hook"
+    url = f"http://127.0.0.1:{port}/liverbot-hook"  # where the bot listens, behind its proxy
     bot = serve_process(
-        fake.base_url, fake.token, db, args=("--webhook", url), log=tmp_path / "serve.log",
+        fake.base_url, fake.token, db, args=("--webhook", "https" + url.removeprefix("http")),
+        log=tmp_path / "serve.log",
         extra_env={"LIVERBOT_WEBHOOK_PORT": str(port), "LIVERBOT_WEBHOOK_SECRET": secret},
     )  # fmt: skip
     try:

@@ -8,6 +8,7 @@ descriptions (`TelegramError`) name no user content and are kept, since they say
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from telegram.error import TelegramError
@@ -17,9 +18,54 @@ QUIET = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "transitions")
 request URLs (which hold the bot token)."""
 
 
-def configure(level: int = logging.INFO) -> None:
-    """Configure logging once, in the entry point."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+TOKEN_SHOWN = "<TELEGRAM_BOT_TOKEN>"
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z]")
+
+
+class Redacting(logging.Formatter):
+    """Every line as formatted, with the secrets (the bot token) replaced.
+
+    The token is part of every Bot API URL, and PTB quotes it when Telegram rejects it
+    (`InvalidToken`); replacing it in the finished line, traceback included, covers every
+    library that might print a URL or an error."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__(FORMAT)
+        self.secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        for secret in self.secrets:
+            line = line.replace(secret, TOKEN_SHOWN)
+        return line
+
+
+class NoUpdateContents(logging.Filter):
+    """python-telegram-bot's own lines without their arguments or exception messages.
+
+    PTB logs a malformed webhook update in full at CRITICAL ("Received data was: {...}"), and an
+    error without a handler with its message; both can carry a patient label and lab values.
+    The line keeps its wording and the exception its class chain (`redacted`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".")[0] != "telegram":
+            return True
+        if record.args:
+            record.msg = _PLACEHOLDER.sub("[withheld]", str(record.msg)).replace("%%", "%")
+            record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.msg}\n{redacted(record.exc_info[1])}"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def configure(level: int = logging.INFO, secrets: tuple[str, ...] = ()) -> None:
+    """Configure logging once, in the entry point: `secrets` never appear in a line."""
+    logging.basicConfig(level=level, format=FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(Redacting(secrets))
+        handler.addFilter(NoUpdateContents())
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
 

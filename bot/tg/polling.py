@@ -220,7 +220,11 @@ async def started(app: App, stop: asyncio.Event, prepare: Callable[[], Awaitable
             await app.post_init(app)
 
     if not await unless_stopped(stop, ready()):
-        await app.shutdown()
+        if app.updater is not None and app.updater.running:  # cancelled inside start_webhook
+            with contextlib.suppress(Exception):
+                await app.updater.stop()
+        with contextlib.suppress(Exception):
+            await app.shutdown()
         return False
     return True
 

@@ -10,10 +10,12 @@ import sys
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
+from telegram.error import InvalidToken, TelegramError
 
 from bot.settings import Settings
 from bot.store import Store, StoreError
 from bot.tg import logs, polling
+from bot.tg.webhook import Hook, run_webhook
 
 EXIT_CONFIG = 2
 log = logging.getLogger(__name__)
@@ -35,12 +37,18 @@ def run_serve(webhook: str | None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    if webhook is not None and urlsplit(webhook).scheme not in ("https", "http"):
-        print(f"liverbot serve: --webhook needs an https:// URL, not {webhook!r}", file=sys.stderr)
+    if webhook is not None and (
+        urlsplit(webhook).scheme != "https" or not urlsplit(webhook).hostname
+    ):
+        print(
+            f"liverbot serve: --webhook needs an https:// URL (Telegram sends updates over "
+            f"HTTPS only), not {webhook!r}",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     # PTB 22 reports durations as timedelta only when asked to; the old int form is deprecated.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    logs.configure()
+    logs.configure(secrets=(settings.telegram_bot_token,))
     try:
         store = Store(settings.db)
     except StoreError as exc:
@@ -57,15 +65,32 @@ def run_serve(webhook: str | None) -> int:
             asyncio.run(polling.run(app, ALLOWED_UPDATES))
         else:
             log.info("webhook mode on port %d", settings.webhook_port)
-            app.run_webhook(
+            hook = Hook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
+                url=webhook,
                 url_path=urlsplit(webhook).path.lstrip("/"),
-                webhook_url=webhook,
-                secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=-1,
+                secret=settings.webhook_secret or secrets.token_urlsafe(32),
             )
+            asyncio.run(run_webhook(app, ALLOWED_UPDATES, hook))
+    except InvalidToken:
+        print(
+            f"liverbot serve: the Bot API at {settings.telegram_api_url} rejected "
+            "TELEGRAM_BOT_TOKEN (check the token from @BotFather, and TELEGRAM_API_URL)",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except TelegramError as exc:  # a refusal at start-up (setWebhook, getMe): final
+        log.error("the Bot API refused to start the bot: %s", _described(exc))
+        return EXIT_CONFIG
+    except Exception as exc:  # a bug: its class chain and frames, no message, no token
+        log.critical("liverbot serve stopped by an error:\n%s", logs.redacted(exc))
+        return 1
     finally:
         store.close()
     return 0
+
+
+def _described(exc: TelegramError) -> str:
+    """The error's class and Telegram's description, which names no user content."""
+    return f"{type(exc).__name__}: {exc.message}"

@@ -252,8 +252,13 @@ def get_chat_menu_button(ctx: Context, params: Params) -> JSON:
 
 
 def set_webhook(ctx: Context, params: Params) -> bool:
-    """An empty url switches back to polling, as on Telegram."""
+    """An empty url switches back to polling, as on Telegram, which takes HTTPS URLs only.
+
+    The fake then delivers to the same host and port over plain HTTP, as the TLS-terminating
+    proxy in front of a bot would (`FakeBotApi._post_update`)."""
     hook = ctx.state.webhook
+    if params["url"] and not str(params["url"]).startswith("https://"):
+        raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
     hook.url = params["url"]
     hook.secret_token = params.get("secret_token")
     hook.max_connections = params.get("max_connections")
