@@ -249,7 +249,7 @@ async def test_reminder_buttons_snooze_done_and_follow_up(server: FakeBotApi, db
         ids = [u.reminder.id for u in store.upcoming_reminders(USER)]
         assert len(ids) >= 2
         for reminder_id in ids:
-            store.snooze(reminder_id, soon(0.2))
+            store.snooze(USER, reminder_id, soon(0.2))
         services(app).reminders.schedule(app.job_queue, ids)  # type: ignore[arg-type]
         fired = [await server.next_message(USER, timeout=10) for _ in ids]
         server.push_button(USER, fired[0].message_id, "Snooze a day")
@@ -279,7 +279,7 @@ async def test_follow_up_button_starts_the_follow_up_for_that_patient(
     async with running_bot(server, db) as app:
         store = await saved_after_tace(server, app)
         reminder_id = store.upcoming_reminders(USER)[0].reminder.id
-        store.snooze(reminder_id, soon(0.1))
+        store.snooze(USER, reminder_id, soon(0.1))
         services(app).reminders.schedule(app.job_queue, [reminder_id])  # type: ignore[arg-type]
         fired = await server.next_message(USER, timeout=10)
         server.push_button(USER, fired.message_id, "Enter follow-up findings")
