@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import ANSWERED, FORGOTTEN, HELP
-from bot.inbox import Inbox
 from bot.store import TERMINAL_OWNER, Reminder, Store
 from bot.tg import reminders
 from bot.tg.app import COMMANDS, App
@@ -144,7 +143,7 @@ async def test_a_stranger_is_refused_and_nothing_is_stored(server: FakeBotApi, d
         assert store.load_dialogue(STRANGER, STRANGER) is None
         assert store.last_reply(STRANGER, STRANGER) is None
         assert store.audit_entries() == []
-        assert Inbox(store).pending() == []
+        assert store.inbox() == []
     assert len(server.messages(STRANGER)) == 1, "one refusal an hour"
 
 
@@ -252,7 +251,7 @@ async def test_reminder_buttons_snooze_done_and_follow_up(server: FakeBotApi, db
         ids = [u.reminder.id for u in store.upcoming_reminders(USER)]
         assert len(ids) >= 2
         for reminder_id in ids:
-            store.snooze(reminder_id, soon(0.2))
+            store.snooze(USER, reminder_id, soon(0.2))
         services(app).reminders.schedule(app.job_queue, ids)  # type: ignore[arg-type]
         fired = [await server.next_message(USER, timeout=10) for _ in ids]
         server.push_button(USER, fired[0].message_id, "Snooze a day")
@@ -282,7 +281,7 @@ async def test_follow_up_button_starts_the_follow_up_for_that_patient(
     async with running_bot(server, db) as app:
         store = await saved_after_tace(server, app)
         reminder_id = store.upcoming_reminders(USER)[0].reminder.id
-        store.snooze(reminder_id, soon(0.1))
+        store.snooze(USER, reminder_id, soon(0.1))
         services(app).reminders.schedule(app.job_queue, [reminder_id])  # type: ignore[arg-type]
         fired = await server.next_message(USER, timeout=10)
         server.push_button(USER, fired.message_id, "Enter follow-up findings")

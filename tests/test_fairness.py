@@ -12,7 +12,6 @@ import asyncio
 import math
 from pathlib import Path
 
-from bot.inbox import Inbox
 from bot.tg.handlers import REFUSAL
 from tests.botkit import (
     OTHER,
@@ -59,7 +58,7 @@ async def test_floods_from_a_stranger_and_a_clinician_do_not_delay_another_clini
         flooder_answered = len(server.messages(USER))
         await settled(server, app, seconds=120)
         assert len(server.messages(USER)) == CLINICIAN_FLOOD, "the flood is answered, late"
-        await eventually(lambda: Inbox(services(app).store).pending() == [], what="inbox cleared")
+        await eventually(lambda: services(app).store.inbox() == [], what="inbox cleared")
     assert p95(waits) < 1.0, f"quick-check replies waited {sorted(waits)[-3:]} s"
     assert flooder_answered < CLINICIAN_FLOOD, "the quick check did not wait for the flood"
     assert [m.text for m in server.messages(STRANGER)] == [REFUSAL.format(id=STRANGER)]

@@ -3,7 +3,7 @@
 PTB's `Updater` confirms a batch of updates (the next getUpdates offset) as soon as it has queued
 them, before the handlers ran. Killed with a backlog, the bot then loses every queued update: the
 answer is never applied and never answered (the SIGKILL-under-load test found it). Here an
-update of an allowed clinician is written to the inbox (`bot.inbox`) before the fetch that
+update of an allowed clinician is written to the inbox (`bot.store.inbox`) before the fetch that
 confirms it, and deleted once handled (answer saved, reply sent); after a crash, the ones left
 are handled at the next start, and `bot.conversation` sends the saved reply without applying the
 answer twice: at-least-once replies, exactly-once answers.
@@ -28,8 +28,7 @@ from contextlib import AbstractAsyncContextManager
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.inbox import Inbox
-from bot.store import StoreError
+from bot.store import Store, StoreError
 from bot.tg.app import App
 from bot.tg.handlers import admitted
 from bot.tg.logs import redacted
@@ -45,9 +44,9 @@ MAX_BACKOFF_S = 30.0
 class _Dispatcher:
     """One task per update, each waiting for its chat's turn; what was handled, to settle."""
 
-    def __init__(self, app: App, stop: asyncio.Event, inbox: Inbox) -> None:
+    def __init__(self, app: App, stop: asyncio.Event, store: Store) -> None:
         self.app = app
-        self.inbox = inbox
+        self.store = store
         self.settling: asyncio.Task[None] | None = None
         self.stop = stop
         self.services: Services = app.bot_data["services"]
@@ -94,7 +93,7 @@ class _Dispatcher:
         """
         while ids := self.take_handled():
             try:
-                await asyncio.to_thread(self.inbox.settle, [], ids)
+                await asyncio.to_thread(self.store.keep_updates, [], ids)
             except StoreError as exc:
                 self.handled.extend(ids)  # the next fetch tries again
                 log.warning("handled updates not yet cleared: %s", exc)
@@ -116,10 +115,10 @@ class _Dispatcher:
 async def poll(app: App, stop: asyncio.Event, allowed_updates: list[str]) -> None:
     """Fetch, keep, confirm and dispatch, until `stop` is set; then finish what runs."""
     services: Services = app.bot_data["services"]
-    inbox = Inbox(services.store)
+    store = services.store
     allowed = services.settings.allowed_users
-    dispatcher = _Dispatcher(app, stop, inbox)
-    for _, body in await asyncio.to_thread(inbox.pending):  # left by a crash
+    dispatcher = _Dispatcher(app, stop, store)
+    for _, body in await asyncio.to_thread(store.inbox):  # left by a crash
         restored = Update.de_json(json.loads(body), app.bot)
         if restored is not None:
             dispatcher.dispatch(restored, restored=True)
@@ -150,7 +149,7 @@ async def poll(app: App, stop: asyncio.Event, allowed_updates: list[str]) -> Non
             handled = dispatcher.take_handled()
             kept = [(u.update_id, u.to_json()) for u in updates if admitted(u, allowed)]
             try:
-                await asyncio.to_thread(inbox.settle, kept, handled)
+                await asyncio.to_thread(store.keep_updates, kept, handled)
             except StoreError as exc:  # not kept, so not confirmed: fetched again next time
                 dispatcher.handled.extend(handled)
                 log.error("updates not kept, fetched again in %.1fs: %s", backoff, exc)
@@ -166,7 +165,7 @@ async def poll(app: App, stop: asyncio.Event, allowed_updates: list[str]) -> Non
     finally:
         await dispatcher.drain()
         with contextlib.suppress(StoreError):
-            await asyncio.to_thread(inbox.settle, [], dispatcher.take_handled())
+            await asyncio.to_thread(store.keep_updates, [], dispatcher.take_handled())
     if offset is not None:  # confirm what was kept or handled, so a restart repeats nothing
         with contextlib.suppress(TelegramError):
             await app.bot.get_updates(offset=offset, timeout=0, allowed_updates=allowed_updates)

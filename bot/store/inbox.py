@@ -13,32 +13,29 @@ Strangers' updates are never written: nothing about them is stored (they get at 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
-from bot.store import Store
+from bot.store.connection import Connection
+from bot.store.convert import _ts
 
 
-class Inbox:
-    """The `inbox` table of a store."""
+class InboxStore(Connection):
+    """The `inbox` table: updates kept between their fetch and the end of their handling."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def settle(self, received: Iterable[tuple[int, str]], handled: Iterable[int]) -> None:
+    def keep_updates(self, received: Iterable[tuple[int, str]], handled: Iterable[int]) -> None:
         """In one transaction: keep the `received` (update id, JSON body) pairs and drop the
         `handled` ids. A body already kept (the same update delivered again) is left as it is."""
         received, handled = list(received), list(handled)
         if not received and not handled:
             return
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        with self.store._write() as conn:
+        now = _ts(self._now())
+        with self._write() as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
                 [(update_id, body, now) for update_id, body in received],
             )
             conn.executemany("DELETE FROM inbox WHERE update_id = ?", [(i,) for i in handled])
 
-    def pending(self) -> list[tuple[int, str]]:
+    def inbox(self) -> list[tuple[int, str]]:
         """The (update id, JSON body) of every update kept and not yet handled, oldest first."""
-        rows = self.store._rows("SELECT update_id, body FROM inbox ORDER BY update_id")
+        rows = self._rows("SELECT update_id, body FROM inbox ORDER BY update_id")
         return [(row["update_id"], row["body"]) for row in rows]
