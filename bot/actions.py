@@ -11,6 +11,7 @@ replaced or finished dialogue can be refused instead of answering whatever is as
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,6 +43,10 @@ DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART, Act.SAME_PATIE
 """Presses that belong to one dialogue and its step: refused once that dialogue moved on."""
 
 
+Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
+"""A row id as SQLite stores it: a forged press with a larger one is refused, not an OverflowError."""
+
+
 class Action(BaseModel):
     """A press, as typed data: what to do, with which value, for which dialogue or object."""
 
@@ -49,11 +54,11 @@ class Action(BaseModel):
 
     act: Act
     value: str = ""
-    dialogue: int | None = None
+    dialogue: Id | None = None
     """The dialogue the button was offered in (dialogue acts only)."""
     step: str | None = None
     """The dialogue's state when the button was offered (dialogue acts only)."""
-    target: int | None = None
+    target: Id | None = None
     """The patient or reminder the press is about (command acts only)."""
 
 

@@ -17,6 +17,7 @@ from bot.actions import Action, Message
 from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
+from flows.parsing import whole_number
 
 TERMINAL_USER = TERMINAL_OWNER
 """The terminal is one local clinician: owner and chat id 0 (the Telegram bot sends it nothing)."""
@@ -40,9 +41,9 @@ def translate(typed: str, shown: Message | None) -> str | Action:
     The press is the same typed `Action` a Telegram button sends, so both channels share one
     notion of a choice and a press; text is never read as one.
     """
-    word = typed.strip()
-    if shown is not None and shown.numbered and word.isdigit():
-        index = int(word) - 1
+    number = whole_number(typed)
+    if shown is not None and shown.numbered and number is not None:
+        index = number - 1
         if 0 <= index < len(shown.buttons):
             return shown.buttons[index].action
     return typed

@@ -21,7 +21,7 @@ from transitions import EventData, Machine
 
 from flows import questions as q
 from flows.case import case_from_answers, question_for_error
-from flows.parsing import Invalid, label_warning
+from flows.parsing import Invalid, label_warning, whole_number
 from flows.questions import Choice, Question
 from flows.readback import with_read_back
 from flows.render import render_plan
@@ -364,7 +364,7 @@ class Dialogues:
         if lower == "edit":
             moved = state.model_copy(update={"state": EDIT_PICK})
             return Turn(state=moved, messages=[self.prompt(moved)])
-        if lower.startswith("edit") or lower.isdigit():
+        if lower.startswith("edit") or whole_number(lower) is not None:
             return self._on_edit_pick(state, lower.removeprefix("edit").strip(" :"))
         return self._reply(
             state, "Tap Confirm for the plan, Edit to change an answer, or /cancel."
@@ -374,8 +374,9 @@ class Dialogues:
         asked = self._asked(state)
         key = word.lower().removeprefix("edit:")
         target = next((x for x in asked if key in (x.id, x.short.lower())), None)
-        if target is None and key.isdigit() and 1 <= int(key) <= len(asked):
-            target = asked[int(key) - 1]
+        number = whole_number(key)
+        if target is None and number is not None and 1 <= number <= len(asked):
+            target = asked[number - 1]
         if target is None:
             return self._reply(
                 state.model_copy(update={"state": EDIT_PICK}), "Pick an answer to edit."

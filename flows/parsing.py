@@ -7,6 +7,7 @@ wrong and what is accepted. No parser raises anything else, whatever the text: t
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -175,9 +176,49 @@ _NAME = re.compile(r"^[^\W\d_]{2,}(?:[ -][^\W\d_]{2,})+$")
 _WARD_WORDS = frozenset({"bed", "room", "ward", "case", "pt", "patient", "study", "icu", "hcc"})
 
 
+_ONE_SCRIPT = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "CJK": "CJK"}
+"""Scripts written together in one language, counted as one (Japanese mixes all three)."""
+
+
+def whole_number(text: str, digits: int = 9) -> int | None:
+    """`text` as a whole number if it is at most `digits` ASCII digits, else None.
+
+    `str.isdigit` is true for '²' and for 5,000 digits, which `int` refuses (ValueError) or
+    SQLite cannot store (OverflowError); a typed option number or id goes through here instead.
+    """
+    word = text.strip()
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= digits else None
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (`CYRILLIC SMALL LETTER IE` -> CYRILLIC)."""
+    first = unicodedata.name(ch, "UNKNOWN").split()[0]
+    return _ONE_SCRIPT.get(first, first)
+
+
+def normalize_label(text: str) -> str:
+    """One spelling per label that looks the same: NFKC, and digits of any script in ASCII.
+
+    So `bed٧` (an Arabic-Indic seven) and `ｂｅｄ７` (full width) are bed7. A label mixing
+    alphabets (`bеd7` with a Cyrillic е) cannot be told from another by eye: refused.
+    """
+    folded = "".join(
+        str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
+        for ch in unicodedata.normalize("NFKC", text)
+    )
+    scripts = {_script(ch) for ch in folded if ch.isalpha()}
+    if len(scripts) > 1:
+        raise Invalid(
+            "That label mixes alphabets (letters that look alike from different scripts): "
+            "type it in one alphabet."
+        )
+    return folded
+
+
 def parse_label(text: str) -> str:
-    """A pseudonymous patient label: letters, digits, space and `_ . # / -`, at most 32 characters."""
-    raw = clean(text)
+    """A pseudonymous patient label: letters, digits, space and `_ . # / -`, at most 32 characters,
+    normalized so that labels that look the same are the same (`normalize_label`)."""
+    raw = normalize_label(clean(text))
     if raw.startswith("/"):
         raise Invalid("A label cannot start with '/'.")
     if not _LABEL.fullmatch(raw):

@@ -399,8 +399,11 @@ class FakeBotApi:
         first_name: str | None = None,
         username: str | None = None,
         language_code: str | None = None,
+        forward_origin: JSON | None = None,
     ) -> JSON:
-        """The user writes `text` in their private chat with the bot."""
+        """The user writes `text` in their private chat with the bot (or forwards it there:
+        `forward_origin` is a MessageOrigin, e.g. {"type": "hidden_user", "date": ...,
+        "sender_user_name": "Dr X"})."""
         chat = self.state.chat_for_user(user_id, first_name, username, language_code)
         msg = ChatMessage(
             chat_id=chat.id,
@@ -412,7 +415,37 @@ class FakeBotApi:
             entities=objects.command_entities(text),
         )
         chat.messages.append(msg)
-        return self.push_update("message", self.state.message_json(chat, msg))
+        payload = self.state.message_json(chat, msg)
+        if forward_origin is not None:
+            payload["forward_origin"] = forward_origin
+        return self.push_update("message", payload)
+
+    def push_foreign_callback(
+        self, user_id: int, data: str, *, group_id: int | None = None
+    ) -> JSON:
+        """A press outside the user's private chat: on a bot message in the group `group_id`
+        (a keyboard forwarded there), or on an inline message when `group_id` is None."""
+        user = self.state.chat_for_user(user_id, None, None, None).user
+        query_id = f"{user_id}-{self.state.next_callback_id}"
+        self.state.next_callback_id += 1
+        self.state.callbacks[query_id] = CallbackRecord(
+            query_id, user_id, 0, data, time.monotonic()
+        )
+        query: JSON = {
+            "id": query_id,
+            "from": user,
+            "chat_instance": f"ci{group_id}",
+            "data": data,
+        }
+        if group_id is None:
+            query["inline_message_id"] = f"inline-{query_id}"
+        else:
+            group = {"id": group_id, "type": "supergroup", "title": "Ward"}
+            query["message"] = {
+                "message_id": 1, "date": int(time.time()), "chat": group,
+                "from": self.state.bot, "text": "A forwarded question",
+            }  # fmt: skip
+        return self.push_update("callback_query", query)
 
     def push_callback(
         self, user_id: int, message_id: int, data: str, *, check_button: bool = True
