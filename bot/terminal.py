@@ -17,6 +17,7 @@ from bot.actions import Action, Message
 from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
+from bot.store.lock import only_process
 from flows.parsing import whole_number
 
 TERMINAL_USER = TERMINAL_OWNER
@@ -78,21 +79,18 @@ def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool)
 
 
 def run_chat(db: str | None) -> int:
-    """Entry point of `liverbot chat`."""
+    """Entry point of `liverbot chat`: 2 with one line when the database cannot be used."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     path = Path(db) if db else settings.db
     try:
-        store = Store(path)
+        with only_process(path), Store(path) as store:
+            return chat(Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty())
     except StoreError as exc:
         print(f"liverbot: {exc}", file=sys.stderr)
         return 2
-    try:
-        return chat(Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty())
     except KeyboardInterrupt:
         return 0
-    finally:
-        store.close()
 
 
 def run_backup(db: str | None, dest: str) -> int:

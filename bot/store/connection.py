@@ -11,6 +11,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Self
 
 from sqlite_utils import Database
 
+from bot.store import files
 from bot.store.convert import _utcnow
 from bot.store.schema import KNOWN_MIGRATIONS, migrations
 
@@ -28,6 +30,10 @@ BUSY_TIMEOUT_S = 15.0
 """How long a write waits for another connection's lock before giving up (seconds)."""
 
 _CHECKPOINT_TIMEOUT_MS = 1000
+_RETRY_TIMEOUT_MS = 50
+"""A retry waits this long for readers, holding the store's lock: short, so no answer waits."""
+_RETRY_FIRST_S = 0.1
+_RETRY_MAX_S = 5.0
 
 
 class StoreError(Exception):
@@ -47,6 +53,8 @@ def _describe(exc: sqlite3.Error) -> str:
         return "is a corrupt SQLite database"
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return "is locked by another connection"
+    if name.startswith("SQLITE_READONLY"):
+        return "is read-only for this user (liverbot writes it, and -wal/-shm files beside it)"
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM", "SQLITE_AUTH")):
         return "cannot be read"
     return "cannot be opened"
@@ -89,6 +97,22 @@ def _probe(path: Path, busy_timeout: float) -> bool:
     return False
 
 
+def _refuse_read_only(conn: sqlite3.Connection, path: Path) -> None:
+    """Fail at start-up, not at the first answer, when the file cannot be written.
+
+    A read-only file opens and reads fine; a write transaction that creates a table, rolled
+    back, is the one test that asks for what every answer needs (nothing reaches the file).
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("CREATE TABLE _liverbot_write_check (x)")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"{path} {_describe(exc)} ({exc})") from None
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
 class Connection:
     """One SQLite connection and its write transaction, shared by every part of the store.
 
@@ -108,6 +132,7 @@ class Connection:
         self._lock = threading.RLock()
         self._depth = 0
         self._checkpoint_due = False
+        self._retrier: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(busy_timeout)
         logger.debug("store opened")
@@ -119,6 +144,10 @@ class Connection:
         if path.is_dir():
             raise StoreError(f"{path} is a directory, not a database file")
         recheck = _probe(path, busy_timeout) if path.exists() else False
+        try:
+            files.create_private(path)
+        except OSError as exc:
+            raise StoreError(f"{path} cannot be created ({exc.strerror or exc})") from None
         try:
             conn = sqlite3.connect(
                 path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
@@ -149,6 +178,8 @@ class Connection:
                 after = len(migrations.applied(db))
             if after != before:
                 logger.info("schema migrated: %d migration(s) applied", after - before)
+            _refuse_read_only(conn, path)
+            files.tighten(path)
         except BaseException as exc:
             self._conn = None
             conn.close()
@@ -265,20 +296,50 @@ class Connection:
     def _checkpoint(self) -> None:
         """Fold the WAL into the file and truncate it, so deleted rows leave no copy behind.
 
-        Best effort, with a short wait: a reader in another process can block it, and then the
-        old pages stay in the WAL until the next checkpoint (at the latest, the last close).
+        A reader in another process can block it; it is then retried in the background until
+        it succeeds (`_retry_checkpoint`).
         """
         self._checkpoint_due = False
+        if not self._try_checkpoint(_CHECKPOINT_TIMEOUT_MS):
+            logger.warning("WAL checkpoint blocked by another connection; retrying")
+            self._retry_checkpoint()
+
+    def _retry_checkpoint(self) -> None:
+        """Retry the checkpoint in the background until it succeeds or the store closes.
+
+        After `/forget` the deleted rows' old pages stay in the WAL while a reader holds a snapshot
+        that needs them; retrying (short waits, holding the store's lock only for each try) folds
+        and truncates the WAL as soon as the reader lets go, not at the next close.
+        """
+        if self._retrier is not None and self._retrier.is_alive():
+            return
+
+        def retry() -> None:
+            delay = _RETRY_FIRST_S
+            while True:
+                time.sleep(delay)
+                with self._lock:
+                    if self._conn is None:
+                        return
+                    if self._try_checkpoint(_RETRY_TIMEOUT_MS):
+                        logger.info("WAL checkpoint done after a retry")
+                        return
+                delay = min(delay * 2, _RETRY_MAX_S)
+
+        self._retrier = threading.Thread(target=retry, name="liverbot-checkpoint", daemon=True)
+        self._retrier.start()
+
+    def _try_checkpoint(self, timeout_ms: int) -> bool:
+        """One TRUNCATE checkpoint (waiting at most `timeout_ms` for readers); True if done."""
         conn = self._connection()
         try:
-            conn.execute(f"PRAGMA busy_timeout = {_CHECKPOINT_TIMEOUT_MS}")
-            blocked = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.OperationalError:
-            blocked = 1
+            busy = 1
         finally:
             conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
-        if blocked:
-            logger.warning("WAL checkpoint blocked by another connection; retried at close")
+        return not busy
 
     def backup(self, dest: str | Path) -> None:
         """Copy the whole database, consistent as of one moment, to a new file `dest`.
@@ -288,10 +349,16 @@ class Connection:
         original, and know that a patient forgotten later is still in it.
         """
         target = Path(dest)
-        if target.exists():
-            raise StoreError(f"{target} exists; a backup never overwrites a file")
-        with self._lock, contextlib.closing(sqlite3.connect(target)) as copy:
-            self._connection().backup(copy)
+        try:
+            files.new_private_file(target)
+        except files.Refused as exc:
+            raise StoreError(str(exc)) from None
+        try:
+            with self._lock, contextlib.closing(sqlite3.connect(target)) as copy:
+                self._connection().backup(copy)
+        except sqlite3.Error as exc:
+            target.unlink(missing_ok=True)
+            raise StoreError(f"{target} could not be written ({exc})") from None
         logger.info("backup written")
 
     def applied_migrations(self) -> list[tuple[str, str]]:

@@ -72,7 +72,9 @@ def build_application(
         store=store,
         assistant=assistant,
         conversation=Conversation(store, assistant, clock),
-        reminders=ReminderScheduler(store, assistant, settings.reminder_rate, clock),
+        reminders=ReminderScheduler(
+            store, assistant, settings.reminder_rate, clock, allowed=settings.allowed_users
+        ),
     )
     builder = (
         ApplicationBuilder()

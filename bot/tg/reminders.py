@@ -14,6 +14,10 @@
   taken or the status `sent`. Failures are counted and retried with backoff, never dropped.
   A 403 (the clinician blocked the bot) pauses their reminders until they write again.
 * When many fall due at once they are paced evenly at `reminder_rate`, under Telegram's 30/s.
+* Access follows the allow-list: a clinician removed from `LIVERBOT_ALLOWED_USERS` gets no
+  reminder (it names a patient). Theirs are held, still pending in the store and given no job;
+  when the clinician is allowed again (the next start with them listed) they go out, marked late
+  if their time passed meanwhile.
 """
 
 from __future__ import annotations
@@ -76,12 +80,18 @@ class ReminderScheduler:
         assistant: Assistant,
         reminder_rate: float,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        allowed: frozenset[int] | None = None,
     ) -> None:
+        """`allowed`: the clinicians whose reminders are sent (None: everyone's, for tests of
+        the scheduling alone)."""
+        self.allowed = allowed
         self.store = store
         self.assistant = assistant
         self.clock = clock
         self.pacer = Pacer(reminder_rate)
         self.jobs: dict[int, Job[Any]] = {}
+        self.held_owners: set[int] = set()
+        """Clinicians whose reminders are held (logged once each)."""
         self.in_flight: set[int] = set()
         """Reminders being sent now: the sweep must not give them a second job meanwhile."""
 
@@ -113,6 +123,7 @@ class ReminderScheduler:
         """Jobs for those without one (on the event loop: the scheduler is not thread-safe)."""
         now = self.clock()
         count = 0
+        held: set[int] = set()
         for reminder in reminders:
             if len(self.jobs) >= MAX_JOBS:
                 break  # the next sweep goes on from here
@@ -120,9 +131,19 @@ class ReminderScheduler:
                 continue
             if reminder.owner_id == TERMINAL_OWNER:
                 continue  # saved from the terminal chat: listed by /reminders, no chat to send to
+            if not self.may_remind(reminder.owner_id):
+                held.add(reminder.owner_id)
+                continue
             self._add_job(job_queue, reminder, late=late_if_due and reminder.fires_at <= now)
             count += 1
+        if held - self.held_owners:
+            log.info("reminders held for %d clinician(s) not in the allow-list", len(held))
+        self.held_owners |= held
         return count
+
+    def may_remind(self, owner_id: int) -> bool:
+        """Whether the clinician is allowed (a removed clinician's reminders are held)."""
+        return self.allowed is None or owner_id in self.allowed
 
     def schedule(self, job_queue: JobQueue[Any], reminder_ids: list[int]) -> None:
         """(Re)schedule reminders just added, snoozed or resumed: their job follows the store."""
@@ -134,6 +155,7 @@ class ReminderScheduler:
                 reminder is not None
                 and reminder.status == "pending"
                 and reminder.fires_at <= horizon
+                and self.may_remind(reminder.owner_id)
             ):
                 self._add_job(job_queue, reminder)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -14,6 +15,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.settings import Settings
 from bot.store import Store, StoreError
+from bot.store.lock import only_process
 from bot.tg import logs, polling
 from bot.tg.webhook import Hook, run_webhook
 
@@ -49,11 +51,18 @@ def run_serve(webhook: str | None) -> int:
     # PTB 22 reports durations as timedelta only when asked to; the old int form is deprecated.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     logs.configure(secrets=(settings.telegram_bot_token,))
-    try:
-        store = Store(settings.db)
-    except StoreError as exc:
-        print(f"liverbot serve: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(only_process(settings.db))  # before the store touches the file
+            store = Store(settings.db)
+        except StoreError as exc:
+            print(f"liverbot serve: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        return _serve(settings, store, webhook)
+
+
+def _serve(settings: Settings, store: Store, webhook: str | None) -> int:
+    """Run the bot on the open store until it is told to stop; the exit status."""
     from bot.tg.app import ALLOWED_UPDATES, build_application
 
     if not settings.allowed_users:
