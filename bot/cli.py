@@ -17,6 +17,11 @@ def build_parser() -> argparse.ArgumentParser:
         "plan", help="plan one case (or a JSON array of cases): JSON in, JSON out"
     )
     plan.add_argument("file", help="a JSON file, or - for standard input")
+    plan.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="JSON Lines: one case per line in, one plan per line out, in constant memory",
+    )
     chat = sub.add_parser("chat", help="the terminal chat on the local SQLite store")
     chat.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
     sub.add_parser(
@@ -53,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "plan":
         from bot.plan_command import run
 
-        return run(args.file)
+        return run(args.file, jsonl=args.jsonl)
     if args.command == "run":
         from bot.settings import token_configured
 

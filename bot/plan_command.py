@@ -2,12 +2,18 @@
 
 Errors are one line on standard error naming the field, exit status 2, nothing on standard output: scripts
 that call the planner can tell a bad case from a plan without parsing a traceback.
+
+`--jsonl` streams a large audit in constant memory: one case per input line, one plan per output line,
+in order. A case that cannot be planned gives `{"line": N, "error": "..."}` on its output line (so the
+lines still pair up) and the same on standard error; the exit status is then 2.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -26,6 +32,8 @@ class BadInput(Exception):
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Ten megabytes: some tens of thousands of cases; anything larger is refused before parsing."""
+MAX_LINE_BYTES = 1024 * 1024
+"""One case of JSON Lines: a megabyte is hundreds of times a real case."""
 MAX_DEPTH = 32
 """A case nests four levels deep; JSON nested deeper than this is not a case (and deep enough
 nesting would exhaust Python's recursion limit in the JSON parser or the validation)."""
@@ -96,14 +104,69 @@ def plans_from_text(text: str, today: date) -> list[Plan] | Plan:
     return _plan_one(raw, today, ())
 
 
+def _lines(source: str, stdin: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line, read one at a time; None for a line too long."""
+    with contextlib.ExitStack() as stack:
+        if source == "-":
+            stream = stdin
+        else:
+            try:
+                stream = stack.enter_context(Path(source).open("rb"))
+            except OSError as exc:
+                raise BadInput(f"{source}: cannot be read ({exc.strerror or exc})") from None
+        number = 0
+        while line := stream.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the long line without holding it
+                yield number, None
+                continue
+            yield number, line
+
+
+def run_jsonl(source: str, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, today: date) -> int:
+    """Plan JSON Lines one at a time: memory stays that of one case, however many there are."""
+    failed = False
+    for number, line in _lines(source, stdin):
+        if line is not None and not line.strip():
+            continue
+        try:
+            if line is None:
+                raise BadInput(f"longer than {MAX_LINE_BYTES // 1024} KB")
+            try:
+                text = line.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise BadInput(f"is not UTF-8 text (byte {exc.start})") from None
+            plan = plans_from_text(text, today)
+            if isinstance(plan, list):
+                raise BadInput("input: must be a JSON object (a case), one per line")
+        except BadInput as exc:
+            failed = True
+            stdout.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
+            print(f"line {number}: {exc}", file=stderr)
+            continue
+        stdout.write(plan.model_dump_json() + "\n")
+    return EXIT_BAD_INPUT if failed else 0
+
+
 def run(
     source: str,
     stdin: BinaryIO | None = None,
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
     today: date | None = None,
+    jsonl: bool = False,
 ) -> int:
     """Run the command; returns the exit status (2, with one line, for input it cannot read)."""
+    if jsonl:
+        try:
+            return run_jsonl(
+                source, stdin or sys.stdin.buffer, stdout, stderr, today or date.today()
+            )
+        except BadInput as exc:
+            print(str(exc), file=stderr)
+            return EXIT_BAD_INPUT
     try:
         result = plans_from_text(_read(source, stdin or sys.stdin.buffer), today or date.today())
     except BadInput as exc:
