@@ -28,11 +28,16 @@ from tests.botkit import (
     running_bot,
     serve_process,
     services,
+    settled,
     soon,
 )
 from tests.fakebotapi import FakeBotApi, FakeBotApiProcess
 
 LABEL = "bed7-forget-me"
+QUICK = (
+    "/quick {label} age=66 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
+    "ascites=none he=none last=10d recovered=5d"
+)
 
 
 def liverbot(*args: str, stdin: str = "", env: dict[str, str] | None = None,
@@ -235,3 +240,19 @@ def test_the_lock_of_a_killed_process_does_not_block(tmp_path: Path) -> None:
             holder.stdout.close()
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("liverbot plans TACE")
+
+
+async def test_forget_through_the_bot_leaves_the_label_in_no_file(
+    server: FakeBotApi, db: Path
+) -> None:
+    async with running_bot(server, db) as app:
+        server.push_text(USER, QUICK.format(label=LABEL))
+        await server.next_message(USER)
+        await server.next_message(USER)
+        server.push_text(USER, f"/forget {LABEL}")
+        confirm = await server.next_message(USER)
+        server.push_button(USER, confirm.message_id, "Delete for good")
+        await server.next_message(USER)
+        await settled(server, app)
+        await eventually(lambda: services(app).store.inbox() == [], what="the inbox cleared")
+        await eventually(lambda: files_holding(db, LABEL) == [], what="the label in no file")

@@ -133,6 +133,9 @@ class Connection:
         self._depth = 0
         self._checkpoint_due = False
         self._retrier: threading.Thread | None = None
+        self._checkpoint_after_inbox = False
+        """The update that asked to forget is still in the inbox (with the label in its text)
+        when the forget commits: the write that clears it checkpoints again (`InboxStore`)."""
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(busy_timeout)
         logger.debug("store opened")

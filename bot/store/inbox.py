@@ -29,6 +29,9 @@ class InboxStore(Connection):
             return
         now = _ts(self._now())
         with self._write() as conn:
+            if handled and self._checkpoint_after_inbox:  # see Connection._checkpoint_after_inbox
+                self._checkpoint_after_inbox = False
+                self._checkpoint_due = True
             conn.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
                 [(update_id, body, now) for update_id, body in received],

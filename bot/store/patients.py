@@ -182,6 +182,7 @@ class PatientStore(AuditStore):
                 detail={"assessments": n_assessments, "reminders": n_reminders},
             )
             self._checkpoint_due = True
+            self._checkpoint_after_inbox = True
         logger.info("patient %d of owner %d forgotten", patient_id, owner_id)
         return True
 
