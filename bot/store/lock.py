@@ -31,6 +31,8 @@ def lock_path(db: Path) -> Path:
 def only_process(db: str | Path) -> Iterator[None]:
     """Hold the database's lock for the block; StoreError if another process holds it."""
     path = lock_path(Path(db))
+    if not path.parent.is_dir():
+        raise StoreError(f"{Path(db).parent} is not an existing directory")
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     except OSError as exc:
