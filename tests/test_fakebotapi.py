@@ -121,7 +121,8 @@ async def webhook_receiver(
     sock.bind(("127.0.0.1", 0))
     await web.SockSite(runner, sock).start()
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/hook", received
+        # Telegram takes HTTPS URLs only; the fake delivers over HTTP, as the bot's TLS proxy would.
+        yield f"https://127.0.0.1:{sock.getsockname()[1]}/hook", received
     finally:
         await runner.cleanup()
 
@@ -435,6 +436,14 @@ async def test_webhook_delivers_pushed_updates_with_secret(server: FakeBotApi, b
         assert await bot.delete_webhook()
     server.push_text(USER, "via polling")
     assert [u.message.text for u in await bot.get_updates() if u.message] == ["via polling"]
+
+
+async def test_a_plain_http_webhook_is_refused_as_telegram_does(
+    server: FakeBotApi, bot: Bot
+) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)https url must be provided"):
+        await bot.set_webhook("http://127.0.0.1:1/hook")
+    assert server.state.webhook.url == ""
 
 
 async def test_failed_webhook_keeps_update_pending(server: FakeBotApi, bot: Bot) -> None:
