@@ -46,7 +46,8 @@ class NoUpdateContents(logging.Filter):
 
     PTB logs a malformed webhook update in full at CRITICAL ("Received data was: {...}"), and an
     error without a handler with its message; both can carry a patient label and lab values.
-    The line keeps its wording and the exception its class chain (`redacted`)."""
+    The line keeps its wording and the exception its class chain, on the same line: these are the
+    library's errors (a Bot API answer it could not read), whose frames help nobody."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.split(".")[0] != "telegram":
@@ -54,8 +55,8 @@ class NoUpdateContents(logging.Filter):
         if record.args:
             record.msg = _PLACEHOLDER.sub("[withheld]", str(record.msg)).replace("%%", "%")
             record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.msg = f"{record.msg}\n{redacted(record.exc_info[1])}"
+        if record.exc_info and record.exc_info[1] is not None:  # the classes, on the same line
+            record.msg = f"{record.msg} ({_classes(record.exc_info[1])})"
             record.exc_info, record.exc_text = None, None
         return True
 
@@ -68,6 +69,16 @@ def configure(level: int = logging.INFO, secrets: tuple[str, ...] = ()) -> None:
         handler.addFilter(NoUpdateContents())
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _classes(exc: BaseException) -> str:
+    """An exception's class and its causes' classes: `NetworkError <- ConnectError`."""
+    names: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(names) < 10:
+        names.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " <- ".join(names)
 
 
 def redacted(exc: BaseException) -> str:
