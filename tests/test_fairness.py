@@ -9,10 +9,16 @@ the 8.7 s to 30 s the sequential bot took. Every other condition is awaited, nev
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 from pathlib import Path
 
+from telegram import Update
+
+from bot.store import Store
 from bot.tg.handlers import REFUSAL
+from bot.tg.refusals import REFUSAL_EVERY_S, REFUSALS_PER_MINUTE, Refusals
+from bot.tg.turns import ChatOrder, ChatTurns
 from tests.botkit import (
     OTHER,
     STRANGER,
@@ -95,3 +101,63 @@ async def test_429s_on_a_refusal_hold_up_no_clinician(server: FakeBotApi, db: Pa
         await server.next_message(USER, timeout=10)
     assert server.messages(STRANGER) == [], "a refusal that met a 429 is not retried"
     assert len(server.requests_for("sendMessage")) == 2, "one try at the refusal, one reply"
+
+
+async def test_an_update_kept_before_a_crash_is_handled_at_the_next_start(
+    server: FakeBotApi, db: Path
+) -> None:
+    kept = server.push_text(USER, "/help")
+    server.state.pending_updates.clear()  # confirmed to Telegram: only the inbox has it now
+    with Store(db) as store:
+        store.keep_updates([(kept["update_id"], json.dumps(kept))], [])
+    async with running_bot(server, db) as app:
+        assert (await server.next_message(USER)).text.startswith("liverbot plans TACE")
+        await eventually(lambda: services(app).store.inbox() == [], what="the inbox cleared")
+
+
+def update_of(chat_id: int, update_id: int) -> Update:
+    return Update.de_json(
+        {"update_id": update_id, "message": {
+            "message_id": update_id, "date": 0, "text": "x",
+            "chat": {"id": chat_id, "type": "private"},
+        }},
+        None,
+    )  # fmt: skip
+
+
+async def test_chat_turns_run_chats_side_by_side_and_each_in_order() -> None:
+    order = ChatOrder(ChatTurns())
+    done: list[str] = []
+    release_a = asyncio.Event()
+
+    async def handle(name: str, wait: asyncio.Event | None = None) -> None:
+        if wait is not None:
+            await wait.wait()
+        done.append(name)
+
+    runs = [
+        asyncio.create_task(order.process_update(update_of(1, 1), handle("a1", release_a))),
+        asyncio.create_task(order.process_update(update_of(1, 2), handle("a2"))),
+        asyncio.create_task(order.process_update(update_of(2, 3), handle("b1"))),
+    ]
+    await eventually(lambda: done == ["b1"], what="chat 2 while chat 1 is busy")
+    assert order.turns.backlog() == 2, "a1 runs, a2 waits its turn"
+    release_a.set()
+    await asyncio.gather(*runs)
+    assert done == ["b1", "a1", "a2"]
+    assert order.turns.backlog() == 0
+
+
+def test_a_stranger_is_refused_once_an_hour_and_all_strangers_a_few_a_minute() -> None:
+    now = [0.0]
+    refusals = Refusals(clock=lambda: now[0])
+    assert refusals.due(1)
+    assert not refusals.due(1)
+    now[0] = REFUSAL_EVERY_S - 1
+    assert not refusals.due(1)
+    now[0] = REFUSAL_EVERY_S + 1
+    assert refusals.due(1)
+    crowd = [refusals.due(1000 + n) for n in range(REFUSALS_PER_MINUTE + 5)]
+    assert crowd.count(True) == REFUSALS_PER_MINUTE - 1  # user 1's second refusal counts too
+    now[0] += 61
+    assert refusals.due(5000)
