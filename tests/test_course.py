@@ -396,3 +396,41 @@ def test_act_values_fit_the_callback_data() -> None:
     for act in (Act.SESSION_DONE, Act.SESSION_OTHER_DAY):
         action = Action(act=act, target=123456789, value="3d")
         assert decode(callback_data(action)) == action
+
+
+def test_done_when_from_the_terminal_chat_alone(tmp_path: Path) -> None:
+    """Issue 12's "Done when", typed into `liverbot chat` (the real program, stdin piped)."""
+    from tests.test_terminal import chat
+
+    script = "\n".join(
+        [
+            f"/quick bed7 {BASE} ast=40 on=70d",
+            "/done bed7 60d",
+            "/reminders",
+            f"/quick bed7 {BASE} ast=80 {STABLE}",
+            "/patient bed7",
+            f"/quick bed8 {BASE} on=150d",
+            "/done bed8 140d",
+            f"/quick bed8 {BASE} {NEW_LESIONS} on=100d",
+            "/done bed8 90d",
+            f"/quick bed8 {BASE} {NEW_LESIONS}",
+            "/patient bed8",
+        ]
+    )
+    done = chat(tmp_path / "chat.db", script + "\n")
+    assert (done.returncode, done.stderr) == (0, "")
+    out = done.stdout
+    reminders = out.split("Upcoming reminders:\n", 1)[1].split("\n\n", 1)[0]
+    assert "bed7: follow-up imaging due" in reminders
+    plans = [line for line in out.splitlines() if line.startswith("Child-Pugh ")]
+    assert len(plans) == 5
+    assert plans[1].endswith("— no TACE")
+    assert "ART score 5: stop TACE" in out
+    assert plans[4].endswith("— no TACE")
+    assert "Here: 2 follow-up(s) in a row" in out
+    bed7 = out.split("bed7, the course:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split(" ", 1)[1].split(":")[0] for line in bed7[:3]] == [
+        "plan", "session", "follow-up, SD",
+    ]  # fmt: skip
+    bed8 = out.split("bed8, the course:\n", 1)[1].split("\n\n", 1)[0]
+    assert bed8.count("session: cTACE") == 2
