@@ -30,9 +30,10 @@ from bot.course_commands import (
     other_day_question,
     read_done_words,
     record_session,
+    timeline,
 )
 from bot.settings import Settings
-from bot.store import DueReminder, Patient, Reminder, Store
+from bot.store import DueReminder, Patient, Reminder, Store, Technique
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.questions import HISTORY_QUESTIONS, LAB_IDS
@@ -612,7 +613,7 @@ class Assistant:
         chat_id: int,
         patient: Patient,
         done_on: date,
-        technique: Any,
+        technique: Technique | None,
     ) -> Reply:
         try:
             words, ids = record_session(
@@ -751,24 +752,3 @@ class Assistant:
             self.store.clear_dialogue(owner_id, chat_id)
         # No label here: this reply is kept as the chat's last one (bot.conversation).
         return text(FORGOTTEN)
-
-
-def timeline(assessments: list[Any], sessions: list[Any]) -> list[str]:
-    """One line per plan, session and follow-up, in date order (a session before a plan of the
-    same day, since it was done before the next plan was made)."""
-    events: list[tuple[date, int, str]] = []
-    for s in sessions:
-        events.append((s.done_on, 0, f"{s.done_on.isoformat()} session: "
-                                     f"{TECHNIQUE_WORDS[s.technique]}"))  # fmt: skip
-    for a in assessments:
-        plan = a.plan
-        decision = words_for(str(plan.get("decision")), plan.get("approach"))
-        followup = ((a.case.get("history") or {}).get("followup")) is not None
-        what = "follow-up" if followup else "plan"
-        response = plan.get("response")
-        seen = f", {str(response).upper()}" if followup and response else ""
-        cp = plan.get("child_pugh") or {}
-        events.append((a.measured_on, 1, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
-                       f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
-                       f"{cp.get('class', '-')}{cp.get('points', '')})"))  # fmt: skip
-    return [line for _, _, line in sorted(events, key=lambda e: (e[0], e[1]))]

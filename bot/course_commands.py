@@ -1,4 +1,4 @@
-"""The course commands of the assistant: `/done` (and the plan's Done buttons), `/patient`.
+"""The course commands of the assistant: `/done` (and the plan's Done buttons), the timeline.
 
 Closing the loop (issue 12): plan -> intervention done -> imaging reminder -> follow-up findings ->
 next plan. Recording a session cancels the reminders of the plan it carried out and schedules the
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from bot.actions import Act, Action, Button, Message
-from bot.course import read_course
 from bot.store import TECHNIQUES, Assessment, DueReminder, Patient, Session, Store, Technique
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
@@ -41,10 +41,7 @@ NOTHING = "Nothing recorded."
 def technique_of(word: str) -> Technique | None:
     """A technique named as in the list (any case), or None."""
     lower = word.lower()
-    for technique in TECHNIQUES:
-        if lower == technique:
-            return technique  # type: ignore[return-value]
-    return None
+    return cast(Technique, lower) if lower in TECHNIQUES else None
 
 
 def done_buttons(assessment_id: int) -> list[Button]:
@@ -177,11 +174,11 @@ def record_session(
         )  # fmt: skip
         store.audit(owner_id, "session_recorded", patient_id=patient.id,
                     detail={"session": session.id})  # fmt: skip
-    course = read_course([], [*sessions, session], done_on)
+    tace_count = sum(1 for s in [*sessions, session] if s.is_tace)
     latest_day = done_on + timedelta(weeks=last_week)
     words = (
         f"Recorded for {patient.label}: {TECHNIQUE_WORDS[chosen]} on {done_on.isoformat()}"
-        f" (TACE session {course.tace_sessions})."
+        f" (TACE session {tace_count})."
         if session.is_tace
         else f"Recorded for {patient.label}: {TECHNIQUE_WORDS[chosen]} on {done_on.isoformat()}."
     )
@@ -192,3 +189,24 @@ def record_session(
         f"reminder on {imaging.isoformat()}. Then /followup {patient.label} for the findings."
     )
     return words, sorted({*cancelled, *(r.id for r in added)})
+
+
+def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str]:
+    """One line per plan, session and follow-up, in date order (a session before a plan of the
+    same day, since it was done before the next plan was made)."""
+    events: list[tuple[date, int, str]] = []
+    for s in sessions:
+        events.append((s.done_on, 0, f"{s.done_on.isoformat()} session: "
+                                     f"{TECHNIQUE_WORDS[s.technique]}"))  # fmt: skip
+    for a in assessments:
+        plan = a.plan
+        decision = words_for(str(plan.get("decision")), plan.get("approach"))
+        followup = ((a.case.get("history") or {}).get("followup")) is not None
+        what = "follow-up" if followup else "plan"
+        response = plan.get("response")
+        seen = f", {str(response).upper()}" if followup and response else ""
+        cp = plan.get("child_pugh") or {}
+        events.append((a.measured_on, 1, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
+                       f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
+                       f"{cp.get('class', '-')}{cp.get('points', '')})"))  # fmt: skip
+    return [line for _, _, line in sorted(events, key=lambda e: (e[0], e[1]))]

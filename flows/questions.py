@@ -662,8 +662,9 @@ HISTORY_QUESTIONS = (
 
 FOLLOWUP_LABS = (BILIRUBIN, ALBUMIN, INR, ASCITES, ENCEPHALOPATHY, AST, CREATININE, PLATELETS)
 """The labs a follow-up asks (issue 12): creatinine and platelets optional."""
-LAB_IDS = (*(q.id for q in FOLLOWUP_LABS), "sodium", "dialysis", "wbc")
-"""Every laboratory answer: reused together, or asked again together."""
+LAB_IDS = (*(q.id for q in FOLLOWUP_LABS), "sodium", "dialysis", "wbc", "afp")
+"""Every laboratory answer: reused together, or asked again together (AFP, not asked at follow-up,
+is then missing rather than carried over unseen)."""
 
 
 def _latest_labs_words(answers: Answers) -> str:
