@@ -434,3 +434,33 @@ def test_done_when_from_the_terminal_chat_alone(tmp_path: Path) -> None:
     ]  # fmt: skip
     bed8 = out.split("bed8, the course:\n", 1)[1].split("\n\n", 1)[0]
     assert bed8.count("session: cTACE") == 2
+
+
+def test_of_two_follow_ups_after_one_session_only_the_later_is_previous(
+    bot: Assistant, store: Store
+) -> None:
+    said(bot, f"/quick bed7 {BASE} on=150d")
+    said(bot, "/done bed7 140d")
+    said(bot, f"/quick bed7 {BASE} {NEW_LESIONS} on=120d")
+    said(bot, f"/quick bed7 {BASE} {STABLE} on=110d")
+    said(bot, "/done bed7 90d")
+    patient = store.find_patient(ME, "bed7")
+    assert patient is not None
+    course = read_course(
+        store.patient_assessments(ME, patient.id), store.sessions(ME, patient.id), TODAY
+    )
+    assert [(f["new_lesions"], f["response"]) for f in course.previous_followups] == [
+        (False, "sd"),
+    ]  # fmt: skip
+
+
+def test_a_new_lesion_after_a_complete_response_is_asked_again() -> None:
+    """Going /back from CR to the new-lesion question: yes contradicts the CR kept in the answers."""
+    from flows.parsing import Invalid
+    from flows.questions import BY_ID
+
+    for finding in ("new_lesions", "progression"):
+        with pytest.raises(Invalid, match="CR means no viable tumour"):
+            BY_ID[finding].parse("yes", {"response": "cr"}, TODAY)
+        assert BY_ID[finding].parse("yes", {"response": "pd"}, TODAY) is True
+        assert BY_ID[finding].parse("no", {"response": "cr"}, TODAY) is False
