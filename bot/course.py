@@ -127,11 +127,19 @@ def read_course(
 
 
 def latest_labs(assessments: Sequence[Assessment]) -> tuple[date, dict[str, Any]] | None:
-    """The latest assessment's lab answers and the day they were measured, or None."""
+    """The latest assessment's lab answers and the day they were measured, or None.
+
+    Labs a follow-up reused keep the day they were measured, not the day they were reused.
+    """
     for assessment in reversed(assessments):
-        labs = {k: assessment.answers[k] for k in LAB_IDS if k in assessment.answers}
-        if labs:
-            return assessment.measured_on, labs
+        answers = assessment.answers
+        labs = {k: answers[k] for k in LAB_IDS if answers.get(k) is not None}
+        if not labs:
+            continue
+        reused = answers.get("latest_labs") if answers.get("labs") == "reuse" else None
+        if isinstance(reused, dict) and isinstance(reused.get("on"), str):
+            return date.fromisoformat(reused["on"]), labs
+        return assessment.measured_on, labs
     return None
 
 

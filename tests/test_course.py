@@ -294,6 +294,12 @@ def test_followup_takes_the_last_session_from_the_course_and_reuses_labs_with_th
     plan = reply.messages[0].text
     assert "TACE sessions 1" in plan
     assert "AST 40" in plan
+    again = run(bot, "/followup bed7").messages[-1].text  # reused labs keep their own date
+    assert again.startswith("bed7 · follow-up · 1/")
+    run(bot, "sparse", "no", "no", "no", "sd", "/skip")
+    labs = bot.resume_prompt(ME, ME)
+    assert labs is not None
+    assert "Latest, as on 21 Sep 2026:" in labs.text
 
 
 def test_followup_with_new_labs_asks_them(bot: Assistant) -> None:
