@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.actions import DIALOGUE_ACTS, Act, Action, Button, Message
 from bot.commands import find, help_text
-from bot.course import Course, imaging_caution, latest_labs, read_course
+from bot.course import imaging_caution, latest_labs, read_course
 from bot.course_commands import (
     DONE_USAGE,
     TECHNIQUE_WORDS,
@@ -538,14 +538,6 @@ class Assistant:
             assumed=check.assumed, prefilled=[*check.given, MEASURED_ON],
         )  # fmt: skip
         return self._run(owner_id, chat_id, turn)
-
-    def _course(self, owner_id: int, patient: Patient, on: date) -> Course:
-        """The patient's course as of `on`, from the store."""
-        return read_course(
-            self.store.patient_assessments(owner_id, patient.id),
-            self.store.sessions(owner_id, patient.id),
-            on,
-        )
 
     def _quick_with_course(
         self, owner_id: int, patient: Patient, line: str, first: QuickCheck
