@@ -141,8 +141,8 @@ def parse_quick(line: str, today: date, course: KnownCourse | None = None) -> Qu
             continue
         qid = KEYS.get(key)
         if qid is None:
-            near = nearest(key, KEYS)
-            hint = f": did you mean {near}=?" if near else f" (keys: {' '.join(KEYS)} on)"
+            near = nearest(key, [*KEYS, ON])
+            hint = f": did you mean {near}=?" if near else f" (keys: {' '.join([*KEYS, ON])})"
             out.problems.append(f"unknown key '{key[:20]}'{hint}")
             continue
         if key in seen:
