@@ -198,7 +198,7 @@ def test_a_long_stray_word_is_cut_at_forty_characters() -> None:
 def test_unknown_keys_are_all_named_with_the_nearest_or_the_list() -> None:
     check = parse_quick("bed7 tpye=hcc zzzzzz=1 age=70", TODAY)
     assert "unknown key 'tpye': did you mean type=?" in check.problems
-    assert f"unknown key 'zzzzzz' (keys: {' '.join(KEYS)})" in check.problems
+    assert f"unknown key 'zzzzzz' (keys: {' '.join(KEYS)} on)" in check.problems
     assert check.answers["age"] == 70
 
 

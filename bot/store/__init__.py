@@ -44,9 +44,11 @@ from bot.store.inbox import InboxStore
 from bot.store.kinds import (
     ASSESSMENT_KINDS,
     REMINDER_STATUSES,
+    TECHNIQUES,
     AssessmentKind,
     ReminderKind,
     ReminderStatus,
+    Technique,
 )
 from bot.store.patients import PatientStore
 from bot.store.records import (
@@ -57,6 +59,7 @@ from bot.store.records import (
     Patient,
     PatientSummary,
     Reminder,
+    Session,
     StoredReply,
     UpcomingReminder,
 )
@@ -68,6 +71,7 @@ __all__ = [
     "DEFAULT_LEASE",
     "LABEL_MAX",
     "REMINDER_STATUSES",
+    "TECHNIQUES",
     "TERMINAL_OWNER",
     "Assessment",
     "AssessmentKind",
@@ -81,9 +85,11 @@ __all__ = [
     "Reminder",
     "ReminderKind",
     "ReminderStatus",
+    "Session",
     "Store",
     "StoreError",
     "StoredReply",
+    "Technique",
     "UpcomingReminder",
 ]
 
