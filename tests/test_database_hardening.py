@@ -5,6 +5,7 @@ backup paths are one line each."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -255,4 +256,19 @@ async def test_forget_through_the_bot_leaves_the_label_in_no_file(
         await server.next_message(USER)
         await settled(server, app)
         await eventually(lambda: services(app).store.inbox() == [], what="the inbox cleared")
+        await eventually(lambda: files_holding(db, LABEL) == [], what="the label in no file")
+
+
+async def test_updates_quoting_a_forgotten_label_leave_no_copy_whatever_order_they_leave(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "liverbot.db"
+    quoting = [(1, json.dumps({"text": f"/forget {LABEL}"})),
+               (2, json.dumps({"text": f"Forget {LABEL} for good?"}))]  # fmt: skip
+    with Store(db) as store:
+        store.get_or_create_patient(USER, LABEL)
+        store.keep_updates(quoting, [])
+        assert store.forget_patient(USER, LABEL)
+        store.keep_updates([], [2])  # handled out of order: chats run side by side
+        store.keep_updates([(3, json.dumps({"text": "/help"}))], [1])
         await eventually(lambda: files_holding(db, LABEL) == [], what="the label in no file")

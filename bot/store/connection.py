@@ -134,8 +134,10 @@ class Connection:
         self._checkpoint_due = False
         self._retrier: threading.Thread | None = None
         self._checkpoint_after_inbox = False
-        """The update that asked to forget is still in the inbox (with the label in its text)
-        when the forget commits: the write that clears it checkpoints again (`InboxStore`)."""
+        self._inbox_mark: int | None = None
+        """After a forget, updates still in the inbox may quote the label (the /forget command,
+        the confirmation's message): until the last of them has left, each write that removes
+        some checkpoints again (`InboxStore.keep_updates`)."""
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(busy_timeout)
         logger.debug("store opened")

@@ -29,14 +29,23 @@ class InboxStore(Connection):
             return
         now = _ts(self._now())
         with self._write() as conn:
-            if handled and self._checkpoint_after_inbox:  # see Connection._checkpoint_after_inbox
+            if self._checkpoint_after_inbox:  # a patient was forgotten since the last call
                 self._checkpoint_after_inbox = False
-                self._checkpoint_due = True
+                self._inbox_mark = conn.execute("SELECT max(update_id) FROM inbox").fetchone()[0]
             conn.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
                 [(update_id, body, now) for update_id, body in received],
             )
             conn.executemany("DELETE FROM inbox WHERE update_id = ?", [(i,) for i in handled])
+            if self._inbox_mark is not None and handled:
+                # Updates kept before the forget can quote the label (the /forget command, the
+                # confirmation's message): each one that leaves is folded away by a checkpoint.
+                self._checkpoint_due = True
+                left = conn.execute(
+                    "SELECT 1 FROM inbox WHERE update_id <= ? LIMIT 1", (self._inbox_mark,)
+                ).fetchone()
+                if left is None:
+                    self._inbox_mark = None
 
     def inbox(self) -> list[tuple[int, str]]:
         """The (update id, JSON body) of every update kept and not yet handled, oldest first."""
