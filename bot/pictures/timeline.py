@@ -62,13 +62,13 @@ def render_png(course: CourseTimeline) -> bytes:
     figure.subplots_adjust(**MARGINS)  # fixed: a layout engine doubles the drawing time
     start, end = _span(course)
     _draw_windows(course, events, labs)
-    _draw_events(course, events, start, end)
+    _draw_events(course, events)
     _draw_labs(course, labs)
     for axes in (events, labs):
         axes.axvline(_x(course.today), color=COLOURS["today"], linestyle="--", linewidth=1.5)
         axes.set_xlim(_x(start), _x(end))
         axes.tick_params(labelsize=FONT_PT - 1)
-    events.text(_x(course.today), 3.75, words.TODAY, ha="center", va="bottom", fontsize=FONT_PT - 1,
+    events.text(_x(course.today), -1.05, words.TODAY, ha="center", va="bottom", fontsize=FONT_PT - 1,
                 color=COLOURS["today"])  # fmt: skip
     _date_axis(labs)
     title = words.TITLE.format(label=course.label, today=course.today.isoformat())
@@ -88,14 +88,15 @@ def _x(day: date) -> float:
 
 
 def _span(course: CourseTimeline) -> tuple[date, date]:
-    """The days shown: every mark, with a margin, and at least `MIN_SPAN`."""
+    """The days shown: every mark, with a margin (more on the right), and at least `MIN_SPAN`."""
     days = course.days()
     first, last = min(days), max(days)
     if last - first < MIN_SPAN:
         extra = (MIN_SPAN - (last - first)) / 2
         first, last = first - extra, last + extra
-    margin = max((last - first) * 0.08, timedelta(days=4))
-    return first - margin, last + margin
+    margin = max((last - first) * 0.05, timedelta(days=3))
+    room = max((last - first) * 0.2, timedelta(days=10))  # the last mark's words rise rightwards
+    return first - margin, last + room
 
 
 def _draw_windows(course: CourseTimeline, events: Axes, labs: Axes) -> None:
@@ -107,12 +108,12 @@ def _draw_windows(course: CourseTimeline, events: Axes, labs: Axes) -> None:
                          alpha=alpha, linewidth=0)  # fmt: skip
         if window.current:
             middle = window.start + (window.end - window.start) / 2
-            events.text(_x(middle), -0.75, words.WINDOW, ha="center", va="center",
+            events.text(_x(middle), -0.6, words.WINDOW, ha="center", va="center",
                         fontsize=MARK_FONT_PT, color=COLOURS["window"], fontweight="bold")  # fmt: skip
 
 
-def _draw_events(course: CourseTimeline, axes: Axes, start: date, end: date) -> None:
-    """Four lanes of marks, each with a word or two beside it (before it near the right edge)."""
+def _draw_events(course: CourseTimeline, axes: Axes) -> None:
+    """Four lanes of marks, each with a word or two rising from it, clear of the lane above."""
     lanes: list[tuple[str, list[tuple[date, str, str]], str]] = [
         ("plans", [(p.day, words.decision(p.decision, p.approach), COLOURS["plans"])
                    for p in course.plans], "D"),
@@ -126,15 +127,13 @@ def _draw_events(course: CourseTimeline, axes: Axes, start: date, end: date) -> 
     ]  # fmt: skip
     for lane, marks, shape in lanes:
         y = LANE_Y[lane]
-        for index, (day, text, colour) in enumerate(sorted(marks, key=lambda m: m[0])):
+        for day, text, colour in marks:
             axes.plot([_x(day)], [y], marker=shape, markersize=13, color=colour,
                       markeredgecolor="white", linestyle="none")  # fmt: skip
-            lift = 0.22 if index % 2 == 0 else -0.36  # neighbours' words on either side
-            near_edge = (day - start) > (end - start) * 0.8
-            axes.text(_x(day), y + lift, text, ha="right" if near_edge else "left", va="center", rotation=20,
+            axes.text(_x(day), y + 0.16, text, ha="left", va="bottom", rotation=30,
                       rotation_mode="anchor", fontsize=MARK_FONT_PT, color=colour)  # fmt: skip
     axes.set_yticks(list(LANE_Y.values()), [words.LANES[k] for k in LANE_Y], fontsize=FONT_PT)
-    axes.set_ylim(-1.1, 3.9)
+    axes.set_ylim(-1.1, 4.5)  # room above the plans for their words
     axes.grid(axis="x", color="#dddddd")
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
