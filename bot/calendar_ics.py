@@ -51,12 +51,9 @@ def window_uid(assessment_id: int) -> str:
 def entries(store: Store, owner_id: int, settings: Settings, today: date) -> list[CalendarEntry]:
     """The owner's pending and paused reminders in firing order, then their current windows."""
     zone = settings.zone
-    plans: dict[int, Assessment | None] = {}
     out = []
     for upcoming in store.upcoming_reminders(owner_id):
         reminder = upcoming.reminder
-        if reminder.patient_id not in plans:
-            plans[reminder.patient_id] = store.latest_assessment(owner_id, reminder.patient_id)
         day = reminder.fires_at.astimezone(zone).date()
         start = datetime.combine(day, settings.reminder_time, zone)
         what = REMINDER_WORDS.get(str(reminder.kind), str(reminder.kind))
