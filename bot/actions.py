@@ -37,6 +37,10 @@ class Act(StrEnum):
     """Fire reminder `target` again at the reminder time of the next day."""
     DONE = "rd"
     """Mark reminder `target` done."""
+    SESSION_DONE = "sd"
+    """Record plan `target` as carried out, `value` days ago (empty: today)."""
+    SESSION_OTHER_DAY = "so"
+    """Ask on which day plan `target` was carried out."""
 
 
 DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART, Act.SAME_PATIENT, Act.NEW_LABEL})

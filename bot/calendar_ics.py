@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.course_commands import TECHNIQUE_WORDS
 from bot.settings import Settings
 from bot.store import Assessment, Reminder, Store
 from bot.wording import REMINDER_WORDS
-from planner import Case, Plan, reminders_for
+from planner import Case, Plan, ReminderKind, reminders_for
+from planner.settings import DEFAULT_SETTINGS
 from planner.wording import words_for
 
 PRODID = "-//liverbot//reminders//EN"
@@ -105,7 +107,7 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
             None,
         )
     if assessment is None:
-        return f"{what[:1].upper()}{what[1:]}."
+        return after_session(store, owner_id, reminder, zone) or f"{what[:1].upper()}{what[1:]}."
     due = reminder.due_at.astimezone(zone).date()
     try:
         specs = reminders_for(
@@ -117,6 +119,22 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
         if spec.kind.value == str(reminder.kind) and spec.due == due:
             return spec.why
     return f"{what[:1].upper()}{what[1:]}, from the plan of {assessment.created_at.date().isoformat()}."
+
+
+def after_session(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str | None:
+    """Why the imaging reminder of a recorded session (/done sets it, with no plan): the session."""
+    if str(reminder.kind) != ReminderKind.IMAGING_DUE.value:
+        return None
+    due = reminder.due_at.astimezone(zone).date()
+    before = [s for s in store.sessions(owner_id, reminder.patient_id) if s.done_on <= due]
+    if not before:
+        return None
+    last = before[-1]
+    first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
+    return (
+        f"Follow-up CT or MRI {first_week}-{last_week} weeks after the "
+        f"{TECHNIQUE_WORDS[last.technique]} of {last.done_on.isoformat()} (P4)."
+    )
 
 
 def _plans_of(store: Store, owner_id: int, reminder: Reminder) -> list[Assessment]:

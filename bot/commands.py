@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flows.quick import keys_help
+
 
 @dataclass(frozen=True)
 class Command:
@@ -34,9 +36,18 @@ COMMANDS: tuple[Command, ...] = (
         "quick",
     ),
     Command("followup", "/followup LABEL", "Follow-up findings for a patient", "followup"),
+    Command(
+        "done",
+        "/done LABEL [DATE] [ctace|deb|bland|ethanol]",
+        "Record an intervention done (date default today)",
+        "done",
+    ),
     Command("patients", "/patients", "Your patients, last decision and next date", "patients"),
     Command(
-        "patient", "/patient LABEL", "One patient's plans over time, and as a picture", "patient"
+        "patient",
+        "/patient LABEL",
+        "One patient's course: plans, sessions, follow-ups, and as a picture",
+        "patient",
     ),
     Command("reminders", "/reminders", "Upcoming reminders", "reminders"),
     Command("calendar", "/calendar", "Your reminders and windows as a calendar file", "calendar"),
@@ -74,5 +85,7 @@ def help_text() -> str:
         "liverbot plans TACE for liver cancer from the founding protocol and guidelines.\n"
         + "\n".join(lines)
         + f"\nA quick check, e.g.\n  {QUICK_EXAMPLE}\n"
-        "Decision support only: it does not replace the treating team's judgement."
+        "Quick-check keys and their values:\n  "
+        + "\n  ".join(keys_help())
+        + "\nDecision support only: it does not replace the treating team's judgement."
     )

@@ -4,10 +4,11 @@ Everything the picture shows comes from what was saved: the plans (their decisio
 liver values), the follow-up findings typed into them, the sessions, and the reminders still to
 come. Nothing is guessed: a value that was not recorded is left out of the picture.
 
-Sessions and follow-ups: `sessions_and_followups` is the one place they are read. Until the
-course tables of issue 12 (sessions recorded with /done) are on main, a session is the "last
-intervention" date typed into a saved plan (its technique unknown) and a follow-up is a plan
-made on follow-up imaging findings (its mRECIST response, as read or computed).
+Sessions and follow-ups: `sessions_and_followups` is the one place they are read. A session is
+one recorded with /done (issue 12), with its technique; a "last intervention" date typed into a
+plan on a day with no recorded session is a session of unknown technique (a course entered before
+/done existed, or typed with `last=`). A follow-up is a plan made on follow-up imaging findings,
+on the day they were measured, with the mRECIST response the plan read or computed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.course import followup_of
 from bot.pictures.course import (
     CourseTimeline,
     FollowUpMark,
@@ -56,14 +58,11 @@ def course_timeline(
 
 
 def assessed_on(assessment: Assessment, zone: ZoneInfo) -> date:
-    """The day a plan's values applied to: the planner's `today`, else the day it was saved."""
-    day = assessment.case.get("today")
-    if isinstance(day, str):
-        try:
-            return date.fromisoformat(day)
-        except ValueError:
-            pass
-    return assessment.created_at.astimezone(zone).date()
+    """The day a plan's values were measured (a course entered after the fact keeps its days).
+
+    `zone` is kept for the callers' sake: the store already holds the day in the clinic's terms.
+    """
+    return assessment.measured_on
 
 
 def plan_mark(assessment: Assessment, zone: ZoneInfo) -> PlanMark:
@@ -118,13 +117,6 @@ def _value(raw: Any, unit: Any, convert: Any) -> float | None:
         return None
 
 
-def followup_findings(assessment: Assessment) -> dict[str, Any] | None:
-    """The follow-up imaging findings a plan was made on, or None."""
-    history = assessment.case.get("history") or {}
-    found = history.get("followup")
-    return found if isinstance(found, dict) else None
-
-
 def sessions_and_followups(
     store: Store,
     owner_id: int,
@@ -132,14 +124,14 @@ def sessions_and_followups(
     assessments: Sequence[Assessment],
     zone: ZoneInfo,
 ) -> tuple[list[SessionMark], list[FollowUpMark]]:
-    """The patient's sessions and follow-up imaging: the one place the course plugs in.
+    """The patient's sessions and follow-up imaging, oldest first: the one place they are read.
 
-    Today (before issue 12's course tables): each distinct "last intervention" date typed into
-    a plan is a session of unknown technique, and each plan made on follow-up findings is a
-    follow-up, with the response the plan read or computed. When the store records sessions
-    with their technique (issue 12, `store.sessions`), they replace the typed dates here and
-    nowhere else; `store` and `owner_id` are taken for that.
+    Recorded sessions (/done) carry their technique; a typed "last intervention" date on a day
+    with no recorded session is added with its technique unknown, so a course entered before
+    /done, or with `last=`, still shows its sessions.
     """
+    recorded = store.sessions(owner_id, patient.id)
+    days = {s.done_on for s in recorded}
     typed = set()
     for assessment in assessments:
         day = (assessment.case.get("history") or {}).get("last_intervention")
@@ -148,10 +140,12 @@ def sessions_and_followups(
                 typed.add(date.fromisoformat(day))
             except ValueError:
                 continue
-    sessions = [SessionMark(day) for day in sorted(typed)]
+    sessions = [SessionMark(s.done_on, str(s.technique)) for s in recorded]
+    sessions += [SessionMark(day) for day in typed - days]
+    sessions.sort(key=lambda s: s.day)
     followups = []
     for assessment in assessments:
-        findings = followup_findings(assessment)
+        findings = followup_of(assessment)
         if findings is None:
             continue
         response = assessment.plan.get("response") or findings.get("response")

@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.calendar_ics import reminder_uid, window_uid
+from bot.assistant import Assistant
+from bot.calendar_ics import entries, reminder_uid, window_uid
 from bot.export import COLUMNS
 from bot.file_commands import run_calendar, run_export
 from bot.pictures.timeline import WIDTH_PX
-from bot.store import Store
+from bot.settings import Settings
+from bot.store import TERMINAL_OWNER, Store
 from tests.botkit import USER, running_bot, services
 from tests.fakebotapi import FakeBotApi
 from tests.pictures_kit import QUICK_AFTER_TACE, png_is_whole, png_size
@@ -56,7 +58,7 @@ async def test_patient_sends_its_text_then_the_course_as_a_png_photo(
         listed = await server.next_message(USER)
         photo = await server.next_message(USER)
         patient = services(app).store.find_patient(USER, "bed7")
-    assert (listed.text or "").startswith("bed7, plans over time:")
+    assert (listed.text or "").startswith("bed7, the course:")
     assert photo.method == "sendPhoto"
     assert photo.caption == "bed7: the course as a picture."
     (request,) = server.requests_for("sendPhoto")
@@ -183,3 +185,18 @@ def test_export_of_an_empty_database_has_no_patients(tmp_path: Path) -> None:
     assert run_export(str(out), str(db)) == 0
     assert json.loads(out.read_text())["patients"] == []
     assert datetime.fromisoformat(json.loads(out.read_text())["exported_at"]).tzinfo == UTC
+
+
+def test_the_imaging_reminder_of_a_recorded_session_says_which_session(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    with Store(tmp_path / "l.db") as store:
+        assistant = Assistant(store, Settings(), clock=lambda: now)
+        assistant.handle(TERMINAL_OWNER, TERMINAL_OWNER, QUICK_AFTER_TACE)
+        done = assistant.handle(TERMINAL_OWNER, TERMINAL_OWNER, "/done bed7 deb")
+        assert done.messages[0].text.startswith("Recorded for bed7: DEB-TACE on 2026-11-30")
+        found = entries(store, TERMINAL_OWNER, Settings(), now.date())
+    reminders = [e for e in found if e.uid.startswith("reminder-")]
+    assert [e.summary for e in reminders] == ["bed7: follow-up imaging due"]
+    assert reminders[0].description.startswith(
+        "Follow-up CT or MRI 4-6 weeks after the DEB-TACE of 2026-11-30 (P4)."
+    )

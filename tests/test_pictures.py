@@ -91,12 +91,29 @@ def test_follow_up_findings_are_a_follow_up_with_their_response(
     with Store(tmp_path / "l.db") as store:
         patient = store.get_or_create_patient(TERMINAL_OWNER, "bed8")
         store.save_assessment(TERMINAL_OWNER, patient.id, "followup", {}, base_case,
-                              plan.model_dump(mode="json"), "test")  # fmt: skip
+                              plan.model_dump(mode="json"), "test",
+                              measured_on=date(2026, 11, 26))  # fmt: skip
         course = course_timeline(
             store, TERMINAL_OWNER, patient, Settings().zone, date(2026, 11, 26)
         )
     assert [(f.day, f.response) for f in course.followups] == [(date(2026, 11, 26), "pr")]
     assert [s.day for s in course.sessions] == [date(2026, 10, 1)]
+
+
+def test_recorded_sessions_carry_their_technique_and_typed_days_are_kept(tmp_path: Path) -> None:
+    """A session recorded with /done on the day typed as the last intervention is drawn once,
+    with its technique; a session recorded on another day is added beside it."""
+    with Store(tmp_path / "l.db") as store:
+        assistant_for(store).handle(TERMINAL_OWNER, TERMINAL_OWNER, QUICK_AFTER_TACE)
+        patient = store.find_patient(TERMINAL_OWNER, "bed7")
+        assert patient is not None
+        store.add_session(TERMINAL_OWNER, patient.id, date(2026, 11, 20), "deb")
+        store.add_session(TERMINAL_OWNER, patient.id, date(2026, 11, 28), "ethanol")
+        course = course_timeline(store, TERMINAL_OWNER, patient, Settings().zone, NOW.date())
+    assert [(s.day, s.technique) for s in course.sessions] == [
+        (date(2026, 11, 20), "deb"),
+        (date(2026, 11, 28), "ethanol"),
+    ]
 
 
 def test_another_clinicians_patient_has_no_picture(tmp_path: Path) -> None:
