@@ -44,9 +44,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("patients", "/patients", "Your patients, last decision and next date", "patients"),
     Command(
-        "patient", "/patient LABEL", "One patient's course: plans, sessions, follow-ups", "patient"
+        "patient",
+        "/patient LABEL",
+        "One patient's course: plans, sessions, follow-ups, and as a picture",
+        "patient",
     ),
     Command("reminders", "/reminders", "Upcoming reminders", "reminders"),
+    Command("calendar", "/calendar", "Your reminders and windows as a calendar file", "calendar"),
     Command("forget", "/forget LABEL", "Delete a patient for good", "forget"),
     Command("back", "/back", "Previous question", "no_dialogue", in_dialogue=True),
     Command("skip", "/skip", "Skip an optional question", "no_dialogue", in_dialogue=True),

@@ -9,12 +9,14 @@ input and exits 0, so a ward-round check can be scripted: `printf '/quick ...\\n
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from bot.actions import Action, Message
 from bot.assistant import Assistant
+from bot.files import write_private
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
 from bot.store.lock import only_process
@@ -34,6 +36,40 @@ def render(message: Message) -> str:
         for i, b in enumerate(message.buttons, start=1)
     ]
     return message.text + "\n" + "\n".join(options)
+
+
+OUTPUT = re.compile(r"\s--(?P<option>png|ics)\s+(?P<path>\S+)\s*$")
+"""`/patient bed7 --png bed7.png`, `/calendar --ics mine.ics`: where the terminal writes a file."""
+OPTION_FOR = {"timeline": "png", "calendar": "ics"}
+
+
+def split_output(line: str) -> tuple[str, tuple[str, str] | None]:
+    """The line without its trailing `--png FILE` / `--ics FILE`, and that option and file."""
+    found = OUTPUT.search(line)
+    if found is None:
+        return line, None
+    return line[: found.start()], (found["option"], found["path"])
+
+
+def deliver_file(
+    assistant: Assistant, message: Message, output: tuple[str, str] | None, stdout: TextIO
+) -> None:
+    """Write the file a message carries where `--png` / `--ics` asked, else say how to get it."""
+    assert message.attachment is not None
+    option = OPTION_FOR[message.attachment.kind]
+    if output is None or output[0] != option:
+        print(f"{message.text} (add --{option} FILE to write it)\n", file=stdout)
+        return
+    made = assistant.attachment(TERMINAL_USER, message.attachment)
+    if made is None:
+        print("Nothing to write: that patient is no longer there.\n", file=stdout)
+        return
+    try:
+        write_private(output[1], made.content)
+    except OSError as exc:
+        print(f"Could not write {output[1]}: {exc.strerror or exc}.\n", file=stdout)
+        return
+    print(f"{message.text} Written to {output[1]}.\n", file=stdout)
 
 
 def translate(typed: str, shown: Message | None) -> str | Action:
@@ -65,6 +101,7 @@ def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool)
             return 0
         if not line.strip():
             continue
+        line, output = split_output(line)
         received = translate(line, shown)
         if isinstance(received, Action):
             reply = assistant.press(TERMINAL_USER, TERMINAL_USER, received)
@@ -73,7 +110,10 @@ def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool)
         if reply.stale is not None:
             print(reply.stale + "\n", file=stdout)
         for message in reply.messages:
-            print(render(message) + "\n", file=stdout)
+            if message.attachment is not None:
+                deliver_file(assistant, message, output, stdout)
+            else:
+                print(render(message) + "\n", file=stdout)
         if reply.messages:
             shown = reply.messages[-1]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import cast
 
 from telegram import Message, Update
@@ -183,7 +184,9 @@ async def deliver(
     """
     found = services(context)
     schedule(context, outcome.to_schedule)
-    sent = await send_all(context.bot, chat_id, outcome.messages)
+    sent = await send_all(
+        context.bot, chat_id, outcome.messages, partial(found.assistant.attachment, owner_id)
+    )
     if outcome.repeat:
         return
     shown = [
