@@ -125,6 +125,7 @@ def run_chat(db: str | None) -> int:
     path = Path(db) if db else settings.db
     try:
         with only_process(path), Store(path) as store:
+            store.check_writable()
             return chat(Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty())
     except StoreError as exc:
         print(f"liverbot: {exc}", file=sys.stderr)

@@ -179,7 +179,10 @@ def shared_dir() -> Iterator[Path]:
         shutil.rmtree(path)
 
 
-def test_a_read_only_database_is_refused_at_start_in_one_line(shared_dir: Path) -> None:
+@pytest.mark.parametrize("command", ["chat", "serve"])
+def test_a_read_only_database_is_refused_at_start_in_one_line(
+    shared_dir: Path, command: str
+) -> None:
     db = shared_dir / "liverbot.db"
     Store(db).close()
     db.chmod(0o444)
@@ -189,7 +192,8 @@ def test_a_read_only_database_is_refused_at_start_in_one_line(shared_dir: Path) 
     if user is not None:
         db.chmod(0o644)  # root's file: readable, not writable, by the unprivileged user
     before = db.read_bytes()
-    done = liverbot("chat", "--db", str(db), stdin="/new\nbed7\n", user=user)
+    env = {"TELEGRAM_BOT_TOKEN": "1:x", "LIVERBOT_DB": str(db)}  # serve stops before any call
+    done = liverbot(command, stdin="/new\nbed7\n", env=env, user=user)
     assert done.returncode == 2, done.stdout[-300:] + done.stderr[-300:]
     (line,) = done.stderr.strip().splitlines()
     assert "is read-only" in line

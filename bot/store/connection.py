@@ -97,22 +97,6 @@ def _probe(path: Path, busy_timeout: float) -> bool:
     return False
 
 
-def _refuse_read_only(conn: sqlite3.Connection, path: Path) -> None:
-    """Fail at start-up, not at the first answer, when the file cannot be written.
-
-    A read-only file opens and reads fine; a write transaction that creates a table, rolled
-    back, is the one test that asks for what every answer needs (nothing reaches the file).
-    """
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("CREATE TABLE _liverbot_write_check (x)")
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"{path} {_describe(exc)} ({exc})") from None
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-
-
 class Connection:
     """One SQLite connection and its write transaction, shared by every part of the store.
 
@@ -183,7 +167,6 @@ class Connection:
                 after = len(migrations.applied(db))
             if after != before:
                 logger.info("schema migrated: %d migration(s) applied", after - before)
-            _refuse_read_only(conn, path)
             files.tighten(path)
         except BaseException as exc:
             self._conn = None
@@ -365,6 +348,24 @@ class Connection:
             target.unlink(missing_ok=True)
             raise StoreError(f"{target} could not be written ({exc})") from None
         logger.info("backup written")
+
+    def check_writable(self) -> None:
+        """StoreError now, not at the first answer, when the file cannot be written.
+
+        A read-only file opens and reads fine (a backup of it works); the bot and the chat call
+        this at start-up. A write transaction that creates a table, rolled back, asks for what
+        every answer needs, and nothing reaches the file.
+        """
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("CREATE TABLE _liverbot_write_check (x)")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path} {_describe(exc)} ({exc})") from None
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
 
     def applied_migrations(self) -> list[tuple[str, str]]:
         """(name, applied_at) of the schema migrations in this file, in the order applied."""

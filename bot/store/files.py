@@ -32,7 +32,8 @@ def create_private(path: Path) -> None:
 def tighten(path: Path) -> None:
     """Remove group and other access from the database and its side files, where present."""
     for file in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_FILES)):
-        with contextlib.suppress(FileNotFoundError):
+        # Gone meanwhile, or another user's file (read-only to us): nothing to tighten here.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
             mode = stat.S_IMODE(file.stat().st_mode)
             if mode & 0o077:
                 os.chmod(file, mode & 0o700)

@@ -54,7 +54,8 @@ def run_serve(webhook: str | None) -> int:
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(only_process(settings.db))  # before the store touches the file
-            store = Store(settings.db)
+            store = held.enter_context(Store(settings.db))
+            store.check_writable()
         except StoreError as exc:
             print(f"liverbot serve: {exc}", file=sys.stderr)
             return EXIT_CONFIG
