@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +78,10 @@ def test_a_second_serve_or_a_chat_on_the_same_database_exits_2_touching_nothing(
         control.push_text(USER, "/help")
         control.next_message(USER, timeout=30)
         first.send_signal(signal.SIGSTOP)  # frozen: any change now is the second process's
+        deadline = time.monotonic() + 10
+        while stopped_state(first.pid) != "T":  # the signal is delivered asynchronously
+            assert time.monotonic() < deadline, "the first process never stopped"
+            time.sleep(0.01)
         before = digest(db)
         env = {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
                "LIVERBOT_DB": str(db), "LIVERBOT_ALLOWED_USERS": str(USER)}  # fmt: skip
@@ -95,8 +100,20 @@ def test_a_second_serve_or_a_chat_on_the_same_database_exits_2_touching_nothing(
         control.push_text(USER, "/help")
         assert control.next_message(USER, timeout=30)["text"].startswith("liverbot plans TACE")
     finally:
+        first.send_signal(signal.SIGCONT)
         first.send_signal(signal.SIGTERM)
-        assert first.wait(20) == 0, log.read_text()
+        try:
+            assert first.wait(20) == 0, log.read_text()
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+
+
+def stopped_state(pid: int) -> str:
+    """The process state letter from /proc (T: stopped by a signal)."""
+    stat_line = Path(f"/proc/{pid}/stat").read_text()
+    return stat_line.rsplit(")", 1)[1].split()[0]
 
 
 @pytest.fixture
