@@ -20,13 +20,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.actions import DIALOGUE_ACTS, Act, Action, Button, Message
-from bot.commands import find, help_text
+from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
-from flows.quick import parse_quick, problems_message
-from flows.render import words_for
+from flows.quick import parse_quick, problems_message, syntax
+from flows.render import Layout, Section, words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 
@@ -50,6 +50,15 @@ RESTART_WORDS = frozenset({"start over", "restart"})
 HISTORY = ("last_intervention", "recovered_on", "imaged", "lipiodol", "necrosis", "new_lesions",
            "progression")  # fmt: skip
 """Answers a follow-up asks afresh; the rest are carried over from the patient's last plan."""
+PAGE_SIZE = 8
+"""Patients a bare /patient offers at once (most recent first), with Next for the rest."""
+PICKER_QUESTIONS = {
+    "patient": "Whose plans?",
+    "followup": "Follow-up findings for which patient?",
+    "forget": "Delete which patient for good? (you confirm next)",
+}
+"""What a bare command asks over its patient buttons; a command not listed asks `Which patient?`."""
+START_BUTTONS = (("New patient", "new"), ("Quick check", "quick"), ("My patients", "patients"))
 
 
 @dataclass
@@ -162,6 +171,8 @@ class Assistant:
         command = find(head)
         state = self._load(owner_id, chat_id)
         if command is not None and not (command.in_dialogue and state is not None):
+            if command.picks_patient and not rest.strip():
+                return self._pick_patient(owner_id, command.name)
             argument = word if command.name == "quick" else rest
             handler: Callable[[int, int, str], Reply] = getattr(self, f"_{command.handler}")
             return handler(owner_id, chat_id, argument)
@@ -198,6 +209,10 @@ class Assistant:
             return self._run(owner_id, chat_id, turn)
         if action.act is Act.FORGET:
             return self._forget_confirmed(owner_id, chat_id, action.target)
+        if action.act in (Act.RUN, Act.PICK, Act.PAGE):
+            return self._command_press(owner_id, chat_id, action)
+        if action.act in (Act.PLAN_FOLLOW_UP, Act.PLAN_REMINDERS):
+            return self._plan_press(owner_id, chat_id, action)
         return self._reminder_action(owner_id, chat_id, action.act, action.target)
 
     def reminder_message(self, reminder: Reminder, late: bool = False) -> Message | None:
@@ -274,7 +289,10 @@ class Assistant:
                 )
                 for c in out.choices
             ]
-        return Message(text=out.text, buttons=buttons, numbered=out.numbered)
+        return Message(
+            text=out.text, buttons=buttons, numbered=out.numbered, layout=out.layout,
+            columns=out.columns,
+        )  # fmt: skip
 
     def _keep(self, owner_id: int, chat_id: int, state: DialogueState) -> DialogueState:
         """Save the dialogue state (a new dialogue gets its id first)."""
@@ -314,8 +332,8 @@ class Assistant:
         """Save the plan with its reminders, superseding the previous plan's, all at once."""
         if done.label is None:
             self.store.audit(owner_id, done.flow)
-            reply.messages.append(Message(text="Not saved (no label): add one, e.g. "
-                                                "/quick bed7 ..., to get reminders."))  # fmt: skip
+            _add_status(reply, "Not saved (no label): add one, e.g. /quick bed7 ..., to get "
+                               "reminders.")  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
         due = [DueReminder(s.kind.value, self._at_reminder_time(s.due)) for s in specs]  # type: ignore[arg-type]
@@ -335,13 +353,28 @@ class Assistant:
             self.store.audit(owner_id, f"{done.flow}_saved", patient_id=patient.id)
         reply.saved_assessment = assessment_id
         reply.to_schedule = sorted({*superseded, *(r.id for r in added)})
-        lines = [f"• {s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in specs]
-        words = f"Saved for {done.label}."
+        ordered = sorted(specs, key=lambda s: s.due)
+        words = f"✅ Saved for {done.label}"
         if superseded:
-            words += " It replaces the previous plan and its reminders."
-        if lines:
-            words += " Reminders:\n" + "\n".join(lines)
-        reply.messages.append(Message(text=words))
+            words += " (replaces the previous plan and its reminders)"
+        if ordered:
+            first = ordered[0]
+            words += f" · next: {REMINDER_WORDS[first.kind.value]} {first.due.isoformat()}"
+        lines = [f"{s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in ordered]
+        _add_status(reply, words, Section(title="Reminders", lines=lines),
+                    self.plan_buttons(patient.id))  # fmt: skip
+
+    def plan_buttons(self, patient_id: int) -> list[Button]:
+        """What comes next under a saved plan: the channel-neutral actions on that patient.
+
+        The course's Done button (issue 12: Done today / Done on another day, on plans that
+        intervene) belongs here, first, as another `Act` on `patient_id`.
+        """
+        return [
+            Button(label=label, action=Action(act=act, target=patient_id))
+            for act, label in ((Act.PLAN_FOLLOW_UP, "Follow-up"),
+                               (Act.PLAN_REMINDERS, "Reminders"))
+        ]  # fmt: skip
 
     def _at_reminder_time(self, day: date) -> datetime:
         """The moment reminders of `day` fire: the clinic's reminder time, in UTC."""
@@ -469,6 +502,71 @@ class Assistant:
     def _help(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         return text(HELP)
 
+    def _start(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        """A greeting: what the bot is for, and buttons for the three ways in."""
+        layout = Layout(
+            headline="liverbot",
+            byline="TACE planning for liver cancer",
+            lines=[PURPOSE, "Labels are pseudonyms (bed7, S-014), never names.",
+                   "/help lists every command."],
+        )  # fmt: skip
+        buttons = [Button(label=label, action=Action(act=Act.RUN, value=name))
+                   for label, name in START_BUTTONS]  # fmt: skip
+        return Reply([Message.laid_out(layout, buttons)])
+
+    def _command_press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        """A press that runs a command: /start's buttons, a patient picked, a page turned."""
+        command = BY_NAME.get(action.value)
+        if command is None:
+            return Reply(stale="That button is no longer offered: nothing changed.")
+        if action.act is Act.PAGE:
+            return self._pick_patient(owner_id, command.name, action.target or 0)
+        handler: Callable[[int, int, str], Reply] = getattr(self, f"_{command.handler}")
+        if action.act is Act.RUN:
+            if command.picks_patient:
+                return self._pick_patient(owner_id, command.name)
+            return handler(owner_id, chat_id, "")
+        patient = self.store.patient(owner_id, action.target) if action.target else None
+        if patient is None:
+            return text("That patient is no longer in your list: /patients.")
+        return handler(owner_id, chat_id, patient.label)
+
+    def _pick_patient(self, owner_id: int, name: str, start: int = 0) -> Reply:
+        """The clinician's patients as buttons for the command `name`, most recent first, paged."""
+        rows = sorted(
+            self.store.list_patients(owner_id),
+            key=lambda r: r.last_assessed_at or r.patient.created_at,
+            reverse=True,
+        )
+        if not rows:
+            return text("No patients yet: /new or /quick LABEL ... saves one.")
+        start = min(max(start, 0), (len(rows) - 1) // PAGE_SIZE * PAGE_SIZE)
+        page = rows[start : start + PAGE_SIZE]
+        buttons = [
+            Button(label=r.patient.label, action=Action(act=Act.PICK, value=name,
+                                                        target=r.patient.id))
+            for r in page
+        ]  # fmt: skip
+        if start > 0:
+            back = max(start - PAGE_SIZE, 0)
+            buttons.append(Button(label="‹ Previous",
+                                  action=Action(act=Act.PAGE, value=name, target=back)))  # fmt: skip
+        if start + PAGE_SIZE < len(rows):
+            buttons.append(Button(label="Next ›", action=Action(act=Act.PAGE, value=name,
+                                                                target=start + PAGE_SIZE)))  # fmt: skip
+        shown = f" ({start + 1}-{start + len(page)} of {len(rows)})" if len(rows) > PAGE_SIZE else ""
+        ask = PICKER_QUESTIONS.get(name, "Which patient?")
+        return Reply([Message(text=f"{ask}{shown}", buttons=buttons, columns=2)])
+
+    def _plan_press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        """A button under a plan: that patient's follow-up, or their upcoming reminders."""
+        patient = self.store.patient(owner_id, action.target) if action.target else None
+        if patient is None:
+            return text("That patient is no longer in your list: /patients.")
+        if action.act is Act.PLAN_FOLLOW_UP:
+            return self._followup(owner_id, chat_id, patient.label)
+        return self._reminders(owner_id, chat_id, "", patient.label)
+
     def _no_dialogue(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         return text("No dialogue in progress: /new starts one.")
 
@@ -478,7 +576,12 @@ class Assistant:
         return self._run(owner_id, chat_id, self.dialogues.start("intake", self.today()))
 
     def _quick(self, owner_id: int, chat_id: int, line: str) -> Reply:
-        """A quick-check line: with any problem nothing is planned, saved or replaced."""
+        """A quick-check line: with any problem nothing is planned, saved or replaced.
+
+        `/quick` alone starts nothing: it shows the form of the line, an example and the keys.
+        """
+        if not line.strip() or line.strip().lower() == "/quick":
+            return text(syntax(QUICK_EXAMPLE))
         check = parse_quick(line, self.today())
         if check.problems:
             return Reply([self._message(problems_message(check), None)])
@@ -496,7 +599,7 @@ class Assistant:
         patient = self._find(owner_id, label)
         last = self.store.latest_assessment(patient.id) if patient else None
         if patient is None or last is None:
-            return text("Which patient? Send /followup LABEL (see /patients).")
+            return text("No such patient: /followup alone lists yours.")
         if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
             return asked
         base: dict[str, Any] = {k: v for k, v in last.answers.items() if k not in HISTORY}
@@ -520,7 +623,7 @@ class Assistant:
     def _patient(self, owner_id: int, chat_id: int, label: str) -> Reply:
         patient = self._find(owner_id, label)
         if patient is None:
-            return text("No such patient. /patients lists yours.")
+            return text("No such patient: /patient alone lists yours.")
         lines = []
         for a in self.store.assessments(owner_id, patient.label):
             plan = a.plan
@@ -530,10 +633,15 @@ class Assistant:
                          f"{plan['child_pugh']['class']}{plan['child_pugh']['points']})")  # fmt: skip
         return text(f"{patient.label}, plans over time:\n" + "\n".join(lines))
 
-    def _reminders(self, owner_id: int, chat_id: int, rest: str) -> Reply:
-        upcoming = self.store.upcoming_reminders(owner_id, limit=30)
+    def _reminders(
+        self, owner_id: int, chat_id: int, rest: str, label: str | None = None
+    ) -> Reply:
+        """Upcoming reminders: all the clinician's, or one patient's (the button under a plan)."""
+        upcoming = self.store.upcoming_reminders(owner_id, limit=None if label else 30)
+        if label is not None:
+            upcoming = [u for u in upcoming if u.label == label]
         if not upcoming:
-            return text("No upcoming reminders.")
+            return text(f"No upcoming reminders for {label}." if label else "No upcoming reminders.")
         zone = self.settings.zone
         lines = [
             f"{u.reminder.fires_at.astimezone(zone):%Y-%m-%d %H:%M} {u.label}: "
@@ -541,12 +649,12 @@ class Assistant:
             + (" (paused)" if u.reminder.status == "paused" else "")
             for u in upcoming
         ]
-        return text("Upcoming reminders:\n" + "\n".join(lines))
+        return text(f"Upcoming reminders{f' for {label}' if label else ''}:\n" + "\n".join(lines))
 
     def _forget(self, owner_id: int, chat_id: int, label: str) -> Reply:
         patient = self._find(owner_id, label)
         if patient is None:
-            return text("No such patient. /patients lists yours.")
+            return text("No such patient: /forget alone lists yours.")
         confirm = Button(label="Delete for good", action=Action(act=Act.FORGET, target=patient.id))
         words = (f"Delete {patient.label} and every plan and reminder about them? This cannot be "
                  "undone.")  # fmt: skip
@@ -594,3 +702,21 @@ class Assistant:
             self.store.clear_dialogue(owner_id, chat_id)
         # No label here: this reply is kept as the chat's last one (bot.conversation).
         return text(FORGOTTEN)
+
+
+def _add_status(reply: Reply, words: str, *extra: Section | list[Button]) -> None:
+    """Put the save's outcome into the plan's own message (one answer, one message): a line on
+    its first screen, sections in its detail, buttons under it. A reply without a laid-out plan
+    (there is none today) gets the words as a message of their own."""
+    plan = next((m for m in reversed(reply.messages) if m.layout is not None), None)
+    sections = [x for x in extra if isinstance(x, Section) and x.lines]
+    buttons = [b for x in extra if isinstance(x, list) for b in x]
+    if plan is None:
+        reply.messages.append(Message(text=words, buttons=buttons))
+        return
+    assert plan.layout is not None
+    layout = plan.layout.model_copy(
+        update={"lines": [*plan.layout.lines, words], "folded": [*plan.layout.folded, *sections]}
+    )
+    index = reply.messages.index(plan)
+    reply.messages[index] = Message.laid_out(layout, [*plan.buttons, *buttons])

@@ -23,8 +23,8 @@ from flows import questions as q
 from flows.case import case_from_answers, question_for_error
 from flows.parsing import Invalid, label_warning
 from flows.questions import Choice, Question
-from flows.readback import with_read_back
-from flows.render import render_plan
+from flows.readback import read_back
+from flows.render import Layout, layout_text, plan_layout
 from flows.state import DialogueState
 from planner import Case, Plan, first_error, plan_case
 
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 START, SUMMARY, EDIT_PICK, FINISH = "start", "summary", "edit_pick", "finish"
 CONFIRM_WORDS = frozenset({"confirm", "ok", "yes", "y", "plan", "go"})
 KEEP = "keep"
+EDIT_COLUMNS = 2
+"""The edit picker's buttons a row: 20-odd answers in a dozen rows, each short label uncut."""
 COMMANDS_HELP = "/back previous question · /skip optional question · /cancel stop · /help"
 
 
@@ -67,6 +69,10 @@ class Outgoing(BaseModel):
     text: str
     choices: list[Choice] = Field(default_factory=list)
     numbered: bool = True
+    layout: Layout | None = None
+    """The same message laid out for a channel that formats (a plan); `text` is its plain form."""
+    columns: int | None = None
+    """Buttons a row, when the channel should not decide from their length (the edit picker)."""
 
 
 class Finished(BaseModel):
@@ -309,8 +315,9 @@ class Dialogues:
             answers=state.answers, case=raw, plan=plan,
             final=state.model_copy(update={"state": SUMMARY}),
         )  # fmt: skip
-        text = with_read_back(render_plan(plan, finished.label, state.assumed), state.answers)
-        return Turn(state=None, messages=[*before, Outgoing(text=text)], finished=finished)
+        layout = plan_layout(plan, finished.label, state.assumed, read_back(state.answers))
+        out = Outgoing(text=layout_text(layout), layout=layout)
+        return Turn(state=None, messages=[*before, out], finished=finished)
 
     def _reply(self, state: DialogueState, message: str) -> Turn:
         """Say something and ask the current question again; the state is returned unchanged."""
@@ -355,6 +362,7 @@ class Dialogues:
         return Outgoing(
             text="Which answer? (tap it, or send its number)",
             choices=[Choice(value=f"edit:{x.id}", label=x.short) for x in asked],
+            columns=EDIT_COLUMNS,
         )
 
     def _on_summary(self, state: DialogueState, word: str, today: date) -> Turn:

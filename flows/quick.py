@@ -235,3 +235,20 @@ def start_quick(dialogues: Dialogues, line: str, today: date) -> Turn:
         "quick", today, answers=check.answers, label=check.label, assumed=check.assumed,
         prefilled=check.given,
     )  # fmt: skip
+
+
+def syntax(example: str) -> str:
+    """What `/quick` alone answers: the form of the line, an example, and every key with what it
+    is (the question that reads its value), so no dialogue is started without a line."""
+    keys = " · ".join(
+        key if key == BY_ID[qid].short.lower() else f"{key} ({BY_ID[qid].short})"
+        for key, qid in KEYS.items()
+    )
+    assumed = ", ".join(words.split(" (add", 1)[0] for _, words in ASSUMED.values())
+    return (
+        "A quick check is one line: /quick LABEL key=value ...\n"
+        f"e.g. {example}\n"
+        f"Keys: {keys}.\n"
+        f"Values not given are asked one by one, except these, assumed: {assumed}. "
+        "Without a LABEL the plan is shown but not saved."
+    )

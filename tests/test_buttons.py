@@ -96,9 +96,14 @@ def test_buttons_go_under_the_last_part_of_a_long_message() -> None:
 
 
 def test_button_rows_suit_a_phone() -> None:
-    short = [(str(i), f"c:{i}") for i in range(5)]
+    counts = [(str(i), f"c:{i}") for i in range(1, 5)] + [("5+", "c:5")]
+    assert [len(r) for r in rows(counts)] == [5]
+    short = [(f"Grade {i}", f"c:{i}") for i in range(5)]
     assert [len(r) for r in rows(short)] == [3, 2]
+    middling = [("Moderate-severe", "c:x")] * 3
+    assert [len(r) for r in rows(middling)] == [2, 1]
     assert [len(r) for r in rows([("A much longer label here", "c:x")] * 2)] == [1, 1]
+    assert [len(r) for r in rows(short, columns=2)] == [2, 2, 1]
 
 
 def test_with_choice_stays_within_the_limit() -> None:

@@ -34,7 +34,9 @@ async def send_all(bot: Bot, chat_id: int, messages: list[Outgoing]) -> list[Mes
     for message in messages:
         sent = None
         for part in encode([message]):
-            sent = await bot.send_message(chat_id, part.text, reply_markup=markup(part.buttons))
+            sent = await bot.send_message(
+                chat_id, part.text, parse_mode=part.parse_mode, reply_markup=markup(part.buttons)
+            )
         assert sent is not None  # encode gives at least one part per message
         last_parts.append(sent)
     return last_parts
