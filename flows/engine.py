@@ -124,9 +124,13 @@ def _needs(spec: FlowSpec, question: Question) -> Callable[[EventData], bool]:
 
 
 def build_machine(spec: FlowSpec) -> Machine:
-    """Explicit transitions from each question to each later one, first that is needed wins.
+    """Explicit transitions from each question to every question, first that is needed wins.
 
-    `add_ordered_transitions` is not used: it re-orders states around `initial` and breaks a restored run.
+    Needed means applicable and not answered, so in a dialogue that runs in order the next one
+    is always a later one; from every question to every question, a dialogue saved before the
+    questions were re-ordered (age and ECOG moved first, issue 13) still asks what it lacks
+    instead of reaching the plan without it. `add_ordered_transitions` is not used: it re-orders
+    states around `initial` and breaks a restored run.
     """
     ids = [question.id for question in spec.questions]
     machine = Machine(
@@ -139,9 +143,11 @@ def build_machine(spec: FlowSpec) -> Machine:
         auto_transitions=False,
     )
     end = SUMMARY if spec.summary else FINISH
-    for index, source in enumerate([START, *ids]):
-        for later in spec.questions[index:]:
-            machine.add_transition("advance", source, later.id, conditions=[_needs(spec, later)])
+    for source in [START, *ids]:
+        for question in spec.questions:
+            machine.add_transition(
+                "advance", source, question.id, conditions=[_needs(spec, question)]
+            )
         machine.add_transition("advance", source, end)
     return machine
 

@@ -21,7 +21,7 @@ async def test_the_simulated_clinicians_follow_the_dialogue(tmp_path: Path) -> N
         results = await drive(server, USERS, liverbot_script, seconds=3.0)
     assert results.inputs >= 20
     assert results.off_script == 0
-    saved = [m.text for u in USERS for m in server.messages(u) if m.text.startswith("Saved for")]
+    saved = [m.text for u in USERS for m in server.messages(u) if "✅ Saved for" in m.text]
     assert saved, "an intake or a quick check was completed and saved"
     server.assert_no_violations()
 
