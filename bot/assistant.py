@@ -542,19 +542,17 @@ class Assistant:
             return text("No patients yet: /new or /quick LABEL ... saves one.")
         start = min(max(start, 0), (len(rows) - 1) // PAGE_SIZE * PAGE_SIZE)
         page = rows[start : start + PAGE_SIZE]
-        buttons = [
-            Button(label=r.patient.label, action=Action(act=Act.PICK, value=name,
-                                                        target=r.patient.id))
-            for r in page
-        ]  # fmt: skip
+
+        def button(label: str, act: Act, target: int) -> Button:
+            return Button(label=label, action=Action(act=act, value=name, target=target))
+
+        buttons = [button(r.patient.label, Act.PICK, r.patient.id) for r in page]
         if start > 0:
-            back = max(start - PAGE_SIZE, 0)
-            buttons.append(Button(label="‹ Previous",
-                                  action=Action(act=Act.PAGE, value=name, target=back)))  # fmt: skip
+            buttons.append(button("‹ Previous", Act.PAGE, max(start - PAGE_SIZE, 0)))
         if start + PAGE_SIZE < len(rows):
-            buttons.append(Button(label="Next ›", action=Action(act=Act.PAGE, value=name,
-                                                                target=start + PAGE_SIZE)))  # fmt: skip
-        shown = f" ({start + 1}-{start + len(page)} of {len(rows)})" if len(rows) > PAGE_SIZE else ""
+            buttons.append(button("Next ›", Act.PAGE, start + PAGE_SIZE))
+        paged = len(rows) > PAGE_SIZE
+        shown = f" ({start + 1}-{start + len(page)} of {len(rows)})" if paged else ""
         ask = PICKER_QUESTIONS.get(name, "Which patient?")
         return Reply([Message(text=f"{ask}{shown}", buttons=buttons, columns=2)])
 
@@ -641,7 +639,9 @@ class Assistant:
         if label is not None:
             upcoming = [u for u in upcoming if u.label == label]
         if not upcoming:
-            return text(f"No upcoming reminders for {label}." if label else "No upcoming reminders.")
+            return text(
+                f"No upcoming reminders for {label}." if label else "No upcoming reminders."
+            )
         zone = self.settings.zone
         lines = [
             f"{u.reminder.fires_at.astimezone(zone):%Y-%m-%d %H:%M} {u.label}: "

@@ -29,4 +29,3 @@ def read_back(answers: dict[str, Any]) -> str:
         if q.id in used and q.id in CASE_PATHS
     ]
     return READ + (", ".join(parts) or "nothing") + "."
-

@@ -22,11 +22,11 @@ from bot.commands import DESCRIPTION, QUICK_EXAMPLE, SHORT_DESCRIPTION
 from bot.settings import Settings
 from bot.store import Store
 from bot.terminal import chat, render
-from bot.tg.callbacks import encode, rows
+from bot.tg.callbacks import rows
 from bot.tg.formatting import HTML, html
 from flows.engine import Dialogues
-from flows.questions import ALBUMIN, BY_ID, COUNT, INTAKE_QUESTIONS
 from flows.parsing import Invalid
+from flows.questions import ALBUMIN, BY_ID, COUNT, INTAKE_QUESTIONS
 from flows.render import FIRST_SCREEN_LINES, Layout, Section, layout_text, plan_layout
 from planner import Case, plan_case
 from tests.botkit import USER, answer, running_bot, services
@@ -46,7 +46,18 @@ def first_screen(message: ChatMessage) -> list[str]:
     """The lines Telegram shows before the expandable blockquote."""
     (fold,) = [e for e in message.entities if e["type"] == "expandable_blockquote"]
     assert message.text is not None
-    return message.text.encode("utf-16-le")[: 2 * fold["offset"]].decode("utf-16-le").strip().split("\n")
+    return (
+        message.text.encode("utf-16-le")[: 2 * fold["offset"]]
+        .decode("utf-16-le")
+        .strip()
+        .split("\n")
+    )
+
+
+def keyboard_labels(message: ChatMessage) -> list[str]:
+    """The labels of a message's inline keyboard, row by row."""
+    markup = message.reply_markup or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
 def checked(layout: Layout) -> list[str]:
@@ -97,14 +108,18 @@ def test_the_first_screen_holds_what_must_be_acted_on(base_case: dict[str, Any])
             assert "Correct first" in screen or "⚠ INR" in screen
         if plan.missing:
             assert "Missing" in screen
-        assert "Technique" not in screen and "Rules" not in screen
+        assert "Technique" not in screen
+        assert "Rules" not in screen
 
 
 def test_a_conditional_plan_says_so_on_its_first_line(base_case: dict[str, Any]) -> None:
     base_case["tumour"].update(count=1, largest_cm=2.5)
     plan = plan_case(Case.model_validate(base_case))
     head = checked(plan_layout(plan, "bed7"))
-    assert head[0] == "Super-selective TACE · bed7, if resection, ablation and transplant are not feasible"
+    assert (
+        head[0]
+        == "Super-selective TACE · bed7, if resection, ablation and transplant are not feasible"
+    )
 
 
 def test_user_text_is_escaped() -> None:
@@ -133,7 +148,9 @@ def test_the_fake_refuses_html_telegram_refuses(text: str, error: str) -> None:
 
 
 def test_the_fake_reads_entities_and_the_expandable_quote() -> None:
-    parsed = parse_formatted("<b>a</b> &lt;&amp;&#62;\n<blockquote expandable>x</blockquote>", HTML)
+    parsed = parse_formatted(
+        "<b>a</b> &lt;&amp;&#62;\n<blockquote expandable>x</blockquote>", HTML
+    )
     assert parsed.text == "a <&>\nx"
     assert [e["type"] for e in parsed.entities] == ["bold", "expandable_blockquote"]
 
@@ -206,7 +223,8 @@ def test_a_quick_check_is_one_message_with_its_save_and_its_buttons(
     assert any(line.startswith("✅ Saved for bed7") for line in plan.layout.lines)
     assert [b.action.act for b in plan.buttons] == [Act.PLAN_FOLLOW_UP, Act.PLAN_REMINDERS]
     (unsaved,) = assistant.handle(1, 1, QUICK.replace(" bed7", "")).messages
-    assert unsaved.layout is not None and unsaved.layout.lines[-1].startswith("Not saved")
+    assert unsaved.layout is not None
+    assert unsaved.layout.lines[-1].startswith("Not saved")
     assert unsaved.buttons == []
 
 
@@ -222,7 +240,8 @@ def test_the_buttons_under_a_plan(assistant: Assistant) -> None:
 
 def test_quick_alone_shows_the_syntax_and_starts_nothing(assistant: Assistant) -> None:
     (shown,) = assistant.handle(1, 1, "/quick").messages
-    assert QUICK_EXAMPLE in shown.text and "alb (Albumin)" in shown.text
+    assert QUICK_EXAMPLE in shown.text
+    assert "alb (Albumin)" in shown.text
     assert assistant.dialogue_step(1, 1) is None
 
 
@@ -293,6 +312,7 @@ async def test_through_telegram(server: FakeBotApi, db: Path) -> None:
         short = server.requests_for("setMyShortDescription")[-1].params["short_description"]
         assert short == SHORT_DESCRIPTION
         sent_before = len(server.requests_for("sendMessage"))
+        calls_before = sum(n for m, n in server.method_counts().items() if m != "getUpdates")
         server.push_text(USER, QUICK)
         plan = await server.next_message(USER)
         await server.wait_for_request("sendMessage", count=sent_before + 1)
@@ -301,10 +321,12 @@ async def test_through_telegram(server: FakeBotApi, db: Path) -> None:
         assert head[0] == "Super-selective TACE · bed7"
         assert head[-1].startswith("✅ Saved for bed7")
         assert len(head) <= FIRST_SCREEN_LINES
-        assert [e["type"] for e in plan.entities][0] == "bold"
+        assert next(e["type"] for e in plan.entities) == "bold"
         assert plan.callback_data()  # Follow-up, Reminders
-        # one answer, one message: nothing else was sent for the quick check
+        # one answer, one message, one Bot API call: nothing else was sent for the quick check
         assert len(server.requests_for("sendMessage")) == sent_before + 1
+        calls = sum(n for m, n in server.method_counts().items() if m != "getUpdates")
+        assert calls == calls_before + 1
         assert [m.message_id for m in server.messages(USER) if m.from_bot][-1] == plan.message_id
 
         server.push_text(USER, "/start")
@@ -313,15 +335,17 @@ async def test_through_telegram(server: FakeBotApi, db: Path) -> None:
 
         server.push_text(USER, "/patient")
         picker = await server.next_message(USER)
-        assert [b["text"] for row in picker.reply_markup["inline_keyboard"] for b in row] == ["bed7"]  # type: ignore[index]
+        assert keyboard_labels(picker) == ["bed7"]
         server.push_callback(USER, picker.message_id, picker.callback_data()[0])
         history = await server.next_message(USER)
-        assert history.text is not None and history.text.startswith("bed7, plans over time")
+        assert history.text is not None
+        assert history.text.startswith("bed7, plans over time")
 
         # a press on the plan's Follow-up keeps the plan's formatting when the choice is shown
         server.push_callback(USER, plan.message_id, plan.callback_data()[0])
         question = await server.next_message(USER)
-        assert question.text is not None and question.text.startswith("bed7 · follow-up")
+        assert question.text is not None
+        assert question.text.startswith("bed7 · follow-up")
         await server.wait_for_request("editMessageText", count=2)
         edited = server.requests_for("editMessageText")[-1]
         assert edited.params.get("parse_mode") == HTML
@@ -347,12 +371,12 @@ async def test_each_question_after_the_label_names_the_patient(
         asked = 0
         while (step := services(app).assistant.dialogue_step(USER, USER)) not in (None, "summary"):
             if step != "label":
-                assert prompt.text is not None and prompt.text.startswith("bed3 · intake · "), step
+                assert (prompt.text or "").startswith("bed3 · intake · "), step
                 asked += 1
             value = script[step]
             if step == "albumin":  # a bare number offers the one plausible unit as a button
                 prompt = await answer(server, app, prompt, value)
-                assert [b["text"] for row in prompt.reply_markup["inline_keyboard"] for b in row] == ["38 g/L"]  # type: ignore[index]
+                assert keyboard_labels(prompt) == ["38 g/L"]
                 value = "38 g/L"
             prompt = await answer(server, app, prompt, value)
         assert asked >= 15

@@ -71,7 +71,9 @@ def test_killed_mid_intake_it_resumes_at_the_same_question(
     try:
         control.push_text(USER, "/new")
         prompt = control.next_message(USER, timeout=20)
-        for _ in range(11):  # label, age, ECOG, type, count, size, infiltrative, burden, pvtt, spread, AFP
+        for _ in range(
+            11
+        ):  # label, age, ECOG, type, count, size, infiltrative, burden, pvtt, spread, AFP
             prompt = answer_sync(control, db, prompt, INTAKE)
         step = step_in(db)
         assert step == "bilirubin"
