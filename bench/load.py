@@ -119,14 +119,24 @@ async def reset(server: FakeBotApi, user: int) -> None:
     await server.next_message(user, timeout=REPLY_TIMEOUT_S)
 
 
+UNTIL_POLL_S = 0.05
+"""How often `drive` checks its `until` condition."""
+
+
 async def drive(
     server: FakeBotApi,
     users: list[int],
     script: Callable[[int, int], list[Step]],
     seconds: float,
     rate: float | None = None,
+    until: Callable[[Results], bool] | None = None,
 ) -> Results:
-    """Run every user for `seconds`, then let the inputs in flight finish."""
+    """Run every user for `seconds` (or, with `until`, until it holds, at most `seconds`), then let
+    the inputs in flight finish.
+
+    `until` is how a test waits on a busy machine: for an outcome, with a generous deadline, instead
+    of for a fixed time that a slow run may not fill.
+    """
     await asyncio.gather(*(reset(server, u) for u in users))
     stop = asyncio.Event()
     results = Results()
@@ -134,7 +144,11 @@ async def drive(
     tasks = [
         asyncio.create_task(user_loop(server, u, script, stop, results, pacer)) for u in users
     ]
-    await asyncio.sleep(seconds)
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if until is not None and until(results):
+            break
+        await asyncio.sleep(UNTIL_POLL_S if until is not None else seconds)
     stop.set()
     await asyncio.gather(*tasks)
     return results

@@ -336,14 +336,16 @@ class Assistant:
                                "reminders.")  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
-        due = [DueReminder(s.kind.value, self._at_reminder_time(s.due)) for s in specs]  # type: ignore[arg-type]
+        due = [DueReminder(s.kind, self._at_reminder_time(s.due)) for s in specs]
         with self.store.transaction():  # the patient, its plan and reminders: all or nothing
             patient = self.store.get_or_create_patient(owner_id, done.label)
             if reminder_id is not None:
-                self.store.mark_done(reminder_id)  # the follow-up it asked for is saved now
-            superseded = self.store.cancel_for_patient(patient.id)
+                self.store.mark_done(
+                    owner_id, reminder_id
+                )  # the follow-up it asked for is saved now
+            superseded = self.store.cancel_for_patient(owner_id, patient.id)
             assessment_id = self.store.save_assessment(
-                patient.id, done.flow, done.answers, done.case,  # type: ignore[arg-type]
+                owner_id, patient.id, done.flow, done.answers, done.case,  # type: ignore[arg-type]
                 done.plan.model_dump(mode="json"), PLANNER_VERSION,
                 min((s.due for s in specs), default=None),
             )  # fmt: skip
@@ -396,7 +398,7 @@ class Assistant:
         if done.final is not None and done.final.label_confirmed:
             return None
         patient = self._find(owner_id, done.label)
-        last = self.store.latest_assessment(patient.id) if patient is not None else None
+        last = self.store.latest_assessment(owner_id, patient.id) if patient is not None else None
         if last is None:
             return None
         since = last.created_at.astimezone(self.settings.zone).date()
@@ -595,7 +597,7 @@ class Assistant:
         self, owner_id: int, chat_id: int, label: str, reminder_id: int | None = None
     ) -> Reply:
         patient = self._find(owner_id, label)
-        last = self.store.latest_assessment(patient.id) if patient else None
+        last = self.store.latest_assessment(owner_id, patient.id) if patient else None
         if patient is None or last is None:
             return text("No such patient: /followup alone lists yours.")
         if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
@@ -668,22 +670,22 @@ class Assistant:
         "Enter follow-up findings" leaves the reminder pending (it comes back tomorrow) until the
         follow-up is saved, so a follow-up cancelled half-way loses no reminder.
         """
-        reminder = self.store.reminder(reminder_id) if reminder_id is not None else None
-        patient = (
-            self.store.patient(owner_id, reminder.patient_id)
-            if reminder is not None and reminder.owner_id == owner_id
+        reminder = (
+            self.store.reminder(reminder_id, owner_id=owner_id)
+            if reminder_id is not None
             else None
         )
+        patient = self.store.patient(owner_id, reminder.patient_id) if reminder else None
         if reminder is None or patient is None:
             return text("That reminder is no longer there.")
         if reminder.status in ("done", "cancelled"):
             why = "a newer plan replaced it" if reminder.status == "cancelled" else "it is done"
             return text(f"That reminder was already dealt with ({why}): nothing changed.")
         if act is Act.DONE:
-            self.store.mark_done(reminder.id)
+            self.store.mark_done(owner_id, reminder.id)
             return text("Marked done.")
         tomorrow = self._at_reminder_time(self.today() + timedelta(days=1))
-        self.store.snooze(reminder.id, tomorrow)
+        self.store.snooze(owner_id, reminder.id, tomorrow)
         if act is Act.SNOOZE:
             when = tomorrow.astimezone(self.settings.zone)
             return Reply([Message(text=f"Snoozed until {when:%Y-%m-%d %H:%M}.")],

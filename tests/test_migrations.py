@@ -12,7 +12,7 @@ from bot.assistant import Assistant
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
-from bot.store_schema import KNOWN_MIGRATIONS, migrations
+from bot.store.schema import KNOWN_MIGRATIONS, migrations
 
 OLD_STATE = {
     "flow": "intake", "version": 1, "state": "count", "answers": {"label": "bed7",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
-from planner import DEFAULT_SETTINGS
+from planner import DEFAULT_SETTINGS, Case, plan_case
 from planner.meld import _half_up, meld_score
 from planner.models import Pvtt
 from planner.staging import StageInput, bclc
@@ -52,3 +53,43 @@ def test_each_meld_floor_alone(
 def test_meld_rounds_an_exact_half_up(value: float, expected: int) -> None:
     """OPTN rounds half up; Python's round() would give 12 for 12.5."""
     assert _half_up(value) == expected
+
+
+SPARSE = {"lipiodol": "sparse", "necrosis": False, "new_lesions": False, "progression": False}
+
+
+def _followup_plan(base_case: dict[str, Any], history: dict[str, Any]) -> Any:
+    base_case["history"] = {"last_intervention": "2026-08-20", **history}
+    return plan_case(Case.model_validate(base_case))
+
+
+def test_progression_with_the_sessions_given_does_not_ask_for_them(
+    base_case: dict[str, Any],
+) -> None:
+    """Progression treats again through the stop rules, which read the sessions given."""
+    progressed = {**SPARSE, "new_lesions": True}
+    given = _followup_plan(base_case, {"followup": progressed, "sessions": 2})
+    assert "history.sessions" not in given.missing
+    not_given = _followup_plan(base_case, {"followup": progressed})
+    assert "history.sessions" in not_given.missing
+
+
+def test_the_other_refractoriness_definition_also_reads_the_current_response(
+    base_case: dict[str, Any],
+) -> None:
+    """Three sessions, two earlier failing follow-ups and PD now: refractory by both definitions.
+
+    The Chinese consensus needs three failing follow-ups in a row; the third is today's mRECIST PD, so
+    the two definitions agree and the plan carries no refractoriness flag.
+    """
+    failing = {**SPARSE, "viable_over_50pct": True}
+    plan = _followup_plan(
+        base_case,
+        {
+            "sessions": 3,
+            "previous_followups": [failing, failing],
+            "followup": {**SPARSE, "response": "pd"},
+        },
+    )
+    assert plan.contraindications == ["tace_refractory"]
+    assert not [f for f in plan.flags if f.startswith("TACE refractoriness")]

@@ -75,6 +75,20 @@ def test_impossible_window_reminds_on_the_earliest_day_only(base_case: dict[str,
     assert reminders(base_case) == [(ReminderKind.WINDOW_OPENS, date(2026, 12, 11))]
 
 
+def test_impossible_window_reminds_on_its_earliest_day_when_that_is_today(
+    base_case: dict[str, Any],
+) -> None:
+    base_case["history"] = {
+        "last_intervention": "2026-08-31",
+        "recovered_on": "2026-11-20",
+        "followup": FOLLOWUP_SPARSE,
+    }
+    base_case["today"] = "2026-12-11"
+    assert reminders(base_case) == [(ReminderKind.WINDOW_OPENS, date(2026, 12, 11))]
+    base_case["today"] = "2026-12-12"
+    assert reminders(base_case) == []
+
+
 def test_contraindicated_plan_has_no_reminders(base_case: dict[str, Any]) -> None:
     base_case["ecog"] = 4
     base_case["history"] = {"last_intervention": "2026-09-01"}

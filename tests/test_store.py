@@ -31,7 +31,7 @@ from bot.store import (
     StoreError,
     UpcomingReminder,
 )
-from bot.store_schema import KNOWN_MIGRATIONS
+from bot.store.schema import KNOWN_MIGRATIONS
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 TABLES = ("clinicians", "patients", "assessments", "dialogues", "reminders", "audit")
@@ -85,6 +85,7 @@ def at(day: int, hour: int = 8) -> datetime:
 
 def intake(store: Store, patient: Patient, decision: str = "tace", due: date | None = None) -> int:
     return store.save_assessment(
+        patient.owner_id,
         patient.id,
         "intake",
         {"bilirubin": 1.1},
@@ -160,7 +161,7 @@ def test_reopen_after_close_keeps_everything(db_path: Path, clock: Clock) -> Non
         store.touch_clinician(1, 10)
     with Store(db_path, clock=clock) as store:
         assert store.find_patient(1, "p-01") == patient
-        latest = store.latest_assessment(patient.id)
+        latest = store.latest_assessment(patient.owner_id, patient.id)
         assert latest is not None
         assert latest.id == assessment_id
         assert store.pending_reminders() == reminders
@@ -199,7 +200,13 @@ def _real_db(path: Path) -> None:
         for i in range(40):
             patient = store.get_or_create_patient(1, f"P-{i:03}")
             store.save_assessment(
-                patient.id, "intake", {"notes": "x" * 2000}, {}, {"decision": "tace"}, "1.0.0"
+                patient.owner_id,
+                patient.id,
+                "intake",
+                {"notes": "x" * 2000},
+                {},
+                {"decision": "tace"},
+                "1.0.0",
             )
 
 
@@ -479,7 +486,7 @@ def test_list_patients_with_last_decision_and_next_due(store: Store, clock: Cloc
     intake(store, a, "tace", date(2025, 4, 20))
     clock.advance(days=30)
     store.save_assessment(
-        a.id, "followup", {}, {}, {"decision": "hold"}, "1.0.0", date(2025, 5, 30)
+        a.owner_id, a.id, "followup", {}, {}, {"decision": "hold"}, "1.0.0", date(2025, 5, 30)
     )
     store.add_reminders(1, a.id, 10, [("window_opens", at(25)), ("window_closes", at(28))])
     intake(store, b, "no_tace", date(2025, 6, 1))
@@ -516,7 +523,7 @@ def test_list_patients_ignores_reminders_no_longer_pending(store: Store) -> None
     intake(store, a, "tace", date(2025, 4, 20))
     (r,) = store.add_reminders(1, a.id, 10, [("imaging_due", at(12))])
     assert store.list_patients(1)[0].next_due == date(2025, 3, 12)
-    store.mark_done(r.id)
+    store.mark_done(1, r.id)
     assert store.list_patients(1)[0].next_due == date(2025, 4, 20)
 
 
@@ -579,10 +586,11 @@ def test_assessment_round_trip(store: Store, clock: Clock) -> None:
     case = {"albumin": 38, "today": "2025-03-10"}
     plan = {"decision": "simple_tace", "rules": ["P2", "P9"], "window": None}
     first = store.save_assessment(
-        patient.id, "intake", answers, case, plan, "1.0.0", date(2025, 4, 1)
+        patient.owner_id, patient.id, "intake", answers, case, plan, "1.0.0", date(2025, 4, 1)
     )
     clock.advance(days=40)
     second = store.save_assessment(
+        patient.owner_id,
         patient.id,
         "followup",
         {},
@@ -615,12 +623,12 @@ def test_assessment_round_trip(store: Store, clock: Clock) -> None:
         next_due=None,
     )
     assert store.assessments(1, "p-01") == [expected_first, expected_second]
-    assert store.latest_assessment(patient.id) == expected_second
+    assert store.latest_assessment(patient.owner_id, patient.id) == expected_second
 
 
 def test_latest_assessment_of_patient_without_any(store: Store) -> None:
     patient = store.get_or_create_patient(1, "P-01")
-    assert store.latest_assessment(patient.id) is None
+    assert store.latest_assessment(patient.owner_id, patient.id) is None
     assert store.assessments(1, "P-01") == []
 
 
@@ -628,15 +636,17 @@ def test_assessments_in_the_same_instant_keep_insertion_order(store: Store) -> N
     patient = store.get_or_create_patient(1, "P-01")
     ids = [intake(store, patient, d) for d in ("tace", "hold", "no_tace")]
     assert [a.id for a in store.assessments(1, "P-01")] == ids
-    latest = store.latest_assessment(patient.id)
+    latest = store.latest_assessment(patient.owner_id, patient.id)
     assert latest is not None
     assert latest.decision == "no_tace"
 
 
 def test_plan_without_decision(store: Store) -> None:
     patient = store.get_or_create_patient(1, "P-01")
-    store.save_assessment(patient.id, "quick", {}, {}, {"missing": ["albumin"]}, "1.0.0")
-    latest = store.latest_assessment(patient.id)
+    store.save_assessment(
+        patient.owner_id, patient.id, "quick", {}, {}, {"missing": ["albumin"]}, "1.0.0"
+    )
+    latest = store.latest_assessment(patient.owner_id, patient.id)
     assert latest is not None
     assert latest.decision is None
 
@@ -665,13 +675,13 @@ def test_save_assessment_refuses_bad_input(
     }
     args.update(kwargs)
     with pytest.raises(error, match=match):
-        store.save_assessment(patient.id, **args)  # type: ignore[arg-type]
+        store.save_assessment(patient.owner_id, patient.id, **args)  # type: ignore[arg-type]
     assert count(db_path, "SELECT count(*) FROM assessments") == 0
 
 
 def test_save_assessment_for_missing_patient(store: Store) -> None:
     with pytest.raises(NotFound):
-        store.save_assessment(999, "intake", {}, {}, {"decision": "tace"}, "1.0.0")
+        store.save_assessment(1, 999, "intake", {}, {}, {"decision": "tace"}, "1.0.0")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -745,7 +755,13 @@ def test_forget_leaves_no_trace_in_the_file(store: Store, db_path: Path) -> None
     secret_value = "QZXW-SECRET-VALUE"
     patient = store.get_or_create_patient(1, secret_label)
     store.save_assessment(
-        patient.id, "intake", {"note": secret_value * 100}, {"v": secret_value}, {}, "1.0.0"
+        patient.owner_id,
+        patient.id,
+        "intake",
+        {"note": secret_value * 100},
+        {"v": secret_value},
+        {},
+        "1.0.0",
     )
     store.add_reminders(1, patient.id, 10, [("imaging_due", at(20))])
     assert store.forget_patient(1, secret_label)
@@ -934,11 +950,11 @@ def test_re_adding_a_reminder_revives_only_a_cancelled_one(
 ) -> None:
     (r,) = store.add_reminders(1, patient.id, 10, [("imaging_due", at(9))])
     if before == "cancelled":
-        store.cancel_for_patient(patient.id)
+        store.cancel_for_patient(patient.owner_id, patient.id)
     elif before == "sent":
         store.mark_sent(r.id, at(9))
     elif before == "done":
-        store.mark_done(r.id)
+        store.mark_done(1, r.id)
     (again,) = store.add_reminders(1, patient.id, 10, [("imaging_due", at(9))])
     assert again.id == r.id
     assert again.status == after
@@ -1011,7 +1027,7 @@ def test_snooze(store: Store, patient: Patient) -> None:
         1, patient.id, 10, [("imaging_due", at(11)), ("window_opens", at(12))]
     )
     assert store.mark_sent(early.id, at(11)) is True
-    assert store.snooze(early.id, at(13)) is True
+    assert store.snooze(1, early.id, at(13)) is True
     snoozed = store.reminder(early.id)
     assert snoozed is not None
     assert (snoozed.status, snoozed.due_at, snoozed.snoozed_until, snoozed.sent_at) == (
@@ -1026,14 +1042,14 @@ def test_snooze(store: Store, patient: Patient) -> None:
     assert store.claim_for_sending(early.id, now=at(13)) is not None
     # Snoozed, it may be sent once more.
     assert store.mark_sent(early.id, at(13)) is True
-    store.mark_done(early.id)
-    assert store.snooze(early.id, at(14)) is False
+    store.mark_done(1, early.id)
+    assert store.snooze(1, early.id, at(14)) is False
 
 
 def test_mark_done(store: Store, patient: Patient) -> None:
     (r,) = store.add_reminders(1, patient.id, 10, [("imaging_due", at(11))])
-    assert store.mark_done(r.id) is True
-    assert store.mark_done(r.id) is False
+    assert store.mark_done(1, r.id) is True
+    assert store.mark_done(1, r.id) is False
     assert store.mark_sent(r.id) is False
     done = store.reminder(r.id)
     assert done is not None
@@ -1050,10 +1066,10 @@ def test_cancel_for_patient(store: Store, patient: Patient) -> None:
     )
     (o,) = store.add_reminders(1, other.id, 10, [("imaging_due", at(11))])
     store.mark_sent(a.id, at(11))
-    assert store.cancel_for_patient(patient.id) == [b.id, c.id]
+    assert store.cancel_for_patient(patient.owner_id, patient.id) == [b.id, c.id]
     statuses = {r: store.reminder(r).status for r in (a.id, b.id, c.id, o.id)}  # type: ignore[union-attr]
     assert statuses == {a.id: "sent", b.id: "cancelled", c.id: "cancelled", o.id: "pending"}
-    assert store.cancel_for_patient(patient.id) == []
+    assert store.cancel_for_patient(patient.owner_id, patient.id) == []
 
 
 def test_pause_and_resume_for_clinician(store: Store, patient: Patient, db_path: Path) -> None:
@@ -1097,7 +1113,7 @@ def test_upcoming_reminders_with_labels(store: Store, patient: Patient) -> None:
     (b,) = store.add_reminders(1, other.id, 10, [("window_opens", at(12))])
     (c,) = store.add_reminders(1, other.id, 10, [("window_closes", at(18))])
     store.add_reminders(2, theirs.id, 20, [("imaging_due", at(11))])
-    store.mark_done(c.id)
+    store.mark_done(1, c.id)
     upcoming = store.upcoming_reminders(1)
     assert upcoming == [
         UpcomingReminder(reminder=store.reminder(b.id), label="P-02"),  # type: ignore[arg-type]
@@ -1239,3 +1255,22 @@ def test_keyboards_of_other_dialogue_steps_are_stale(store: Store) -> None:
     assert store.sync_keyboards(1, 1, 6, "label") == [12], "a replaced dialogue's go"
     assert store.sync_keyboards(1, 1, None, None) == []
     assert store.sync_keyboards(2, 2, None, None) == [10], "a finished dialogue's go"
+
+
+def test_every_clinician_facing_call_is_scoped_by_its_owner(
+    store: Store, patient: Patient
+) -> None:
+    """Another clinician's id reaches nothing: no read, no write, not even by a guessed id."""
+    intake(store, patient)
+    (r,) = store.add_reminders(1, patient.id, 10, [("imaging_due", at(20))])
+    stranger = 2
+    assert store.latest_assessment(stranger, patient.id) is None
+    with pytest.raises(NotFound):
+        store.save_assessment(stranger, patient.id, "quick", {}, {}, {}, "1.0.0")
+    assert store.reminder(r.id, owner_id=stranger) is None
+    assert store.snooze(stranger, r.id, at(21)) is False
+    assert store.mark_done(stranger, r.id) is False
+    assert store.cancel_for_patient(stranger, patient.id) == []
+    assert store.reminder(r.id) == r
+    assert len(store.assessments(1, patient.label)) == 1
+    assert store.reminder(r.id, owner_id=1) == r

@@ -280,7 +280,7 @@ async def test_a_new_plan_supersedes_the_old_plans_reminders(server: FakeBotApi,
         assert "\n✅ Saved for bed7 (replaces the previous plan and its reminders)" in plan.text
         patient = store.find_patient(USER, "bed7")
         assert patient is not None
-        current = store.latest_assessment(patient.id)
+        current = store.latest_assessment(USER, patient.id)
         assert current is not None
         pending = [u.reminder for u in store.upcoming_reminders(USER)]
         assert all(r.assessment_id == current.id for r in pending)
@@ -300,7 +300,7 @@ async def test_saving_the_follow_up_marks_its_reminder_done(server: FakeBotApi, 
         await intake(server, app, AFTER_TACE)  # the plan and its save, one message
         store = services(app).store
         reminder_id = store.upcoming_reminders(USER)[0].reminder.id
-        store.snooze(reminder_id, soon(0.1))
+        store.snooze(USER, reminder_id, soon(0.1))
         services(app).reminders.schedule(app.job_queue, [reminder_id])  # type: ignore[arg-type]
         fired = await server.next_message(USER, timeout=10)
         prompt = await press(server, fired, "Enter follow-up findings")

@@ -193,7 +193,7 @@ class ReminderScheduler:
             return  # sent, done, cancelled, paused, snoozed, or claimed by another sender
         message = await asyncio.to_thread(self.assistant.reminder_message, reminder, data.late)
         if message is None:
-            await asyncio.to_thread(self.store.mark_done, reminder.id)
+            await asyncio.to_thread(self.store.mark_done, reminder.owner_id, reminder.id)
             return
         try:
             await send_all(context.bot, reminder.chat_id, [message])

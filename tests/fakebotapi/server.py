@@ -78,6 +78,8 @@ class FakeBotApi:
         self.faults = FaultPlan()
         self.rate_limit = rate_limit
         self.sends = SendLog()
+        self.send_clock: Callable[[], float] = time.monotonic
+        """The clock of the send log and the flood limit; a test freezes it to send "at once"."""
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.answer_problems: list[str] = []
@@ -245,7 +247,7 @@ class FakeBotApi:
         handler = HANDLERS.get(method.name)
         result = handler(self._ctx, params) if handler else generic(self._ctx, method, params)
         if sending:
-            self.sends.record(time.monotonic(), params.get("chat_id"))
+            self.sends.record(self.send_clock(), params.get("chat_id"))
         return result
 
     async def _apply(self, fault: Fault) -> None:
@@ -258,7 +260,7 @@ class FakeBotApi:
         limit = self.rate_limit
         if limit is None:
             return
-        since = time.monotonic() - 1.0
+        since = self.send_clock() - 1.0
         over = self.sends.count_since(since) >= limit.per_second or (
             limit.per_chat_per_second is not None
             and self.sends.count_since(since, chat_id) >= limit.per_chat_per_second
