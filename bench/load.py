@@ -47,6 +47,11 @@ def liverbot_script(user: int, round_: int) -> list[Step]:
     return steps
 
 
+def quick_script(user: int, round_: int) -> list[Step]:
+    """Ward-round quick checks only, each labelled (planned and saved): one input, one reply."""
+    return [Step(f"/quick u{user}r{round_} {QUICK}")]
+
+
 def echo_script(user: int, round_: int) -> list[Step]:
     """The same inputs as text, each echoed once."""
     return [Step(s.text) for s in liverbot_script(user, round_)]
@@ -123,6 +128,11 @@ UNTIL_POLL_S = 0.05
 """How often `drive` checks its `until` condition."""
 
 
+async def reset_all(server: FakeBotApi, users: list[int]) -> None:
+    """`reset` for every user at once."""
+    await asyncio.gather(*(reset(server, u) for u in users))
+
+
 async def drive(
     server: FakeBotApi,
     users: list[int],
@@ -130,14 +140,18 @@ async def drive(
     seconds: float,
     rate: float | None = None,
     until: Callable[[Results], bool] | None = None,
+    fresh: bool = True,
 ) -> Results:
     """Run every user for `seconds` (or, with `until`, until it holds, at most `seconds`), then let
     the inputs in flight finish.
 
     `until` is how a test waits on a busy machine: for an outcome, with a generous deadline, instead
-    of for a fixed time that a slow run may not fill.
+    of for a fixed time that a slow run may not fill. `fresh`: first cancel what a previous run
+    left open; a caller that measures does that before it starts measuring (`reset_all`), so the
+    /cancel replies are not counted as the script's.
     """
-    await asyncio.gather(*(reset(server, u) for u in users))
+    if fresh:
+        await reset_all(server, users)
     stop = asyncio.Event()
     results = Results()
     pacer = Pacer(rate) if rate else None

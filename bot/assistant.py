@@ -26,7 +26,7 @@ from bot.store import DueReminder, Patient, Reminder, Store
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.quick import parse_quick, problems_message, syntax
-from flows.render import Layout, Section, words_for
+from flows.render import MESSAGE_LIMIT, Layout, Section, layout_text, words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 
@@ -720,5 +720,7 @@ def _add_status(reply: Reply, words: str, *extra: Section | list[Button]) -> Non
     layout = plan.layout.model_copy(
         update={"lines": [*plan.layout.lines, words], "folded": [*plan.layout.folded, *sections]}
     )
+    if len(layout_text(layout)) > MESSAGE_LIMIT:  # the sections are /reminders' to show then
+        layout = layout.model_copy(update={"folded": plan.layout.folded})
     index = reply.messages.index(plan)
     reply.messages[index] = Message.laid_out(layout, [*plan.buttons, *buttons])
