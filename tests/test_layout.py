@@ -18,7 +18,7 @@ import pytest
 
 from bot.actions import Act, Action, Message
 from bot.assistant import PAGE_SIZE, Assistant
-from bot.commands import DESCRIPTION, QUICK_EXAMPLE, SHORT_DESCRIPTION
+from bot.commands import DESCRIPTION, QUICK_EXAMPLE, SHORT_DESCRIPTION, menu
 from bot.settings import Settings
 from bot.store import Store
 from bot.terminal import chat, render
@@ -380,3 +380,12 @@ async def test_each_question_after_the_label_names_the_patient(
                 value = "38 g/L"
             prompt = await answer(server, app, prompt, value)
         assert asked >= 15
+
+
+def test_the_descriptions_fit_telegrams_limits_and_the_menu_runs_as_a_ward_round() -> None:
+    """Bot API: description 0-512 characters, short description 0-120, a command's 1-256."""
+    assert 0 < len(DESCRIPTION) <= 512
+    assert 0 < len(SHORT_DESCRIPTION) <= 120
+    assert all(1 <= len(summary) <= 256 for _, summary in menu())
+    ward_round = ["new", "quick", "patients", "followup", "reminders"]
+    assert [name for name, _ in menu()][:5] == ward_round
