@@ -48,6 +48,10 @@ class Act(StrEnum):
     """Start the follow-up findings of patient `target` (a button under their plan)."""
     PLAN_REMINDERS = "pr"
     """List the upcoming reminders of patient `target` (a button under their plan)."""
+    SESSION_DONE = "sd"
+    """Record plan `target` as carried out, `value` days ago (empty: today)."""
+    SESSION_OTHER_DAY = "so"
+    """Ask on which day plan `target` was carried out."""
 
 
 DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART, Act.SAME_PATIENT, Act.NEW_LABEL})

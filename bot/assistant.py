@@ -21,14 +21,27 @@ from typing import Any
 
 from bot.actions import DIALOGUE_ACTS, Act, Action, Button, Message
 from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text
+from bot.course import imaging_caution, latest_labs, read_course
+from bot.course_commands import (
+    DONE_USAGE,
+    TECHNIQUE_WORDS,
+    SessionRefused,
+    done_buttons,
+    other_day_question,
+    read_done_words,
+    record_session,
+    timeline,
+)
 from bot.settings import Settings
-from bot.store import DueReminder, Patient, Reminder, Store
+from bot.store import DueReminder, Patient, Reminder, Store, Technique
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
-from flows.quick import parse_quick, problems_message, syntax
+from flows.questions import HISTORY_QUESTIONS, LAB_IDS
+from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
 from flows.render import MESSAGE_LIMIT, Layout, Section, layout_text, words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
+from planner.decide import INTERVENING
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +60,12 @@ ANSWERED = "That question was already answered: nothing changed."
 NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /cancel)."
 CONTINUE_WORDS = frozenset({"continue", "keep going"})
 RESTART_WORDS = frozenset({"start over", "restart"})
-HISTORY = ("last_intervention", "recovered_on", "imaged", "lipiodol", "necrosis", "new_lesions",
-           "progression")  # fmt: skip
-"""Answers a follow-up asks afresh; the rest are carried over from the patient's last plan."""
+HISTORY = frozenset({q.id for q in HISTORY_QUESTIONS} | {"earlier", "labs", "latest_labs",
+                                                         "course", "measured_on"})  # fmt: skip
+"""Answers a follow-up asks afresh or takes from the course; the patient's other answers (tumour,
+age, ECOG) are carried over from the last plan, and the labs are asked or reused with their date."""
+MEASURED_ON = "measured_on"
+"""The answer holding `on=`: the day the values were measured (absent: today)."""
 PAGE_SIZE = 8
 """Patients a bare /patient offers at once (most recent first), with Next for the rest."""
 PICKER_QUESTIONS = {
@@ -213,6 +229,8 @@ class Assistant:
             return self._command_press(owner_id, chat_id, action)
         if action.act in (Act.PLAN_FOLLOW_UP, Act.PLAN_REMINDERS):
             return self._plan_press(owner_id, chat_id, action)
+        if action.act in (Act.SESSION_DONE, Act.SESSION_OTHER_DAY):
+            return self._plan_done(owner_id, chat_id, action)
         return self._reminder_action(owner_id, chat_id, action.act, action.target)
 
     def reminder_message(self, reminder: Reminder, late: bool = False) -> Message | None:
@@ -330,6 +348,9 @@ class Assistant:
         self, owner_id: int, chat_id: int, done: Finished, reply: Reply, reminder_id: int | None
     ) -> None:
         """Save the plan with its reminders, superseding the previous plan's, all at once."""
+        caution = self._imaging_caution(done)
+        if caution is not None:  # on the plan's first screen: it says how far to trust it
+            _add_status(reply, caution)
         if done.label is None:
             self.store.audit(owner_id, done.flow)
             _add_status(reply, "Not saved (no label): add one, e.g. /quick bed7 ..., to get "
@@ -347,7 +368,7 @@ class Assistant:
             assessment_id = self.store.save_assessment(
                 owner_id, patient.id, done.flow, done.answers, done.case,  # type: ignore[arg-type]
                 done.plan.model_dump(mode="json"), PLANNER_VERSION,
-                min((s.due for s in specs), default=None),
+                min((s.due for s in specs), default=None), measured_on=self._measured_on(done),
             )  # fmt: skip
             added = self.store.add_reminders(
                 owner_id, patient.id, chat_id, due, assessment_id=assessment_id
@@ -363,20 +384,32 @@ class Assistant:
             first = ordered[0]
             words += f" · next: {REMINDER_WORDS[first.kind.value]} {first.due.isoformat()}"
         lines = [f"{s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in ordered]
-        _add_status(reply, words, Section(title="Reminders", lines=lines),
-                    self.plan_buttons(patient.id))  # fmt: skip
+        buttons = self.plan_buttons(patient.id, assessment_id, done.plan.decision in INTERVENING)
+        _add_status(reply, words, Section(title="Reminders", lines=lines), buttons)
 
-    def plan_buttons(self, patient_id: int) -> list[Button]:
-        """What comes next under a saved plan: the channel-neutral actions on that patient.
-
-        The course's Done button (issue 12: Done today / Done on another day, on plans that
-        intervene) belongs here, first, as another `Act` on `patient_id`.
-        """
-        return [
+    def plan_buttons(self, patient_id: int, assessment_id: int, intervenes: bool) -> list[Button]:
+        """What comes next under a saved plan, as channel-neutral actions: Done today / Done on
+        another day when the plan intervenes (issue 12: they record the session), then that
+        patient's Follow-up and Reminders."""
+        follow = [
             Button(label=label, action=Action(act=act, target=patient_id))
             for act, label in ((Act.PLAN_FOLLOW_UP, "Follow-up"),
                                (Act.PLAN_REMINDERS, "Reminders"))
         ]  # fmt: skip
+        return [*(done_buttons(assessment_id) if intervenes else []), *follow]
+
+    def _measured_on(self, done: Finished) -> date:
+        """The day a finished dialogue's values were measured: `on=`, else today."""
+        day = done.answers.get(MEASURED_ON)
+        return date.fromisoformat(day) if isinstance(day, str) else self.today()
+
+    def _imaging_caution(self, done: Finished) -> str | None:
+        """A caution when the follow-up imaging came less than 3 weeks after the intervention."""
+        history = done.case.get("history") or {}
+        if not history.get("followup") or not history.get("last_intervention"):
+            return None
+        last = date.fromisoformat(history["last_intervention"])
+        return imaging_caution(last, self._measured_on(done))
 
     def _at_reminder_time(self, day: date) -> datetime:
         """The moment reminders of `day` fire: the clinic's reminder time, in UTC."""
@@ -531,7 +564,22 @@ class Assistant:
         patient = self.store.patient(owner_id, action.target) if action.target else None
         if patient is None:
             return text("That patient is no longer in your list: /patients.")
-        return handler(owner_id, chat_id, patient.label)
+        picked: Callable[[int, int, str], Reply] = getattr(
+            self, f"_{command.handler}_picked", handler
+        )
+        return picked(owner_id, chat_id, patient.label)
+
+    def _done_picked(self, owner_id: int, chat_id: int, label: str) -> Reply:
+        """A patient picked for a bare /done: their current plan's Done buttons, so one tap more
+        says which day (a pick alone records nothing)."""
+        patient = self._find(owner_id, label)
+        latest = self.store.latest_assessment(owner_id, patient.id) if patient else None
+        if patient is None or latest is None:
+            return text("That patient has no plan yet: /done LABEL DATE records a session.")
+        decision = words_for(str(latest.plan.get("decision")), latest.plan.get("approach"))
+        words = (f"{patient.label}: record the session of the plan of "
+                 f"{latest.created_at.astimezone(self.settings.zone):%Y-%m-%d} ({decision})?")  # fmt: skip
+        return Reply([Message(text=words, buttons=done_buttons(latest.id))])
 
     def _pick_patient(self, owner_id: int, name: str, start: int = 0) -> Reply:
         """The clinician's patients as buttons for the command `name`, most recent first, paged."""
@@ -579,35 +627,133 @@ class Assistant:
         """A quick-check line: with any problem nothing is planned, saved or replaced.
 
         `/quick` alone starts nothing: it shows the form of the line, an example and the keys.
+        For a saved patient with recorded sessions the course supplies the last intervention,
+        the session count, the baseline and the earlier follow-ups (as of `on=`, default today);
+        `last=` or `sessions=` given anyway must agree with it.
         """
         if not line.strip() or line.strip().lower() == "/quick":
             return text(syntax(QUICK_EXAMPLE))
-        check = parse_quick(line, self.today())
+        today = self.today()
+        check = parse_quick(line, today)
+        patient = self._find(owner_id, check.label) if check.label else None
+        if patient is not None:
+            check = self._quick_with_course(owner_id, patient, line, check)
         if check.problems:
             return Reply([self._message(problems_message(check), None)])
         if asked := self._ask_to_replace(owner_id, chat_id, line):
             return asked
+        answers = dict(check.answers)
+        if check.measured_on is not None:
+            answers[MEASURED_ON] = check.measured_on.isoformat()
         turn = self.dialogues.start(
-            "quick", self.today(), answers=check.answers, label=check.label,
-            assumed=check.assumed, prefilled=check.given,
+            "quick", today, answers=answers, label=check.label,
+            assumed=check.assumed, prefilled=[*check.given, MEASURED_ON],
         )  # fmt: skip
         return self._run(owner_id, chat_id, turn)
+
+    def _quick_with_course(
+        self, owner_id: int, patient: Patient, line: str, first: QuickCheck
+    ) -> QuickCheck:
+        """The line read again with the patient's course, in date order; problems named."""
+        on = first.measured_on or self.today()
+        assessments = self.store.patient_assessments(owner_id, patient.id)
+        sessions = self.store.sessions(owner_id, patient.id)
+        entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
+        if entered and on < max(entered):
+            first.problems.append(
+                f"on={on.isoformat()} is before {patient.label}'s latest entry "
+                f"({max(entered).isoformat()}): enter the course in date order"
+            )
+            return first
+        course = read_course(assessments, sessions, on)
+        if course.last is None:
+            return first
+        known = KnownCourse(course.last.done_on, course.tace_sessions, course.answers())
+        return parse_quick(line, self.today(), known)
 
     def _followup(
         self, owner_id: int, chat_id: int, label: str, reminder_id: int | None = None
     ) -> Reply:
+        """The follow-up of a saved patient: findings, labs (reused with their date, or new) and
+        recovery; the last intervention, sessions, baseline and earlier follow-ups come from the
+        course when sessions are recorded, and are asked otherwise."""
         patient = self._find(owner_id, label)
         last = self.store.latest_assessment(owner_id, patient.id) if patient else None
         if patient is None or last is None:
             return text("No such patient: /followup alone lists yours.")
         if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
             return asked
-        base: dict[str, Any] = {k: v for k, v in last.answers.items() if k not in HISTORY}
-        base.update(earlier=True, label=patient.label)
+        assessments = self.store.patient_assessments(owner_id, patient.id)
+        course = read_course(assessments, self.store.sessions(owner_id, patient.id), self.today())
+        base: dict[str, Any] = {
+            k: v for k, v in last.answers.items() if k not in HISTORY and k not in LAB_IDS
+        }
+        base.update(earlier=True, imaged=True, label=patient.label)
+        base.update(course.answers())
+        if (labs := latest_labs(assessments)) is not None:
+            base["latest_labs"] = {"on": labs[0].isoformat(), "values": labs[1]}
         turn = self.dialogues.start("followup", self.today(), answers=base, label=patient.label)
         if turn.state is not None:
             turn.state = turn.state.model_copy(update={"reminder_id": reminder_id})
         return self._run(owner_id, chat_id, turn)
+
+    def _done(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        """`/done LABEL [DATE] [TECHNIQUE]`: record an intervention done; one line if refused."""
+        words = rest.split()
+        if not words:
+            return text(f"Usage: {DONE_USAGE} (date default today; technique from the plan).")
+        patient = self._find(owner_id, words[0])
+        if patient is None:
+            return text(f"No patient {words[0][:30]}: nothing recorded. /patients lists yours.")
+        try:
+            done_on, technique = read_done_words(words[1:], self.today())
+        except SessionRefused as exc:
+            return text(f"⚠ {exc}")
+        return self._record(owner_id, chat_id, patient, done_on, technique)
+
+    def _record(
+        self,
+        owner_id: int,
+        chat_id: int,
+        patient: Patient,
+        done_on: date,
+        technique: Technique | None,
+    ) -> Reply:
+        try:
+            words, ids = record_session(
+                self.store, owner_id, chat_id, patient, done_on, technique, self.today(),
+                self._at_reminder_time,
+            )  # fmt: skip
+        except SessionRefused as exc:
+            return text(f"⚠ {exc}")
+        return Reply([Message(text=words)], to_schedule=ids)
+
+    def _plan_done(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        """A plan's Done today / Done on another day (or one of its days)."""
+        plan = (
+            self.store.assessment(owner_id, action.target) if action.target is not None else None
+        )
+        patient = self.store.patient(owner_id, plan.patient_id) if plan is not None else None
+        if plan is None or patient is None:
+            return text("That plan is no longer there: nothing recorded.")
+        latest = self.store.latest_assessment(owner_id, patient.id)
+        if latest is None or latest.id != plan.id:
+            return text(f"A newer plan replaced that one: nothing recorded. /done {patient.label} "
+                        "records a session for the current plan.")  # fmt: skip
+        carried = [
+            s for s in self.store.sessions(owner_id, patient.id) if s.assessment_id == plan.id
+        ]
+        if carried:
+            s0 = carried[0]
+            return text(f"Already recorded: {TECHNIQUE_WORDS[s0.technique]} on "
+                        f"{s0.done_on.isoformat()}. Nothing changed.")  # fmt: skip
+        if action.act is Act.SESSION_OTHER_DAY:
+            return Reply([other_day_question(patient.label, plan.id)])
+        try:
+            done_on, _ = read_done_words([action.value] if action.value else [], self.today())
+        except SessionRefused as exc:
+            return text(f"⚠ {exc}")
+        return self._record(owner_id, chat_id, patient, done_on, None)
 
     def _patients(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         rows = self.store.list_patients(owner_id)
@@ -621,17 +767,30 @@ class Assistant:
         return text("Your patients:\n" + "\n".join(lines))
 
     def _patient(self, owner_id: int, chat_id: int, label: str) -> Reply:
+        """The course at a glance: plans, sessions and follow-ups in date order, the current
+        window and the next reminder."""
         patient = self._find(owner_id, label)
         if patient is None:
             return text("No such patient: /patient alone lists yours.")
-        lines = []
-        for a in self.store.assessments(owner_id, patient.label):
-            plan = a.plan
-            decision = words_for(str(plan.get("decision")), plan.get("approach"))
-            lines.append(f"{a.created_at.date().isoformat()} {a.kind}: {decision}"
-                         f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
-                         f"{plan['child_pugh']['class']}{plan['child_pugh']['points']})")  # fmt: skip
-        return text(f"{patient.label}, plans over time:\n" + "\n".join(lines))
+        assessments = self.store.patient_assessments(owner_id, patient.id)
+        sessions = self.store.sessions(owner_id, patient.id)
+        zone = self.settings.zone
+        reminders = [
+            u.reminder
+            for u in self.store.upcoming_reminders(owner_id)
+            if u.reminder.patient_id == patient.id
+        ]
+        lines = timeline(assessments, sessions)
+        current = assessments[-1].plan if assessments else {}
+        window = current.get("window")
+        if isinstance(window, dict):
+            lines.append(f"Window: {window['earliest']} to {window['latest']} "
+                         f"({str(window['status']).replace('_', ' ')})")  # fmt: skip
+        if reminders:
+            r = reminders[0]
+            lines.append(f"Next reminder: {r.fires_at.astimezone(zone):%Y-%m-%d} "
+                         f"{REMINDER_WORDS.get(r.kind, r.kind)}")  # fmt: skip
+        return text(f"{patient.label}, the course:\n" + "\n".join(lines))
 
     def _reminders(
         self, owner_id: int, chat_id: int, rest: str, label: str | None = None

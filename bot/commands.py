@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flows.quick import keys_help
+
 
 @dataclass(frozen=True)
 class Command:
@@ -45,11 +47,18 @@ COMMANDS: tuple[Command, ...] = (
         "followup",
         picks_patient=True,
     ),
+    Command(
+        "done",
+        "/done [LABEL] [DATE] [ctace|deb|bland|ethanol]",
+        "Record an intervention done (date default today)",
+        "done",
+        picks_patient=True,
+    ),
     Command("reminders", "/reminders", "Upcoming reminders", "reminders"),
     Command(
         "patient",
         "/patient [LABEL]",
-        "One patient's plans over time",
+        "One patient's course: plans, sessions, follow-ups",
         "patient",
         picks_patient=True,
     ),
@@ -102,5 +111,5 @@ def help_text() -> str:
         "liverbot plans TACE for liver cancer from the founding protocol and guidelines.\n"
         + "\n".join(lines)
         + f"\nA quick check, e.g.\n  {QUICK_EXAMPLE}\n"
-        + DISCLAIMER
+        "Quick-check keys and their values:\n  " + "\n  ".join(keys_help()) + f"\n{DISCLAIMER}"
     )

@@ -26,12 +26,15 @@ TERMINAL_USER = TERMINAL_OWNER
 QUIT_WORDS = frozenset({"/quit", "/exit"})
 """Leave the chat (the dialogue in progress is kept for next time, as on Telegram)."""
 WIDEST = 100
-"""Lines are wrapped to the terminal's width, but no wider than this, to stay readable."""
+"""Lines are wrapped to the terminal's width, but no wider than this, to stay readable; output to
+a pipe or a file is not wrapped, so a script reads each line whole."""
 
 
-def wrap(text: str, width: int) -> str:
+def wrap(text: str, width: int | None) -> str:
     """Each line wrapped at word boundaries to `width`; a bullet's continuation is indented under
-    its text, and blank lines are kept."""
+    its text, and blank lines are kept. None: as is (output to a pipe or file, for scripts)."""
+    if width is None:
+        return text
     out = []
     for line in text.split("\n"):
         indent = "  " if line.startswith(("• ", "  [")) else ""
@@ -42,7 +45,7 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(out)
 
 
-def render(message: Message, width: int = WIDEST) -> str:
+def render(message: Message, width: int | None = WIDEST) -> str:
     """A message wrapped to `width`, with its buttons as numbered options, or, where a typed
     number is itself an answer (ECOG, encephalopathy grades), with the value to type instead.
 
@@ -74,7 +77,11 @@ def translate(typed: str, shown: Message | None) -> str | Action:
 
 
 def chat(
-    assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool, width: int = WIDEST
+    assistant: Assistant,
+    stdin: TextIO,
+    stdout: TextIO,
+    interactive: bool,
+    width: int | None = WIDEST,
 ) -> int:
     """The read-answer loop; returns the exit status."""
     shown = assistant.resume_prompt(TERMINAL_USER, TERMINAL_USER)
@@ -118,7 +125,7 @@ def run_chat(db: str | None) -> int:
         print(f"liverbot: {exc}", file=sys.stderr)
         return 2
     try:
-        width = min(shutil.get_terminal_size().columns, WIDEST)
+        width = min(shutil.get_terminal_size().columns, WIDEST) if sys.stdout.isatty() else None
         return chat(Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty(), width)
     except KeyboardInterrupt:
         return 0

@@ -45,6 +45,8 @@ CASE_PATHS = {
     "new_lesions": "history.followup.new_lesions",
     "progression": "history.followup.progression",
     "response": "history.followup.response",
+    "viable_sum_mm": "history.followup.viable_sum_mm",
+    "nadir_viable_sum_mm": "history.followup.nadir_viable_sum_mm",
     "viable_over_50pct": "history.followup.viable_over_50pct",
 }
 """Where each answer goes in the contract's case (docs/plan-json.md)."""
@@ -77,7 +79,26 @@ def case_from_answers(answers: Answers, today: date) -> dict[str, Any]:
         elif isinstance(value, dict) and BY_ID[qid].default_unit:  # one-unit quantity: a number
             value = value["value"]
         node[leaf] = value
+    _with_course(case, answers.get("course"))
     return case
+
+
+def _with_course(case: dict[str, Any], course: Any) -> None:
+    """The stored course (baseline, earlier follow-ups, nadir) into the history, when there is one.
+
+    The caller reads it from the store (`bot.course`); what the clinician typed wins over it.
+    """
+    history = case.get("history")
+    if not isinstance(course, dict) or not isinstance(history, dict):
+        return
+    if course.get("baseline"):
+        history.setdefault("baseline", course["baseline"])
+    if course.get("previous_followups"):
+        history.setdefault("previous_followups", course["previous_followups"])
+    followup = history.get("followup")
+    nadir = course.get("nadir_viable_sum_mm")
+    if isinstance(followup, dict) and "viable_sum_mm" in followup and nadir is not None:
+        followup.setdefault("nadir_viable_sum_mm", nadir)
 
 
 def question_for_error(path: str) -> str | None:

@@ -50,7 +50,7 @@ class FlowSpec:
 
 
 INTAKE = FlowSpec("intake", 1, q.INTAKE_QUESTIONS)
-FOLLOWUP = FlowSpec("followup", 1, q.HISTORY_QUESTIONS)
+FOLLOWUP = FlowSpec("followup", 2, q.FOLLOWUP_QUESTIONS)
 QUICK = FlowSpec("quick", 1, q.INTAKE_QUESTIONS[1:], summary=False, ask_optional=False)
 FLOWS = {spec.name: spec for spec in (INTAKE, FOLLOWUP, QUICK)}
 
@@ -207,6 +207,8 @@ class Dialogues:
         else:
             question = q.BY_ID[state.state]
             text = question.prompt
+            if question.detail is not None:
+                text += "\n" + question.detail(state.answers)
             if state.state in state.answers:
                 text += f"\n(was: {question.show(state.answers[state.state])})"
             if question.optional and "/skip" not in text:
@@ -290,6 +292,8 @@ class Dialogues:
 
     def _accept(self, state: DialogueState, question: Question, value: Any, today: date) -> Turn:
         answers = {**state.answers, question.id: value}
+        if question.effect is not None:
+            answers = {**question.effect(value, answers), question.id: value}
         moved = state.model_copy(
             update={"answers": answers, "history": [*state.history, question.id], "pending": None}
         )

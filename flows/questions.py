@@ -73,6 +73,12 @@ class Question(BaseModel):
     optional: bool = False
     when: Callable[[Answers], bool] | None = None
     """The question is asked only when this holds for the answers so far."""
+    check: Callable[[Any, Answers], str | None] | None = None
+    """Why an answer contradicts the answers so far (it is then asked again), or None."""
+    effect: Callable[[Any, Answers], dict[str, Any]] | None = None
+    """The answers after this one is accepted, when it sets others too (reusing the latest labs)."""
+    detail: Callable[[Answers], str] | None = None
+    """Text shown under the prompt that depends on the answers (the date of the latest labs)."""
 
     def applies(self, answers: Answers) -> bool:
         """Whether the question is asked, given the answers so far."""
@@ -94,8 +100,16 @@ class Question(BaseModel):
         choices = YES_NO_CHOICES if self.kind is Kind.YES_NO else self.choices
         return (*choices, SKIP) if self.optional else choices
 
-    def parse(self, text: str, answers: Answers, today: date) -> Any:
-        """The answer as JSON-ready data; raises `Invalid` with a message for the clinician."""
+    def parse(self, text: str, answers: Answers, today: date, *, cross_check: bool = True) -> Any:
+        """The answer as JSON-ready data; raises `Invalid` with a message for the clinician,
+        also when it contradicts an earlier answer (asked again, never guessed). A line read all
+        at once (the quick check) checks the findings together afterwards instead."""
+        value = self._read(text, answers, today)
+        if cross_check and self.check is not None and (why := self.check(value, answers)):
+            raise Invalid(why)
+        return value
+
+    def _read(self, text: str, answers: Answers, today: date) -> Any:
         if self.kind is Kind.CHOICE:
             pairs = [(c.value, c.label) for c in self.choices]
             return parsing.parse_choice(text, pairs, self.synonyms)
@@ -516,6 +530,37 @@ IMAGED = Question(
 
 _after_imaging = _is("imaged", True)
 
+CONTRADICTION = "CR means no viable tumour and no new lesion, but {what}"
+ASK_AGAIN = ": which is right? Answer again, or /back to correct the earlier answer."
+"""mRECIST (safety-and-course.md section 6): a new lesion or progression is PD, never CR."""
+
+
+def _cr_against(what: str) -> Callable[[Any, Answers], str | None]:
+    """A check for a yes/no finding: yes contradicts a complete response given earlier."""
+
+    def check(value: Any, answers: Answers) -> str | None:
+        if value is True and answers.get("response") == "cr":
+            return CONTRADICTION.format(what=what) + ASK_AGAIN
+        return None
+
+    return check
+
+
+def _response_against_findings(value: Any, answers: Answers) -> str | None:
+    """CR contradicts new lesions or progression given earlier."""
+    why = contradiction({**answers, "response": value})
+    return why + ASK_AGAIN if why else None
+
+
+def contradiction(answers: Answers) -> str | None:
+    """Why the findings contradict each other, or None (CR with new lesions or progression)."""
+    if answers.get("response") != "cr":
+        return None
+    found = [w for k, w in (("new_lesions", "new lesions"), ("progression", "progression"))
+             if answers.get(k) is True]  # fmt: skip
+    return CONTRADICTION.format(what=f"{' and '.join(found)} were reported") if found else None
+
+
 LIPIODOL = Question(
     id="lipiodol",
     short="Lipiodol",
@@ -555,6 +600,7 @@ NEW_LESIONS = Question(
     help="Any new intrahepatic nodule since the last intervention.",
     kind=Kind.YES_NO,
     when=_after_imaging,
+    check=_cr_against("a new lesion is PD"),
 )
 
 PROGRESSION = Question(
@@ -564,6 +610,7 @@ PROGRESSION = Question(
     help="Growth of viable (enhancing) tumour (mRECIST: >= 20 % increase).",
     kind=Kind.YES_NO,
     when=_after_imaging,
+    check=_cr_against("progression is PD"),
 )
 
 RESPONSE = Question(
@@ -582,6 +629,35 @@ RESPONSE = Question(
     synonyms={"complete": "cr", "partial": "pr", "stable": "sd", "progressive": "pd"},
     optional=True,
     when=_after_imaging,
+    check=_response_against_findings,
+)
+
+VIABLE_SUM = Question(
+    id="viable_sum_mm",
+    short="Viable sum",
+    prompt="Sum of the viable (enhancing) diameters of the target lesions, in mm?",
+    help="mRECIST from the sums: with the baseline and the smallest sum so far (nadir), liverbot "
+    "reads the response itself. Asked when the category was skipped.",
+    kind=Kind.NUMBER,
+    bounds=ranges.VIABLE_SUM_MM,
+    optional=True,
+    when=lambda answers: answers.get("imaged") is True and answers.get("response") is None,
+)
+
+NADIR = Question(
+    id="nadir_viable_sum_mm",
+    short="Nadir viable sum",
+    prompt="Smallest viable sum so far (the nadir), in mm?",
+    help="Progression by mRECIST is a rise of 20 % over the nadir. With sessions recorded, liverbot "
+    "takes it from the earlier follow-ups.",
+    kind=Kind.NUMBER,
+    bounds=ranges.VIABLE_SUM_MM,
+    optional=True,
+    when=lambda answers: (
+        answers.get("imaged") is True
+        and answers.get("viable_sum_mm") is not None
+        and not (answers.get("course") or {}).get("nadir_viable_sum_mm")
+    ),
 )
 
 VIABLE_OVER_50 = Question(
@@ -596,8 +672,57 @@ VIABLE_OVER_50 = Question(
 
 HISTORY_QUESTIONS = (
     LAST, RECOVERED, SESSIONS, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE,
-    VIABLE_OVER_50,
+    VIABLE_SUM, NADIR, VIABLE_OVER_50,
 )  # fmt: skip
+
+FOLLOWUP_LABS = (BILIRUBIN, ALBUMIN, INR, ASCITES, ENCEPHALOPATHY, AST, CREATININE, PLATELETS)
+"""The labs a follow-up asks (issue 12): creatinine and platelets optional."""
+LAB_IDS = (*(q.id for q in FOLLOWUP_LABS), "sodium", "dialysis", "wbc", "afp")
+"""Every laboratory answer: reused together, or asked again together (AFP, not asked at follow-up,
+is then missing rather than carried over unseen)."""
+
+
+def _latest_labs_words(answers: Answers) -> str:
+    latest = answers.get("latest_labs") or {}
+    values = latest.get("values") or {}
+    shown = ", ".join(
+        f"{BY_ID[k].short} {BY_ID[k].show(v)}" for k, v in values.items() if k in BY_ID
+    )
+    day = latest.get("on")
+    on = date.fromisoformat(day) if day else None
+    when = f"{on.day} {on:%b %Y}" if on else "an earlier day"
+    return f"Latest, as on {when}: {shown}."
+
+
+def _reuse_labs(value: Any, answers: Answers) -> dict[str, Any]:
+    """Reuse: the latest lab answers come in, and the labs not measured then count as skipped
+    (not asked one by one after "reuse"); new: any reused before are dropped, to be asked."""
+    kept = {k: v for k, v in answers.items() if k not in LAB_IDS}
+    if value == "reuse":
+        kept.update(dict.fromkeys((q.id for q in FOLLOWUP_LABS if q.optional), None))
+        kept.update((answers.get("latest_labs") or {}).get("values") or {})
+    return kept
+
+
+LABS = Question(
+    id="labs",
+    short="Labs",
+    prompt="Labs for this follow-up: reuse the latest, or enter today's?",
+    help="Reusing shows the date they were measured; a plan is only as current as its labs.",
+    kind=Kind.CHOICE,
+    choices=(Choice(value="reuse", label="Reuse latest"), Choice(value="new", label="Enter new")),
+    synonyms={"latest": "reuse", "same": "reuse", "enter": "new", "today": "new"},
+    when=_given("latest_labs"),
+    effect=_reuse_labs,
+    detail=_latest_labs_words,
+)
+
+FOLLOWUP_QUESTIONS = (
+    LAST, SESSIONS, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE, VIABLE_SUM,
+    NADIR, VIABLE_OVER_50, LABS, *FOLLOWUP_LABS, RECOVERED,
+)  # fmt: skip
+"""What a follow-up asks (issue 12): the findings, the current labs, the recovery date. The last
+intervention and the session count are asked only when no session is recorded."""
 
 INTAKE_QUESTIONS: tuple[Question, ...] = (
     LABEL, AGE, ECOG, TUMOUR_TYPE, COUNT, SIZE, INFILTRATIVE, BURDEN_70, PVTT, COLLATERALS,
@@ -607,13 +732,15 @@ INTAKE_QUESTIONS: tuple[Question, ...] = (
 """In the order asked: the patient (age, ECOG) before the tumour and the labs, as a clinician
 presents a case; each question after the label is headed with the patient's label."""
 
-BY_ID: dict[str, Question] = {q.id: q for q in INTAKE_QUESTIONS}
+BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS)}
 
 
-def parse_answer(question: Question, text: str, answers: Answers, today: date) -> Any:
+def parse_answer(
+    question: Question, text: str, answers: Answers, today: date, *, cross_check: bool = True
+) -> Any:
     """Parse with the question's reader; anything unexpected becomes `Invalid`, never a crash."""
     try:
-        return question.parse(text, answers, today)
+        return question.parse(text, answers, today, cross_check=cross_check)
     except Invalid:
         raise
     except (

@@ -17,8 +17,9 @@ from datetime import date
 from typing import Any
 
 from flows.engine import Dialogues, Outgoing, Turn
-from flows.parsing import NO, YES, Invalid, label_warning, parse_label
-from flows.questions import BY_ID, Kind, Question, parse_answer
+from flows.parsing import NO, YES, Invalid, label_warning, parse_date, parse_label
+from flows.questions import BY_ID, Kind, Question, contradiction, parse_answer
+from planner.ranges import Range
 
 KEYS = {
     "age": "age",
@@ -52,8 +53,12 @@ KEYS = {
     "ast": "ast",
     "sex": "sex",
     "wt": "weight_kg",
+    "weight": "weight_kg",
     "sessions": "sessions",
     "response": "response",
+    "viable": "viable_sum_mm",
+    "nadir": "nadir_viable_sum_mm",
+    "over50": "viable_over_50pct",
     "viable50": "viable_over_50pct",
 }
 """Quick-check keys and the intake questions that read their values."""
@@ -65,8 +70,11 @@ ASSUMED = {
     "dialysis": (False, "no dialysis (add dialysis=yes otherwise)"),
 }
 FINDINGS = (
-    "lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_over_50pct",
+    "lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_sum_mm",
+    "nadir_viable_sum_mm", "viable_over_50pct",
 )  # fmt: skip
+ON = "on"
+"""`on=DATE`: the day the values were measured or the imaging done (default today)."""
 _PAIR = re.compile(r"^([A-Za-z][A-Za-z0-9]*)=(.*)$")
 _LEADING_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?")
 
@@ -81,15 +89,29 @@ class QuickCheck:
     assumed: list[str] = field(default_factory=list)
     given: list[str] = field(default_factory=list)
     """Question ids known from the line, assumed ones included: not counted in the step numbers."""
+    measured_on: date | None = None
+    """`on=`: the day the values were measured or the imaging done (None: today)."""
 
 
-def parse_quick(line: str, today: date) -> QuickCheck:
+@dataclass(frozen=True)
+class KnownCourse:
+    """What the store's course says of a saved patient, as of the line's day: a line may leave
+    `last=` and `sessions=` out, and if it gives them they must agree."""
+
+    last_intervention: date
+    sessions: int
+    answers: dict[str, Any]
+    """The answers the course supplies (`bot.course.Course.answers`)."""
+
+
+def parse_quick(line: str, today: date, course: KnownCourse | None = None) -> QuickCheck:
     """Read a quick-check line, strictly; never raises, whatever the line.
 
     Any problem (a value that does not parse, an unknown or misspelt key, a key given twice, a
     label split by a space) is named with the nearest key or value, and the line is then not
     planned at all: a plan from a line with a problem would rest on a default the clinician did
-    not choose. Only keys that are absent take the documented defaults (`ASSUMED`).
+    not choose. Only keys that are absent take the documented defaults (`ASSUMED`). With a
+    `course` (a saved patient's recorded sessions), `last=` and `sessions=` come from it.
     """
     out = QuickCheck()
     words = line.split()
@@ -107,10 +129,20 @@ def parse_quick(line: str, today: date) -> QuickCheck:
             out.problems.append(f"'{word[:40]}' is not key=value")
             continue
         key, raw = match.group(1).lower(), match.group(2)
+        if key == ON:
+            if key in seen:
+                out.problems.append(f"on is given twice (on={seen[key][:20]}, on={raw[:20]})")
+                continue
+            seen[key] = raw
+            try:
+                out.measured_on = date.fromisoformat(parse_date(raw, today))
+            except Invalid as exc:
+                out.problems.append(f"on={raw[:30]}: {exc}")
+            continue
         qid = KEYS.get(key)
         if qid is None:
-            near = nearest(key, KEYS)
-            hint = f": did you mean {near}=?" if near else f" (keys: {' '.join(KEYS)})"
+            near = nearest(key, [*KEYS, ON])
+            hint = f": did you mean {near}=?" if near else f" (keys: {' '.join([*KEYS, ON])})"
             out.problems.append(f"unknown key '{key[:20]}'{hint}")
             continue
         if key in seen:
@@ -120,12 +152,37 @@ def parse_quick(line: str, today: date) -> QuickCheck:
             continue
         seen[key] = raw
         try:
-            out.answers[qid] = parse_answer(BY_ID[qid], raw, out.answers, today)
+            out.answers[qid] = parse_answer(BY_ID[qid], raw, out.answers, today, cross_check=False)
         except Invalid as exc:
             out.problems.append(_value_problem(key, raw, exc, today))
+    if course is not None and not out.problems:
+        _agree(out, course)
     _complete(out)
+    if not out.problems and (why := contradiction(out.answers)):
+        out.problems.append(f"response=cr: {why}; correct the line")
     out.given = list(out.answers)
     return out
+
+
+def _agree(out: QuickCheck, course: KnownCourse) -> None:
+    """`last=` and `sessions=` may be left out for a patient with recorded sessions; given, they
+    must agree with the record, since a plan on a wrong date would be planned confidently wrong."""
+    answers = out.answers
+    given_last = answers.get("last_intervention")
+    if given_last is not None and given_last != course.last_intervention.isoformat():
+        out.problems.append(
+            f"last={given_last} disagrees with the last recorded session "
+            f"({course.last_intervention.isoformat()}, see /patient): leave last= out or correct it"
+        )
+    given_sessions = answers.get("sessions")
+    if given_sessions is not None and given_sessions != course.sessions:
+        out.problems.append(
+            f"sessions={given_sessions} disagrees with the {course.sessions} TACE session(s) "
+            "recorded: leave sessions= out or correct it"
+        )
+    if not out.problems:
+        for key, value in course.answers.items():
+            answers.setdefault(key, value)
 
 
 def nearest(word: str, candidates: Iterable[str]) -> str | None:
@@ -237,18 +294,46 @@ def start_quick(dialogues: Dialogues, line: str, today: date) -> Turn:
     )  # fmt: skip
 
 
+def _span(bounds: Range, unit: str | None = None) -> str:
+    return f"{bounds.low:.15g}-{bounds.high:.15g} {unit or bounds.unit}".rstrip()
+
+
+def _accepted(question: Question) -> str:
+    """A question's accepted values, for /help and the README (from the question itself)."""
+    if question.kind is Kind.YES_NO:
+        return "yes|no"
+    if question.kind is Kind.CHOICE:
+        return "|".join(c.value for c in question.choices)
+    if question.kind is Kind.NUMBER:
+        assert question.bounds is not None
+        return _span(question.bounds)
+    if question.kind is Kind.QUANTITY:
+        if question.default_unit:
+            return _span(question.units[question.default_unit])
+        return "with its unit, " + " or ".join(_span(r, u) for u, r in question.units.items())
+    if question.kind is Kind.DATE:
+        return "a past date: 2026-09-01, 01.09.2026, 50d or 7w ago"
+    return "text"
+
+
+def keys_help() -> list[str]:
+    """Every quick-check key (aliases together) with the values it accepts."""
+    by_question: dict[str, list[str]] = {}
+    for key, qid in KEYS.items():
+        by_question.setdefault(qid, []).append(key)
+    lines = [f"{'|'.join(keys)}: {_accepted(BY_ID[qid])}" for qid, keys in by_question.items()]
+    lines.append(f"{ON}: the day measured or imaged, a past date (default today)")
+    return lines
+
+
 def syntax(example: str) -> str:
-    """What `/quick` alone answers: the form of the line, an example, and every key with what it
-    is (the question that reads its value), so no dialogue is started without a line."""
-    keys = " · ".join(
-        key if key == BY_ID[qid].short.lower() else f"{key} ({BY_ID[qid].short})"
-        for key, qid in KEYS.items()
-    )
+    """What `/quick` alone answers: the form of the line, an example, and every key with the values
+    it accepts (`keys_help`, as /help lists them), so no dialogue is started without a line."""
     assumed = ", ".join(words.split(" (add", 1)[0] for _, words in ASSUMED.values())
     return (
         "A quick check is one line: /quick LABEL key=value ...\n"
         f"e.g. {example}\n"
-        f"Keys: {keys}.\n"
+        "Keys and their values:\n  " + "\n  ".join(keys_help()) + "\n"
         f"Values not given are asked one by one, except these, assumed: {assumed}. "
         "Without a LABEL the plan is shown but not saved."
     )

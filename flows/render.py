@@ -42,8 +42,9 @@ MESSAGE_LIMIT = 4096
 """Telegram's limit for one message; the terminal uses the same so both channels show the same text."""
 FIRST_SCREEN_LINES = 12
 """Lines before the folded detail: about one phone screen (issue 13)."""
-STATUS_ROOM = 1, 240
-"""Lines and characters a plan leaves free for the line its channel adds (`Saved for bed7...`)."""
+STATUS_ROOM = 2, 480
+"""Lines and characters a plan leaves free for what the assistant adds on saving it: an imaging
+caution and `Saved for bed7 · next: ...`."""
 FIELD_NAMES = {
     "liver.creatinine": "creatinine (MELD, renal contraindication)",
     "liver.sodium": "sodium (MELD-Na)",

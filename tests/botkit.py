@@ -56,10 +56,20 @@ def settings_for(server_url: str, token: str, db: Path, **extra: Any) -> Setting
 
 
 @asynccontextmanager
-async def running_bot(server: FakeBotApi, db: Path, **extra: Any) -> AsyncIterator[App]:
-    """The bot polling the fake server, on the SQLite file `db`; stopped and closed on exit."""
+async def running_bot(
+    server: FakeBotApi, db: Path, clock: Callable[[], datetime] | None = None, **extra: Any
+) -> AsyncIterator[App]:
+    """The bot polling the fake server, on the SQLite file `db`; stopped and closed on exit.
+
+    `clock` fixes the bot's time (the day plans are made for, when reminders fall due).
+    """
     store = Store(db)
-    app = build_application(settings_for(server.base_url, server.token, db, **extra), store)
+    settings = settings_for(server.base_url, server.token, db, **extra)
+    app = (
+        build_application(settings, store)
+        if clock is None
+        else build_application(settings, store, clock=clock)
+    )
     stop = asyncio.Event()
     try:
         async with app:

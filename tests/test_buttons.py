@@ -212,4 +212,4 @@ def test_the_patient_list_and_history_use_words(conversation: Conversation) -> N
     listed = conversation.process(1, 1, 2, "/patients").messages[0].text
     history = conversation.process(1, 1, 3, "/patient bed7").messages[0].text
     assert listed == "Your patients:\nbed7: TACE"
-    assert "quick: super-selective TACE (BCLC B, Child-Pugh A5)" in history
+    assert "plan: super-selective TACE (BCLC B, Child-Pugh A5)" in history

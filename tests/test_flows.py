@@ -65,8 +65,19 @@ def test_full_intake_ends_on_the_summary_then_the_plan() -> None:
          ["last_intervention", "recovered_on", "sessions", "imaged"], ["lipiodol", "response"]),
         ({"earlier": "yes", "last_intervention": "60d", "recovered_on": "50d", "sessions": "/skip",
           "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
-          "progression": "no", "response": "/skip", "viable_over_50pct": "/skip"},
-         ["lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_over_50pct"], []),
+          "progression": "no", "response": "/skip", "viable_sum_mm": "/skip",
+          "viable_over_50pct": "/skip"},
+         ["lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_sum_mm",
+          "viable_over_50pct"], ["nadir_viable_sum_mm"]),
+        ({"earlier": "yes", "last_intervention": "60d", "recovered_on": "50d", "sessions": "/skip",
+          "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
+          "progression": "no", "response": "/skip", "viable_sum_mm": "40",
+          "nadir_viable_sum_mm": "35", "viable_over_50pct": "/skip"},
+         ["viable_sum_mm", "nadir_viable_sum_mm"], []),
+        ({"earlier": "yes", "last_intervention": "60d", "recovered_on": "50d", "sessions": "/skip",
+          "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
+          "progression": "no", "response": "sd", "viable_over_50pct": "/skip"},
+         ["response"], ["viable_sum_mm", "nadir_viable_sum_mm"]),
         ({"pvtt": "vp4", "pvtt_collaterals": "no", "pvtt_occlusion": "partial"},
          ["pvtt_occlusion"], []),
         ({"pvtt": "vp4", "pvtt_collaterals": "yes"}, [], ["pvtt_occlusion"]),
@@ -159,7 +170,8 @@ def test_followup_reuses_the_patients_answers() -> None:
     base = {**drive(INTAKE).state.answers, "earlier": True}  # type: ignore[union-attr]
     answers = {"last_intervention": "2026-09-01", "recovered_on": "2026-09-12", "sessions": "1",
                "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
-               "progression": "no", "response": "/skip", "viable_over_50pct": "/skip"}  # fmt: skip
+               "progression": "no", "response": "/skip", "viable_sum_mm": "/skip",
+               "viable_over_50pct": "/skip"}  # fmt: skip
     turn = drive(answers, "followup", answers=base, label="bed7")
     assert turn.state is not None
     assert turn.state.state == "summary"
@@ -274,6 +286,10 @@ EVERY_KEY = {
     "sessions": ("2", "sessions", 2),
     "response": ("pr", "response", "pr"),
     "viable50": ("no", "viable_over_50pct", False),
+    "over50": ("yes", "viable_over_50pct", True),
+    "weight": ("72", "weight_kg", {"value": 72.0, "unit": "kg"}),
+    "viable": ("42", "viable_sum_mm", 42.0),
+    "nadir": ("30", "nadir_viable_sum_mm", 30.0),
 }
 
 
@@ -296,6 +312,9 @@ def test_quick_check_reads_each_key(key: str) -> None:
             "sessions",
             "response",
             "viable50",
+            "over50",
+            "viable",
+            "nadir",
         )
         else ""
     )
@@ -392,10 +411,11 @@ def test_every_question_names_the_patient_flow_and_step() -> None:
     follow = DIALOGUES.start("followup", TODAY, answers=base, label="bed9")
     assert follow.messages[0].text.startswith("bed9 · follow-up · 1/4\n")
     turn = follow
-    for text in ("50d", "40d", "2"):
+    for text in ("50d", "2"):
         turn = DIALOGUES.handle(turn.state, text, TODAY)  # type: ignore[arg-type]
     after = DIALOGUES.handle(turn.state, "yes", TODAY)  # type: ignore[arg-type]
-    assert after.messages[0].text.startswith("bed9 · follow-up · 5/10\n")
+    # The findings open (viable sum counted until a category is given), recovery comes last.
+    assert after.messages[0].text.startswith("bed9 · follow-up · 4/11\nLipiodol")
 
 
 NAVIGATION = {"/back", "/cancel"}
@@ -422,6 +442,8 @@ def test_random_text_never_raises_and_invalid_changes_nothing(question: str, tex
                "new_lesions": "no", "progression": "no", "response": "pr",
                "viable_over_50pct": "no", "pvtt": "vp4", "pvtt_collaterals": "no",
                "pvtt_occlusion": "partial"}  # fmt: skip
+    if question in ("viable_sum_mm", "nadir_viable_sum_mm"):
+        answers.update(response="/skip", viable_sum_mm="40")
     answers.pop(question, None)
     assume(text.strip().lower().split("@")[0] not in NAVIGATION)
     turn = drive(answers)

@@ -87,7 +87,7 @@ def test_every_vector_plan_is_html_telegram_accepts_with_a_short_first_screen() 
         plan = plan_case(Case.model_validate(vector["case"]))
         layout = plan_layout(plan, "bed<7>&", ["assumed & <guessed>"], "Read: a < b & c")
         head = checked(layout)
-        assert len(head) <= FIRST_SCREEN_LINES - 1  # one left for the save's line
+        assert len(head) <= FIRST_SCREEN_LINES - 2  # two left: a caution, the save
         assert head[0].startswith(layout.headline)
         assert "bed<7>&" in head[0]
 
@@ -97,7 +97,7 @@ def test_the_first_screen_holds_what_must_be_acted_on(base_case: dict[str, Any])
         plan = plan_case(Case.model_validate(case))
         layout = plan_layout(plan, "bed7", assumed)
         head = checked(layout)
-        assert len(head) <= FIRST_SCREEN_LINES - 1
+        assert len(head) <= FIRST_SCREEN_LINES - 2
         assert head[0].startswith(layout.headline + " · bed7")
         assert head[1].startswith("Child-Pugh ")
         screen = "\n".join(head)
@@ -221,7 +221,9 @@ def test_a_quick_check_is_one_message_with_its_save_and_its_buttons(
     (plan,) = assistant.handle(1, 1, QUICK).messages
     assert plan.layout is not None
     assert any(line.startswith("✅ Saved for bed7") for line in plan.layout.lines)
-    assert [b.action.act for b in plan.buttons] == [Act.PLAN_FOLLOW_UP, Act.PLAN_REMINDERS]
+    assert [b.action.act for b in plan.buttons] == [
+        Act.SESSION_DONE, Act.SESSION_OTHER_DAY, Act.PLAN_FOLLOW_UP, Act.PLAN_REMINDERS
+    ]  # fmt: skip
     (unsaved,) = assistant.handle(1, 1, QUICK.replace(" bed7", "")).messages
     assert unsaved.layout is not None
     assert unsaved.layout.lines[-1].startswith("Not saved")
@@ -231,7 +233,7 @@ def test_a_quick_check_is_one_message_with_its_save_and_its_buttons(
 def test_the_buttons_under_a_plan(assistant: Assistant) -> None:
     line = QUICK + " last=10d recovered=5d"
     (plan,) = assistant.handle(1, 1, line).messages
-    follow, remind = plan.buttons
+    follow, remind = plan.buttons[-2:]
     (listed,) = assistant.press(1, 1, remind.action).messages
     assert listed.text.startswith("Upcoming reminders for bed7:")
     first = assistant.press(1, 1, follow.action).messages[0]
@@ -241,7 +243,7 @@ def test_the_buttons_under_a_plan(assistant: Assistant) -> None:
 def test_quick_alone_shows_the_syntax_and_starts_nothing(assistant: Assistant) -> None:
     (shown,) = assistant.handle(1, 1, "/quick").messages
     assert QUICK_EXAMPLE in shown.text
-    assert "alb (Albumin)" in shown.text
+    assert "\n  alb: with its unit" in shown.text
     assert assistant.dialogue_step(1, 1) is None
 
 
@@ -254,7 +256,7 @@ def test_start_greets_with_buttons(assistant: Assistant) -> None:
     assert "Patient label?" in first.text
 
 
-@pytest.mark.parametrize("command", ["patient", "followup", "forget"])
+@pytest.mark.parametrize("command", ["patient", "followup", "forget", "done"])
 def test_bare_commands_page_the_patients_most_recent_first(
     assistant: Assistant, command: str
 ) -> None:
@@ -269,6 +271,9 @@ def test_bare_commands_page_the_patients_most_recent_first(
     assert [b.label for b in rest.buttons if b.action.act is Act.PICK] == labels[::-1][PAGE_SIZE:]
     picked = assistant.press(1, 1, picks[0].action).messages[0]
     assert labels[-1] in picked.text
+    if command == "done":  # a pick records nothing: the plan's Done buttons say which day
+        assert [b.label for b in picked.buttons] == ["Done today", "Done on another day"]
+        assert assistant.store.sessions(1, picks[0].action.target or 0) == []
 
 
 def test_a_pick_of_a_deleted_patient_changes_nothing(assistant: Assistant) -> None:
@@ -339,10 +344,12 @@ async def test_through_telegram(server: FakeBotApi, db: Path) -> None:
         server.push_callback(USER, picker.message_id, picker.callback_data()[0])
         history = await server.next_message(USER)
         assert history.text is not None
-        assert history.text.startswith("bed7, plans over time")
+        assert history.text.startswith("bed7, the course:")
 
         # a press on the plan's Follow-up keeps the plan's formatting when the choice is shown
-        server.push_callback(USER, plan.message_id, plan.callback_data()[0])
+        follow_up = plan.button_data("Follow-up")
+        assert follow_up is not None
+        server.push_callback(USER, plan.message_id, follow_up)
         question = await server.next_message(USER)
         assert question.text is not None
         assert question.text.startswith("bed7 · follow-up")
@@ -387,5 +394,5 @@ def test_the_descriptions_fit_telegrams_limits_and_the_menu_runs_as_a_ward_round
     assert 0 < len(DESCRIPTION) <= 512
     assert 0 < len(SHORT_DESCRIPTION) <= 120
     assert all(1 <= len(summary) <= 256 for _, summary in menu())
-    ward_round = ["new", "quick", "patients", "followup", "reminders"]
-    assert [name for name, _ in menu()][:5] == ward_round
+    ward_round = ["new", "quick", "patients", "followup", "done", "reminders"]
+    assert [name for name, _ in menu()][:6] == ward_round

@@ -55,6 +55,7 @@ def test_a_decimal_number_is_kept_unless_a_whole_number_is_asked() -> None:
     ("bounds", "integer", "example"),
     [
         (Range(0, 100, "years"), True, "50"),
+        (Range(0, 5, "sessions"), True, "2"),
         (Range(18, 110, "years"), True, "64"),
         (Range(0.5, 3.0, "mg/dL"), False, "1.8"),
         (Range(1.0, 3.0, "mg/dL"), False, "2"),
@@ -70,6 +71,16 @@ def test_the_example_of_a_refused_number_lies_in_the_middle_of_its_range(
         with pytest.raises(Invalid) as whole:
             parse_number("2.5", bounds, integer=True)
         assert message(whole) == f"Send a whole number, e.g. {example}."
+
+
+def test_an_answer_of_two_hundred_characters_is_read_and_a_longer_one_refused_unread() -> None:
+    assert parse_label("a" * 32 + " " * 168) == "a" * 32
+    with pytest.raises(Invalid) as exc:
+        parse_label("a" * 32 + " " * 169)
+    assert message(exc) == "That answer is too long (201 characters)."
+    with pytest.raises(Invalid) as empty:
+        parse_label("   ")
+    assert message(empty) == "The answer is empty."
 
 
 # Quantities ------------------------------------------------------------------------------------
@@ -201,7 +212,7 @@ def test_a_long_stray_word_is_cut_at_forty_characters() -> None:
 def test_unknown_keys_are_all_named_with_the_nearest_or_the_list() -> None:
     check = parse_quick("bed7 tpye=hcc zzzzzz=1 age=70", TODAY)
     assert "unknown key 'tpye': did you mean type=?" in check.problems
-    assert f"unknown key 'zzzzzz' (keys: {' '.join(KEYS)})" in check.problems
+    assert f"unknown key 'zzzzzz' (keys: {' '.join(KEYS)} on)" in check.problems
     assert check.answers["age"] == 70
 
 

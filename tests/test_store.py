@@ -609,6 +609,7 @@ def test_assessment_round_trip(store: Store, clock: Clock) -> None:
         planner_version="1.0.0",
         decision="simple_tace",
         next_due=date(2025, 4, 1),
+        measured_on=T0.date(),
     )
     expected_second = Assessment(
         id=second,
@@ -621,6 +622,7 @@ def test_assessment_round_trip(store: Store, clock: Clock) -> None:
         planner_version="1.0.1",
         decision="tace",
         next_due=None,
+        measured_on=(T0 + timedelta(days=40)).date(),
     )
     assert store.assessments(1, "p-01") == [expected_first, expected_second]
     assert store.latest_assessment(patient.owner_id, patient.id) == expected_second
@@ -697,6 +699,9 @@ def _rows_about(path: Path, patient_id: int) -> dict[str, int]:
         "reminders": count(
             path, "SELECT count(*) FROM reminders WHERE patient_id = ?", (patient_id,)
         ),
+        "sessions": count(
+            path, "SELECT count(*) FROM sessions WHERE patient_id = ?", (patient_id,)
+        ),
         "audit": count(path, "SELECT count(*) FROM audit WHERE patient_id = ?", (patient_id,)),
     }
 
@@ -711,11 +716,13 @@ def test_forget_removes_every_row_about_the_patient(store: Store, db_path: Path)
     store.add_reminders(
         1, gone.id, 10, [("window_opens", at(25)), ("window_closes", at(28))], assessment_id=a1
     )
+    store.add_session(1, gone.id, date(2025, 3, 1), "ctace", assessment_id=a1)
     store.audit(1, "intake_saved", patient_id=gone.id, detail={"assessment": a1})
     assert _rows_about(db_path, gone.id) == {
         "patients": 1,
         "assessments": 2,
         "reminders": 2,
+        "sessions": 1,
         "audit": 1,
     }
 
@@ -726,6 +733,7 @@ def test_forget_removes_every_row_about_the_patient(store: Store, db_path: Path)
         "patients": 0,
         "assessments": 0,
         "reminders": 0,
+        "sessions": 0,
         "audit": 2,
     }
     forget = store.audit_entries(patient_id=gone.id)[-1]
@@ -735,12 +743,13 @@ def test_forget_removes_every_row_about_the_patient(store: Store, db_path: Path)
         actor_id=1,
         action="forget",
         patient_id=gone.id,
-        detail={"assessments": 2, "reminders": 2},
+        detail={"assessments": 2, "reminders": 2, "sessions": 1},
     )
     assert _rows_about(db_path, keep.id) == {
         "patients": 1,
         "assessments": 1,
         "reminders": 1,
+        "sessions": 0,
         "audit": 0,
     }
     assert store.find_patient(1, "GONE-02") is None
@@ -1274,3 +1283,31 @@ def test_every_clinician_facing_call_is_scoped_by_its_owner(
     assert store.reminder(r.id) == r
     assert len(store.assessments(1, patient.label)) == 1
     assert store.reminder(r.id, owner_id=1) == r
+
+
+def test_sessions_round_trip_in_date_order_and_scoped(store: Store, patient: Patient) -> None:
+    plan = intake(store, patient)
+    later = store.add_session(1, patient.id, date(2025, 3, 20), "deb", assessment_id=plan)
+    first = store.add_session(1, patient.id, date(2025, 2, 1), "ctace")
+    assert store.sessions(1, patient.id) == [first, later]
+    assert (later.done_on, later.technique, later.assessment_id, later.is_tace) == (
+        date(2025, 3, 20), "deb", plan, True,
+    )  # fmt: skip
+    assert store.add_session(1, patient.id, date(2025, 3, 21), "ethanol").is_tace is False
+    assert store.sessions(2, patient.id) == []
+    with pytest.raises(NotFound):
+        store.add_session(2, patient.id, date(2025, 3, 22), "ctace")
+    with pytest.raises(ValueError, match="technique"):
+        store.add_session(1, patient.id, date(2025, 3, 22), "tare")  # type: ignore[arg-type]
+    assert len(store.sessions(1, patient.id)) == 3
+
+
+def test_an_assessment_keeps_the_day_its_values_were_measured(
+    store: Store, patient: Patient
+) -> None:
+    store.save_assessment(1, patient.id, "quick", {}, {}, {}, "2", measured_on=date(2025, 1, 5))
+    intake(store, patient)
+    assert [a.measured_on for a in store.patient_assessments(1, patient.id)] == [
+        date(2025, 1, 5), T0.date(),
+    ]  # fmt: skip
+    assert store.patient_assessments(2, patient.id) == []

@@ -89,6 +89,15 @@ def test_a_release_database_upgrades_with_nothing_lost(release_copy: Path) -> No
         (listing,) = assistant.handle(CLINICIAN, CLINICIAN, "/reminders").messages
         assert "bed9" in listing.text
         assert "bed7" in listing.text
+        # The course starts on the upgraded data: each old plan was measured the day it was made.
+        for assessment in store.patient_assessments(CLINICIAN, mine.id):
+            assert assessment.measured_on == assessment.created_at.date()
+        assert store.sessions(CLINICIAN, mine.id) == []
+        (done,) = assistant.handle(CLINICIAN, CLINICIAN, "/done bed9 1d").messages
+        assert done.text.startswith("Recorded for bed9: cTACE on 2026-11-30 (TACE session 1).")
+        assert [u.reminder.kind for u in store.upcoming_reminders(CLINICIAN)] == [
+            "imaging_due", "imaging_due",
+        ]  # fmt: skip
 
 
 def test_released_migrations_make_the_schema_they_made_when_released(tmp_path: Path) -> None:

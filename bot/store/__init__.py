@@ -42,9 +42,11 @@ from bot.store.dialogues import DialogueStore
 from bot.store.kinds import (
     ASSESSMENT_KINDS,
     REMINDER_STATUSES,
+    TECHNIQUES,
     AssessmentKind,
     ReminderKind,
     ReminderStatus,
+    Technique,
 )
 from bot.store.patients import PatientStore
 from bot.store.records import (
@@ -55,6 +57,7 @@ from bot.store.records import (
     Patient,
     PatientSummary,
     Reminder,
+    Session,
     StoredReply,
     UpcomingReminder,
 )
@@ -66,6 +69,7 @@ __all__ = [
     "DEFAULT_LEASE",
     "LABEL_MAX",
     "REMINDER_STATUSES",
+    "TECHNIQUES",
     "TERMINAL_OWNER",
     "Assessment",
     "AssessmentKind",
@@ -79,9 +83,11 @@ __all__ = [
     "Reminder",
     "ReminderKind",
     "ReminderStatus",
+    "Session",
     "Store",
     "StoreError",
     "StoredReply",
+    "Technique",
     "UpcomingReminder",
 ]
 

@@ -16,9 +16,12 @@ from planner.schedule import ReminderKind
 __all__ = [
     "ASSESSMENT_KINDS",
     "REMINDER_STATUSES",
+    "TACE_TECHNIQUES",
+    "TECHNIQUES",
     "AssessmentKind",
     "ReminderKind",
     "ReminderStatus",
+    "Technique",
     "reminder_kind",
 ]
 
@@ -31,6 +34,14 @@ ReminderStatus = Literal["pending", "sent", "done", "cancelled", "paused"]
 """A reminder's life: pending -> sent -> done; cancelled by a newer plan; paused while blocked."""
 
 REMINDER_STATUSES: tuple[str, ...] = get_args(ReminderStatus)
+
+Technique = Literal["ctace", "deb", "bland", "ethanol"]
+"""How a recorded session was done: conventional (lipiodol) TACE, drug-eluting beads, bland
+embolization, or percutaneous ethanol injection (m005 keeps the frozen copy of its day)."""
+
+TECHNIQUES: tuple[str, ...] = get_args(Technique)
+TACE_TECHNIQUES: tuple[str, ...] = ("ctace", "deb", "bland")
+"""The techniques that count as a TACE session (ART, refractoriness); ethanol injection does not."""
 
 
 def reminder_kind(value: str) -> ReminderKind:

@@ -1,4 +1,4 @@
-"""Clinicians, pseudonymous patients and their course (the plans made for them).
+"""Clinicians, pseudonymous patients and their course: the plans made and the sessions done.
 
 A patient belongs to one clinician: every read and write takes the owner, so one clinician
 can never read, change or delete another's patient.
@@ -26,24 +26,27 @@ from bot.store.convert import (
     _to_json,
     _ts,
 )
-from bot.store.kinds import ASSESSMENT_KINDS, AssessmentKind
+from bot.store.kinds import ASSESSMENT_KINDS, TECHNIQUES, AssessmentKind, Technique
 from bot.store.records import (
     _ASSESSMENT_COLUMNS,
     _FIRES_AT,
+    _SESSION_COLUMNS,
     Assessment,
     Clinician,
     Patient,
     PatientSummary,
+    Session,
     _assessment,
     _clinician,
     _patient,
+    _session,
 )
 
 logger = logging.getLogger("bot.store")
 
 
 class PatientStore(AuditStore):
-    """Clinicians, pseudonymous patients and their course (the plans made for them)."""
+    """Clinicians, pseudonymous patients and their course: the plans made and the sessions done."""
 
     @staticmethod
     def _owned(conn: sqlite3.Connection, owner_id: int, patient_id: int) -> None:
@@ -172,6 +175,9 @@ class PatientStore(AuditStore):
             (n_reminders,) = conn.execute(
                 "SELECT count(*) FROM reminders WHERE patient_id = ?", (patient_id,)
             ).fetchone()
+            (n_sessions,) = conn.execute(
+                "SELECT count(*) FROM sessions WHERE patient_id = ?", (patient_id,)
+            ).fetchone()
             conn.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
             # The last reply in the owner's chats may name the patient: it goes too.
             conn.execute("DELETE FROM chat_replies WHERE owner_id = ?", (owner_id,))
@@ -179,7 +185,11 @@ class PatientStore(AuditStore):
                 owner_id if actor_id is None else actor_id,
                 "forget",
                 patient_id=patient_id,
-                detail={"assessments": n_assessments, "reminders": n_reminders},
+                detail={
+                    "assessments": n_assessments,
+                    "reminders": n_reminders,
+                    "sessions": n_sessions,
+                },
             )
             self._checkpoint_due = True
         logger.info("patient %d of owner %d forgotten", patient_id, owner_id)
@@ -197,9 +207,15 @@ class PatientStore(AuditStore):
         plan: Mapping[str, Any] | BaseModel,
         planner_version: str,
         next_due: date | None = None,
+        *,
+        measured_on: date | None = None,
     ) -> int:
         """Store one planner run for the owner's patient; the plan's `decision` is copied out for
-        the patient list. NotFound when the patient is not the owner's."""
+        the patient list. NotFound when the patient is not the owner's.
+
+        `measured_on` is the day the values were measured (default: today, UTC), for a course
+        entered after the fact.
+        """
         _check(kind, ASSESSMENT_KINDS, "kind")
         plan_json = _to_json(plan, "plan")
         decision = json.loads(plan_json).get("decision")
@@ -213,12 +229,13 @@ class PatientStore(AuditStore):
             str(planner_version),
             decision if isinstance(decision, str) else None,
             _iso_date(next_due),
+            _iso_date(measured_on or self._now().date()),
         )
         with self._write() as conn:
             self._owned(conn, owner_id, patient_id)
             (assessment_id,) = conn.execute(
                 f"INSERT INTO assessments ({_ASSESSMENT_COLUMNS.removeprefix('id, ')})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 values,
             ).fetchone()
         logger.info("assessment %d (%s) saved for patient %d", assessment_id, kind, patient_id)
@@ -246,5 +263,69 @@ class PatientStore(AuditStore):
             " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)"
             " ORDER BY created_at DESC, id DESC LIMIT 1",
             (patient_id, owner_id),
+        )
+        return _assessment(rows[0]) if rows else None
+
+    def patient_assessments(self, owner_id: int, patient_id: int) -> list[Assessment]:
+        """The owner's patient's assessments in the order entered (empty when not theirs)."""
+        rows = self._rows(
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE patient_id = ?"
+            " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)"
+            " ORDER BY created_at, id",
+            (patient_id, owner_id),
+        )
+        return [_assessment(r) for r in rows]
+
+    # -- sessions (the interventions carried out) --------------------------------------------------
+
+    def add_session(
+        self,
+        owner_id: int,
+        patient_id: int,
+        done_on: date,
+        technique: Technique,
+        *,
+        assessment_id: int | None = None,
+    ) -> Session:
+        """Record an intervention done for the owner's patient (NotFound when not theirs).
+
+        The caller checks the date against the course (not in the future, not before the last
+        session) and cancels what it supersedes in the same transaction.
+        """
+        _check(technique, TECHNIQUES, "technique")
+        day = _iso_date(done_on)
+        with self._write() as conn:
+            self._owned(conn, owner_id, patient_id)
+            if assessment_id is not None:
+                found = conn.execute(
+                    "SELECT 1 FROM assessments WHERE id = ? AND patient_id = ?",
+                    (assessment_id, patient_id),
+                ).fetchone()
+                if found is None:
+                    raise NotFound(f"patient {patient_id} has no assessment {assessment_id}")
+            row = conn.execute(
+                "INSERT INTO sessions (patient_id, assessment_id, done_on, technique, created_at)"
+                f" VALUES (?, ?, ?, ?, ?) RETURNING {_SESSION_COLUMNS}",
+                (patient_id, assessment_id, day, technique, _ts(self._now())),
+            ).fetchone()
+        logger.info("session %d recorded for patient %d", row["id"], patient_id)
+        return _session(row)
+
+    def sessions(self, owner_id: int, patient_id: int) -> list[Session]:
+        """The owner's patient's sessions, oldest first (empty when the patient is not theirs)."""
+        rows = self._rows(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE patient_id = ?"
+            " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)"
+            " ORDER BY done_on, id",
+            (patient_id, owner_id),
+        )
+        return [_session(r) for r in rows]
+
+    def assessment(self, owner_id: int, assessment_id: int) -> Assessment | None:
+        """The owner's assessment with this id, or None (also when it is another's)."""
+        rows = self._rows(
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?"
+            " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)",
+            (assessment_id, owner_id),
         )
         return _assessment(rows[0]) if rows else None

@@ -9,7 +9,13 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from bot.store.convert import _opt_parse_date, _opt_parse_ts, _parse_ts
-from bot.store.kinds import AssessmentKind, ReminderKind, ReminderStatus
+from bot.store.kinds import (
+    TACE_TECHNIQUES,
+    AssessmentKind,
+    ReminderKind,
+    ReminderStatus,
+    Technique,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,25 @@ class Assessment:
     planner_version: str
     decision: str | None
     next_due: date | None
+    measured_on: date
+    """The day its values were measured or its imaging done (a course entered after the fact)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """An intervention carried out for a patient (`/done`): when, how, and which plan it followed."""
+
+    id: int
+    patient_id: int
+    assessment_id: int | None
+    done_on: date
+    technique: Technique
+    created_at: datetime
+
+    @property
+    def is_tace(self) -> bool:
+        """Whether it counts as a TACE session (ART, refractoriness): not an ethanol injection."""
+        return self.technique in TACE_TECHNIQUES
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +184,18 @@ def _assessment(row: sqlite3.Row) -> Assessment:
         planner_version=row["planner_version"],
         decision=row["decision"],
         next_due=_opt_parse_date(row["next_due"]),
+        measured_on=date.fromisoformat(row["measured_on"]),
+    )
+
+
+def _session(row: sqlite3.Row) -> Session:
+    return Session(
+        id=row["id"],
+        patient_id=row["patient_id"],
+        assessment_id=row["assessment_id"],
+        done_on=date.fromisoformat(row["done_on"]),
+        technique=row["technique"],
+        created_at=_parse_ts(row["created_at"]),
     )
 
 
@@ -193,10 +230,12 @@ def _audit_entry(row: sqlite3.Row) -> AuditEntry:
 
 
 _ASSESSMENT_COLUMNS = (
-    'id, patient_id, created_at, kind, answers, "case", plan, planner_version, decision, next_due'
+    'id, patient_id, created_at, kind, answers, "case", plan, planner_version, decision, next_due,'
+    " measured_on"
 )
 _REMINDER_COLUMNS = (
     "id, patient_id, owner_id, chat_id, assessment_id, kind, due_at, status, attempts,"
     " claimed_until, sent_at, late, snoozed_until, created_at"
 )
+_SESSION_COLUMNS = "id, patient_id, assessment_id, done_on, technique, created_at"
 _FIRES_AT = "coalesce(snoozed_until, due_at)"

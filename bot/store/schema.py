@@ -220,3 +220,33 @@ def m004_supersede_old_plans_reminders(db: Database) -> None:
                 ORDER BY a.created_at DESC, a.id DESC LIMIT 1)
         """
     )
+
+
+@_migration
+def m005_course(db: Database) -> None:
+    """The patient's course: sessions done, and the day each assessment's values were measured.
+
+    `sessions` records each intervention carried out (issue 12: `/done`), with the plan it carried
+    out when there was one; the baseline, the previous follow-ups and the session count that the
+    planner's ART score and refractoriness need are read from it instead of being retyped.
+    `assessments.measured_on` is the day the values were measured or the imaging was done (a
+    course entered after the fact); plans made before it were measured the day they were made,
+    so existing rows take their UTC creation date. Techniques are spelt out here, as frozen as
+    any released migration.
+    """
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            patient_id INTEGER NOT NULL REFERENCES patients (id) ON DELETE CASCADE,
+            assessment_id INTEGER REFERENCES assessments (id) ON DELETE SET NULL,
+            done_on TEXT NOT NULL,
+            technique TEXT NOT NULL CHECK (technique IN ('ctace', 'deb', 'bland', 'ethanol')),
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX sessions_by_patient ON sessions (patient_id, done_on, id)")
+    db.execute("CREATE INDEX sessions_by_assessment ON sessions (assessment_id)")
+    db.execute("ALTER TABLE assessments ADD COLUMN measured_on TEXT")
+    db.execute("UPDATE assessments SET measured_on = substr(created_at, 1, 10)")

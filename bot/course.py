@@ -1,0 +1,155 @@
+"""A patient's course, read from the store, as the planner's `history` needs it.
+
+Issue 12: nothing is retyped once it is recorded. The last intervention and the number of TACE
+sessions come from the sessions recorded with `/done`; the baseline is the assessment before the
+first recorded session; the previous follow-ups are the earlier follow-ups after it, oldest first.
+The planner's ART score and TACE refractoriness then work from the chat with no extra typing.
+
+A course is read as of a day (`on`): a course treated elsewhere or before liverbot was used is
+entered after the fact, in date order, and each entry sees the course up to its own day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from bot.store import Assessment, Session
+from flows.questions import LAB_IDS
+
+IMAGING_TOO_EARLY = timedelta(weeks=3)
+"""Imaging less than 3 weeks after a session is accepted with a caution (issue 12): the first
+reassessment is advised 4-6 weeks after TACE (guidelines.md section 7), before which inflammation
+and lipiodol make the response hard to read."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """What the store knows of one patient's course as of `on`."""
+
+    on: date
+    sessions: list[Session]
+    """Sessions done on or before `on`, oldest first."""
+    baseline: dict[str, Any] | None = None
+    previous_followups: list[dict[str, Any]] = field(default_factory=list)
+    nadir_viable_sum_mm: float | None = None
+
+    @property
+    def last(self) -> Session | None:
+        """The last intervention (of any technique), or None when none is recorded."""
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def tace_sessions(self) -> int:
+        """How many TACE sessions (ethanol injection is not one) were done by `on`."""
+        return sum(1 for s in self.sessions if s.is_tace)
+
+    def answers(self) -> dict[str, Any]:
+        """The dialogue answers the course supplies: the last intervention, the session count,
+        and the course itself (`flows.case` puts it into the planner's history)."""
+        if self.last is None:
+            return {}
+        course: dict[str, Any] = {"previous_followups": self.previous_followups}
+        if self.baseline:
+            course["baseline"] = self.baseline
+        if self.nadir_viable_sum_mm is not None:
+            course["nadir_viable_sum_mm"] = self.nadir_viable_sum_mm
+        return {
+            "earlier": True,
+            "last_intervention": self.last.done_on.isoformat(),
+            "sessions": self.tace_sessions,
+            "course": course,
+        }
+
+
+def followup_of(assessment: Assessment) -> dict[str, Any] | None:
+    """The follow-up findings an assessment was planned on (contract shape), or None."""
+    history = assessment.case.get("history") or {}
+    found = history.get("followup")
+    return found if isinstance(found, dict) else None
+
+
+def baseline_of(assessment: Assessment) -> dict[str, Any]:
+    """The values before the first TACE that ART, refractoriness and mRECIST compare against."""
+    case, plan = assessment.case, assessment.plan
+    tumour, liver = case.get("tumour") or {}, case.get("liver") or {}
+    points = (plan.get("child_pugh") or {}).get("points")
+    values = {
+        "child_pugh_points": points,
+        "ast": liver.get("ast"),
+        "pvtt": tumour.get("pvtt"),
+        "extrahepatic": tumour.get("extrahepatic"),
+        "viable_sum_mm": (followup_of(assessment) or {}).get("viable_sum_mm"),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def read_course(
+    assessments: Sequence[Assessment], sessions: Sequence[Session], on: date
+) -> Course:
+    """The course as of `on`: sessions by then, the baseline, one follow-up per earlier session.
+
+    Previous follow-ups: for each session before the last one, the latest follow-up measured
+    after it and by the next session (imaging then treatment on one day counts for the earlier
+    session). Only one per session: a scan repeated after one session is not a second failure
+    "in a row" of TACE.
+    """
+    done = [s for s in sessions if s.done_on <= on]
+    if not done:
+        return Course(on=on, sessions=[])
+    first = done[0].done_on
+    before = [a for a in assessments if a.measured_on <= first]
+    baseline = baseline_of(before[-1]) if before else None
+    previous: list[dict[str, Any]] = []
+    for session, following in pairwise(done):
+        found = [
+            f
+            for a in assessments
+            if session.done_on < a.measured_on <= following.done_on
+            and (f := followup_of(a)) is not None
+        ]
+        if found:
+            previous.append(found[-1])
+    sums = [f.get("viable_sum_mm") for f in previous]
+    if baseline is not None:
+        sums.append(baseline.get("viable_sum_mm"))
+    known = [s for s in sums if isinstance(s, int | float)]
+    return Course(
+        on=on,
+        sessions=done,
+        baseline=baseline,
+        previous_followups=previous,
+        nadir_viable_sum_mm=min(known) if known else None,
+    )
+
+
+def latest_labs(assessments: Sequence[Assessment]) -> tuple[date, dict[str, Any]] | None:
+    """The latest assessment's lab answers and the day they were measured, or None.
+
+    Labs a follow-up reused keep the day they were measured, not the day they were reused.
+    """
+    for assessment in reversed(assessments):
+        answers = assessment.answers
+        labs = {k: answers[k] for k in LAB_IDS if answers.get(k) is not None}
+        if not labs:
+            continue
+        reused = answers.get("latest_labs") if answers.get("labs") == "reuse" else None
+        if isinstance(reused, dict) and isinstance(reused.get("on"), str):
+            return date.fromisoformat(reused["on"]), labs
+        return assessment.measured_on, labs
+    return None
+
+
+def imaging_caution(last_intervention: date | None, imaged_on: date) -> str | None:
+    """A caution when follow-up imaging was done less than 3 weeks after the session."""
+    if last_intervention is None or imaged_on - last_intervention >= IMAGING_TOO_EARLY:
+        return None
+    days = (imaged_on - last_intervention).days
+    return (
+        f"⚠ Imaging {days} days after the intervention of {last_intervention.isoformat()}: under "
+        "3 weeks, the response is hard to read (first reassessment 4-6 weeks after TACE). The "
+        "findings were used as given."
+    )
