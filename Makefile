@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench mutate clean
+.PHONY: run test lint bench mutate docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The README's course picture, drawn by the code from the worked case in docs/make_timeline.py.
+docs: $(STAMP)
+	$(BIN)/python docs/make_timeline.py docs/timeline.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

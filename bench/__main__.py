@@ -13,7 +13,7 @@ import platform
 import time
 from datetime import date
 
-from bench import planner_bench
+from bench import picture_bench, planner_bench
 from bench.bot_bench import compare, quick_checks
 from bench.proc import machine
 from bench.reminder_bench import burst, startup_with
@@ -72,6 +72,7 @@ async def run(seconds: float) -> list[str]:
         row("1,000 reminders: peak per second / 429s from the server",
             f"{flood.peak_per_second} / {flood.too_many_requests}", "≤ 30, 0"),
     ]  # fmt: skip
+    rows += [row(*r) for r in picture_bench.rows(picture_bench.measure())]
     if liverbot.off_script or echo.off_script:
         rows.append(row("prompts off the expected script", str(liverbot.off_script)))
     return rows

@@ -11,6 +11,7 @@ replaced or finished dialogue can be refused instead of answering whatever is as
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,16 +83,33 @@ class Button(BaseModel):
     action: Action
 
 
+class Attachment(BaseModel):
+    """A file that goes with a message, named by what it shows rather than carried as bytes.
+
+    The channel asks the assistant for the file (`Assistant.attachment`) when it sends the
+    message, off its event loop: a picture takes a few hundred milliseconds to draw, and a saved
+    reply (re-sent after a re-delivery) stays small and holds no picture of a patient.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["timeline", "calendar"]
+    """`timeline`: patient `target`'s course as a PNG; `calendar`: the clinician's reminders (.ics)."""
+    target: int | None = None
+
+
 class Message(BaseModel):
     """One message to show: its text, its buttons, and whether they may be picked by number.
 
     `numbered` is False where a typed number is itself an answer (ECOG 0-4, encephalopathy 1-2),
-    so that "1" never means option one in one place and the value 1 in another.
+    so that "1" never means option one in one place and the value 1 in another. A message with
+    an `attachment` is that file, its text the caption.
     """
 
     text: str
     buttons: list[Button] = Field(default_factory=list)
     numbered: bool = True
+    attachment: Attachment | None = None
     layout: Layout | None = None
     """The message laid out for a channel that formats (a plan, the greeting); `text` is then
     its plain form, for a channel that does not."""

@@ -14,12 +14,14 @@ new plan cancels the reminders of the plan it replaces in the same transaction t
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.actions import DIALOGUE_ACTS, Act, Action, Button, Message
+from bot.actions import DIALOGUE_ACTS, Act, Action, Attachment, Button, Message
+from bot.calendar_ics import calendar_for, entries
 from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text
 from bot.course import imaging_caution, latest_labs, read_course
 from bot.course_commands import (
@@ -32,8 +34,12 @@ from bot.course_commands import (
     record_session,
     timeline,
 )
+from bot.course_view import course_timeline
+from bot.files import File
+from bot.pictures.timeline import render_png
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store, Technique
+from bot.wording import REMINDER_WORDS
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.questions import HISTORY_QUESTIONS, LAB_IDS
@@ -46,11 +52,6 @@ from planner.decide import INTERVENING
 log = logging.getLogger(__name__)
 
 HELP = help_text()
-REMINDER_WORDS = {
-    "imaging_due": "follow-up imaging due",
-    "window_opens": "window opens",
-    "window_closes": "window closes",
-}
 FORGOTTEN = "Deleted for good, with every plan and reminder."
 LATE_AFTER = timedelta(minutes=15)
 """A reminder sent this long after its time says it is late, and by how much (one missed while
@@ -790,7 +791,44 @@ class Assistant:
             r = reminders[0]
             lines.append(f"Next reminder: {r.fires_at.astimezone(zone):%Y-%m-%d} "
                          f"{REMINDER_WORDS.get(r.kind, r.kind)}")  # fmt: skip
-        return text(f"{patient.label}, the course:\n" + "\n".join(lines))
+        picture = Message(
+            text=f"{patient.label}: the course as a picture.",
+            attachment=Attachment(kind="timeline", target=patient.id),
+        )
+        return Reply([Message(text=f"{patient.label}, the course:\n" + "\n".join(lines)), picture])
+
+    def _calendar(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        """/calendar: the clinician's reminders and windows as one file to import."""
+        found = entries(self.store, owner_id, self.settings, self.today())
+        if not found:
+            return text("No upcoming reminders or windows: nothing to put in a calendar yet.")
+        windows = sum(1 for e in found if e.uid.startswith("window-"))
+        reminders = len(found) - windows
+        words = (
+            f"{reminders} reminder{'s' * (reminders != 1)} and {windows} "
+            f"window{'s' * (windows != 1)} for your calendar: open the file to import it. "
+            "Importing a newer one updates these events instead of adding copies."
+        )
+        return Reply([Message(text=words, attachment=Attachment(kind="calendar"))])
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def attachment(self, owner_id: int, attachment: Attachment) -> File | None:
+        """The file a message names, made now; None when its patient is gone (or not theirs).
+
+        CPU-bound for a picture (a few hundred milliseconds): a channel with an event loop calls
+        it in a worker thread.
+        """
+        if attachment.kind == "calendar":
+            ics = calendar_for(self.store, owner_id, self.settings, self.clock())
+            return File("liverbot-reminders.ics", ics, "document", "text/calendar")
+        target = attachment.target
+        patient = self.store.patient(owner_id, target) if target is not None else None
+        if patient is None:
+            return None
+        course = course_timeline(self.store, owner_id, patient, self.settings.zone, self.today())
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", patient.label)
+        return File(f"{name}-course.png", render_png(course), "photo", "image/png")
 
     def _reminders(
         self, owner_id: int, chat_id: int, rest: str, label: str | None = None

@@ -1,4 +1,5 @@
-"""The `liverbot` command: `plan` (JSON planner), `chat` (terminal channel), `serve` (Telegram bot)."""
+"""The `liverbot` command: `plan` (JSON planner), `chat` (terminal channel), `serve` (Telegram bot),
+`backup`, and the files `calendar` (.ics) and `export` (audit CSV or JSON)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("dest", help="the new file to write (never overwritten)")
     backup.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
+    calendar = sub.add_parser(
+        "calendar", help="a clinician's pending reminders and windows as an .ics file"
+    )
+    calendar.add_argument("dest", help="the .ics file to write (private to you; replaced)")
+    calendar.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
+    calendar.add_argument(
+        "--user", type=int, help="the clinician's Telegram user id (default: the terminal's, 0)"
+    )
+    export = sub.add_parser(
+        "export", help="every patient's course (coded values, labels only) for an audit"
+    )
+    export.add_argument("dest", help="OUT.csv or OUT.json (private to you; replaced)")
+    export.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
     serve = sub.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     serve.add_argument("--webhook", metavar="URL", help="webhook mode behind HTTPS at this URL")
     return parser
@@ -66,6 +80,14 @@ def _run(args: argparse.Namespace) -> int:
         from bot.terminal import run_backup
 
         return run_backup(args.db, args.dest)
+    if args.command == "calendar":
+        from bot.file_commands import run_calendar
+
+        return run_calendar(args.dest, args.db, args.user)
+    if args.command == "export":
+        from bot.file_commands import run_export
+
+        return run_export(args.dest, args.db)
     if args.command == "chat":
         from bot.terminal import run_chat
 

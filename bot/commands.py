@@ -58,10 +58,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "patient",
         "/patient [LABEL]",
-        "One patient's course: plans, sessions, follow-ups",
+        "One patient's course: plans, sessions, follow-ups, and as a picture",
         "patient",
         picks_patient=True,
     ),
+    Command("calendar", "/calendar", "Your reminders and windows as a calendar file", "calendar"),
     Command(
         "forget", "/forget [LABEL]", "Delete a patient for good", "forget", picks_patient=True
     ),

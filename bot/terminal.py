@@ -9,6 +9,7 @@ input and exits 0, so a ward-round check can be scripted: `printf '/quick ...\\n
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from typing import TextIO
 
 from bot.actions import Action, Message
 from bot.assistant import Assistant
+from bot.files import write_private
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
 from flows.render import FOLD_RULE, layout_text
@@ -62,6 +64,40 @@ def render(message: Message, width: int | None = WIDEST) -> str:
     return wrap(body, width)
 
 
+OUTPUT = re.compile(r"\s--(?P<option>png|ics)\s+(?P<path>\S+)\s*$")
+"""`/patient bed7 --png bed7.png`, `/calendar --ics mine.ics`: where the terminal writes a file."""
+OPTION_FOR = {"timeline": "png", "calendar": "ics"}
+
+
+def split_output(line: str) -> tuple[str, tuple[str, str] | None]:
+    """The line without its trailing `--png FILE` / `--ics FILE`, and that option and file."""
+    found = OUTPUT.search(line)
+    if found is None:
+        return line, None
+    return line[: found.start()], (found["option"], found["path"])
+
+
+def deliver_file(
+    assistant: Assistant, message: Message, output: tuple[str, str] | None, stdout: TextIO
+) -> None:
+    """Write the file a message carries where `--png` / `--ics` asked, else say how to get it."""
+    assert message.attachment is not None
+    option = OPTION_FOR[message.attachment.kind]
+    if output is None or output[0] != option:
+        print(f"{message.text} (add --{option} FILE to write it)\n", file=stdout)
+        return
+    made = assistant.attachment(TERMINAL_USER, message.attachment)
+    if made is None:
+        print("Nothing to write: that patient is no longer there.\n", file=stdout)
+        return
+    try:
+        write_private(output[1], made.content)
+    except OSError as exc:
+        print(f"Could not write {output[1]}: {exc.strerror or exc}.\n", file=stdout)
+        return
+    print(f"{message.text} Written to {output[1]}.\n", file=stdout)
+
+
 def translate(typed: str, shown: Message | None) -> str | Action:
     """An option's number becomes that option's press; anything else stays typed text.
 
@@ -101,6 +137,7 @@ def chat(
             continue
         if line.strip().lower() in QUIT_WORDS:
             return 0
+        line, output = split_output(line)
         received = translate(line, shown)
         if isinstance(received, Action):
             reply = assistant.press(TERMINAL_USER, TERMINAL_USER, received)
@@ -109,7 +146,10 @@ def chat(
         if reply.stale is not None:
             print(wrap(reply.stale, width) + "\n", file=stdout)
         for message in reply.messages:
-            print(render(message, width) + "\n", file=stdout)
+            if message.attachment is not None:
+                deliver_file(assistant, message, output, stdout)
+            else:
+                print(render(message, width) + "\n", file=stdout)
         if reply.messages:
             shown = reply.messages[-1]
 

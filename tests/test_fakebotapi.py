@@ -183,7 +183,11 @@ async def test_multipart_upload_and_attach_references(server: FakeBotApi, bot: B
     assert photo.caption == "scan"
     assert photo.extra["caption_entities"] == [{"type": "bold", "offset": 0, "length": 4}]
     assert [first.caption, second.caption] == ["1", "2"]
-    assert server.requests_for("sendPhoto")[0].params["photo"].size == len(b"\x89PNG fake")
+    uploaded = server.requests_for("sendPhoto")[0].params["photo"]
+    assert (uploaded.size, uploaded.data) == (len(b"\x89PNG fake"), b"\x89PNG fake")
+    shown = server.requests_for("sendPhoto")[0].to_json()["params"]["photo"]
+    assert "data" not in shown, "the control API shows an upload's metadata, not its bytes"
+    assert shown["size"] == len(b"\x89PNG fake")
     assert server.violations == []
     with pytest.raises(BadRequest, match=r"^Can't parse entities"):
         await bot.send_media_group(

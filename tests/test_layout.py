@@ -345,6 +345,8 @@ async def test_through_telegram(server: FakeBotApi, db: Path) -> None:
         history = await server.next_message(USER)
         assert history.text is not None
         assert history.text.startswith("bed7, the course:")
+        picture = await server.next_message(USER)  # /patient sends the course as a picture too
+        assert picture.method == "sendPhoto"
 
         # a press on the plan's Follow-up keeps the plan's formatting when the choice is shown
         follow_up = plan.button_data("Follow-up")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -1311,3 +1312,53 @@ def test_an_assessment_keeps_the_day_its_values_were_measured(
         date(2025, 1, 5), T0.date(),
     ]  # fmt: skip
     assert store.patient_assessments(2, patient.id) == []
+
+
+def test_a_reminder_sent_on_time_is_not_marked_late(store: Store, patient: Patient) -> None:
+    (r,) = store.add_reminders(1, patient.id, 10, [("imaging_due", at(9))])
+    assert store.mark_sent(r.id, at(9, 9)) is True
+    sent = store.reminder(r.id)
+    assert sent is not None
+    assert sent.late is False
+
+
+def test_a_failed_delivery_counts_and_frees_the_claim(
+    store: Store, patient: Patient, clock: Clock
+) -> None:
+    (r,) = store.add_reminders(1, patient.id, 10, [("imaging_due", T0)])
+    assert store.claim_for_sending(r.id) is not None
+    assert store.record_attempt(r.id) == 1
+    assert store.claim_for_sending(r.id) is not None  # a retry takes it at once
+    assert store.record_attempt(r.id) == 2
+    with pytest.raises(NotFound, match="no reminder 999"):
+        store.record_attempt(999)
+
+
+NAIVE = datetime(2025, 3, 9, 8)
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda s, p: s.add_reminders(1, p.id, 10, [("imaging_due", NAIVE)]), "due_at"),
+        (lambda s, p: s.pending_reminders(now=NAIVE), "now"),
+        (lambda s, p: s.claim_for_sending(1, now=NAIVE), "now"),
+        (lambda s, p: s.mark_sent(1, NAIVE), "sent_at"),
+        (lambda s, p: s.snooze(1, 1, NAIVE), "until"),
+    ],
+)
+def test_a_time_without_a_zone_is_refused_by_name(
+    store: Store, patient: Patient, call: Any, named: str
+) -> None:
+    """A naive time would be stored as if UTC: the store refuses it and says which argument."""
+    with pytest.raises(ValueError, match=f"^{named} must be timezone-aware$"):
+        call(store, patient)
+
+
+def test_reminders_for_a_patient_of_another_owner_or_assessment_are_refused(
+    store: Store, patient: Patient
+) -> None:
+    with pytest.raises(NotFound, match=f"owner 2 has no patient {patient.id}"):
+        store.add_reminders(2, patient.id, 10, [("imaging_due", at(9))])
+    with pytest.raises(NotFound, match=f"patient {patient.id} has no assessment 4242"):
+        store.add_reminders(1, patient.id, 10, [("imaging_due", at(9))], assessment_id=4242)

@@ -154,6 +154,14 @@ class PatientStore(AuditStore):
             )
         return out
 
+    def every_patient(self) -> list[Patient]:
+        """Every clinician's patients, by owner then label: for the department's audit export only
+        (`liverbot export`, run by whoever runs the service), never for a clinician's request."""
+        rows = self._rows(
+            "SELECT id, owner_id, label, created_at FROM patients ORDER BY owner_id, label_key"
+        )
+        return [_patient(r) for r in rows]
+
     def forget_patient(self, owner_id: int, label: str, *, actor_id: int | None = None) -> bool:
         """Delete the owner's patient and everything about it, for good; False if there is none.
 

@@ -133,13 +133,14 @@ class ReminderStore(Connection):
         loses the claim when the lease runs out (or at `release_claims()` on start-up).
         """
         moment = now or self._now()
+        at = _ts(moment, "now")  # named first: a naive `now` is refused as `now`
         with self._write() as conn:
             row = conn.execute(
                 f"UPDATE reminders SET claimed_until = ?"
                 f" WHERE id = ? AND status = 'pending' AND {_FIRES_AT} <= ?"
                 " AND (claimed_until IS NULL OR claimed_until <= ?)"
                 f" RETURNING {_REMINDER_COLUMNS}",
-                (_ts(moment + lease), reminder_id, _ts(moment, "now"), _ts(moment)),
+                (_ts(moment + lease), reminder_id, at, at),
             ).fetchone()
         return _reminder(row) if row is not None else None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -146,7 +147,9 @@ async def deliver(
     """
     found = services(context)
     schedule(context, outcome.to_schedule)
-    sent = await send_all(context.bot, chat_id, outcome.messages)
+    sent = await send_all(
+        context.bot, chat_id, outcome.messages, partial(found.assistant.attachment, owner_id)
+    )
     if outcome.repeat:
         return
     shown = [

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,26 @@ _MAX_DEPTH = 12
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """A file part of a multipart request; kept as metadata so requests stay cheap to record."""
+    """A file part of a multipart request: its metadata, and its bytes for a test to read.
+
+    The bytes are kept so that a test can check what the bot uploaded (a PNG's signature, an
+    .ics file that parses); the control API returns the metadata only.
+    """
 
     field: str
     filename: str | None
     content_type: str | None
     size: int
+    data: bytes = dataclass_field(default=b"", repr=False, compare=False)
+
+    def metadata(self) -> dict[str, object]:
+        """What the control API shows of the file (JSON: no bytes)."""
+        return {
+            "field": self.field,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+        }
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import objects
 from .objects import JSON
+from .spec import UploadedFile
 
 
 class ApiError(Exception):
@@ -177,7 +178,10 @@ class RecordedRequest:
 
     def to_json(self) -> JSON:
         """Plain data for the control API (uploaded files become their metadata)."""
-        params = {k: getattr(v, "__dict__", v) for k, v in self.params.items()}
+        params = {
+            k: v.metadata() if isinstance(v, UploadedFile) else getattr(v, "__dict__", v)
+            for k, v in self.params.items()
+        }
         return {
             "method": self.method,
             "params": params,

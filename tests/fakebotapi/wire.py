@@ -49,8 +49,8 @@ async def read_params(request: web.Request) -> tuple[dict[str, Any], str | None]
 
 
 def _uploaded(key: str, value: web.FileField) -> UploadedFile:
-    """Keep the size, close aiohttp's spooled temp file (else ResourceWarning)."""
+    """Keep the bytes and their size, close aiohttp's spooled temp file (else ResourceWarning)."""
     with value.file as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-    return UploadedFile(key, value.filename, value.content_type, size)
+        fh.seek(0)
+        data = fh.read()
+    return UploadedFile(key, value.filename, value.content_type, len(data), data)
