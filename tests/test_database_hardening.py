@@ -269,12 +269,16 @@ async def test_forget_through_the_bot_leaves_the_label_in_no_file(
 ) -> None:
     async with running_bot(server, db) as app:
         server.push_text(USER, QUICK.format(label=LABEL))
-        await server.next_message(USER)
-        await server.next_message(USER)
+        await settled(server, app)
+        assert services(app).store.find_patient(USER, LABEL) is not None
+        before = len(server.messages(USER))
         server.push_text(USER, f"/forget {LABEL}")
-        confirm = await server.next_message(USER)
+        await server.wait_for(lambda: len(server.messages(USER)) > before, what="the question")
+        confirm = server.messages(USER)[before]
         server.push_button(USER, confirm.message_id, "Delete for good")
-        await server.next_message(USER)
+        await eventually(
+            lambda: services(app).store.find_patient(USER, LABEL) is None, what="forgotten"
+        )
         await settled(server, app)
         await eventually(lambda: services(app).store.inbox() == [], what="the inbox cleared")
         await eventually(lambda: files_holding(db, LABEL) == [], what="the label in no file")
