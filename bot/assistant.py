@@ -23,7 +23,13 @@ from typing import Any
 from bot.actions import DIALOGUE_ACTS, Act, Action, Attachment, Button, Message
 from bot.calendar_ics import calendar_for, entries
 from bot.commands import find, help_text
-from bot.course import imaging_caution, latest_labs, read_course
+from bot.course import (
+    baseline_candidates,
+    imaging_caution,
+    latest_labs,
+    out_of_order,
+    read_course,
+)
 from bot.course_commands import (
     DONE_USAGE,
     TECHNIQUE_WORDS,
@@ -547,15 +553,12 @@ class Assistant:
         on = first.measured_on or self.today()
         assessments = self.store.patient_assessments(owner_id, patient.id)
         sessions = self.store.sessions(owner_id, patient.id)
-        entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
-        if entered and on < max(entered):
-            first.problems.append(
-                f"on={on.isoformat()} is before {patient.label}'s latest entry "
-                f"({max(entered).isoformat()}): enter the course in date order"
-            )
+        if (why := out_of_order(patient.label, on, assessments, sessions)) is not None:
+            first.problems[:] = [f"on={why}"]  # the real problem, not what follows from it
             return first
         course = read_course(assessments, sessions, on)
         if course.last is None:
+            first.answers.setdefault("course", baseline_candidates(assessments))
             return first
         known = KnownCourse(course.last.done_on, course.tace_sessions, course.answers())
         return parse_quick(line, self.today(), known)
@@ -566,10 +569,15 @@ class Assistant:
         """The follow-up of a saved patient: findings, labs (reused with their date, or new) and
         recovery; the last intervention, sessions, baseline and earlier follow-ups come from the
         course when sessions are recorded, and are asked otherwise."""
-        patient = self._find(owner_id, label)
-        last = self.store.latest_assessment(owner_id, patient.id) if patient else None
-        if patient is None or last is None:
+        if not label.strip():
             return text("Which patient? Send /followup LABEL (see /patients).")
+        patient = self._find(owner_id, label)
+        if patient is None:
+            return text(f"No patient {label.strip()[:30]}: /patients lists yours.")
+        last = self.store.latest_assessment(owner_id, patient.id)
+        if last is None:
+            return text(f"{patient.label} has no plan to follow up yet: /quick {patient.label} "
+                        "... or /new makes one.")  # fmt: skip
         if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
             return asked
         assessments = self.store.patient_assessments(owner_id, patient.id)
@@ -578,7 +586,7 @@ class Assistant:
             k: v for k, v in last.answers.items() if k not in HISTORY and k not in LAB_IDS
         }
         base.update(earlier=True, imaged=True, label=patient.label)
-        base.update(course.answers())
+        base.update(course.answers() or {"course": baseline_candidates(assessments)})
         if (labs := latest_labs(assessments)) is not None:
             base["latest_labs"] = {"on": labs[0].isoformat(), "values": labs[1]}
         turn = self.dialogues.start("followup", self.today(), answers=base, label=patient.label)
@@ -637,7 +645,7 @@ class Assistant:
             return text(f"Already recorded: {TECHNIQUE_WORDS[s0.technique]} on "
                         f"{s0.done_on.isoformat()}. Nothing changed.")  # fmt: skip
         if action.act is Act.SESSION_OTHER_DAY:
-            return Reply([other_day_question(patient.label, plan.id)])
+            return Reply([other_day_question(patient.label, plan, self.today())])
         try:
             done_on, _ = read_done_words([action.value] if action.value else [], self.today())
         except SessionRefused as exc:

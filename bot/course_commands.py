@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 from bot.actions import Act, Action, Button, Message
+from bot.course import out_of_order, typed_days
 from bot.store import TECHNIQUES, Assessment, DueReminder, Patient, Session, Store, Technique
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
@@ -55,14 +56,16 @@ def done_buttons(assessment_id: int) -> list[Button]:
     ]
 
 
-def other_day_question(label: str, assessment_id: int) -> Message:
-    """When was it done: one tap for the last few days, or the command to type."""
+def other_day_question(label: str, plan: Assessment, today: date) -> Message:
+    """When was it done: one tap for the last few days, or the command to type. Only days on or
+    after the plan's own day are offered: a session before its plan is refused (date order)."""
     buttons = [
         Button(
             label="Yesterday" if days == 1 else f"{days} days ago",
-            action=Action(act=Act.SESSION_DONE, target=assessment_id, value=f"{days}d"),
+            action=Action(act=Act.SESSION_DONE, target=plan.id, value=f"{days}d"),
         )
         for days in OTHER_DAYS
+        if today - timedelta(days=days) >= plan.measured_on
     ]
     words = (
         f"When was it done for {label}? Tap a day, or send /done {label} DATE (e.g. "
@@ -89,17 +92,19 @@ def check_session(
     label: str,
     done_on: date,
     technique: Technique | None,
-    latest: Assessment | None,
+    assessments: list[Assessment],
     sessions: list[Session],
 ) -> Technique:
-    """The technique to record; SessionRefused with the reason when nothing may be recorded."""
+    """The technique to record; SessionRefused with the reason when nothing may be recorded.
+
+    A session may not come before the course's latest entry, plan, follow-up or session alike
+    (`out_of_order`): recorded before a follow-up already entered, it would make that imaging
+    the follow-up of a session it preceded."""
+    latest = assessments[-1] if assessments else None
+    if (why := out_of_order(label, done_on, assessments, sessions)) is not None:
+        raise SessionRefused(f"{why}. {NOTHING}")
     if sessions:
         previous = sessions[-1].done_on
-        if done_on < previous:
-            raise SessionRefused(
-                f"{done_on.isoformat()} is before {label}'s previous session "
-                f"({previous.isoformat()}): enter the course in date order. {NOTHING}"
-            )
         if done_on == previous:
             raise SessionRefused(
                 f"{label} already has a session on {previous.isoformat()} "
@@ -124,7 +129,9 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
     technique: Technique | None = None
     for word in words:
         named = technique_of(word)
-        if named is not None and technique is None:
+        if named is not None:
+            if technique is not None:
+                raise SessionRefused(f"Give one technique. Usage: {DONE_USAGE}. {NOTHING}")
             technique = named
             continue
         try:
@@ -159,8 +166,9 @@ def record_session(
     first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
     with store.transaction():
         sessions = store.sessions(owner_id, patient.id)
-        latest = store.latest_assessment(owner_id, patient.id)
-        chosen = check_session(patient.label, done_on, technique, latest, sessions)
+        assessments = store.patient_assessments(owner_id, patient.id)
+        latest = assessments[-1] if assessments else None
+        chosen = check_session(patient.label, done_on, technique, assessments, sessions)
         carried = plan_carried_out(latest, sessions)
         session = store.add_session(
             owner_id, patient.id, done_on, chosen,
@@ -198,6 +206,8 @@ def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str
     for s in sessions:
         events.append((s.done_on, 0, f"{s.done_on.isoformat()} session: "
                                      f"{TECHNIQUE_WORDS[s.technique]}"))  # fmt: skip
+    for day in typed_days(assessments, sessions):
+        events.append((day, 0, f"{day.isoformat()} session: technique not recorded"))
     for a in assessments:
         plan = a.plan
         decision = words_for(str(plan.get("decision")), plan.get("approach"))

@@ -93,12 +93,30 @@ def _with_course(case: dict[str, Any], course: Any) -> None:
         return
     if course.get("baseline"):
         history.setdefault("baseline", course["baseline"])
+    elif (found := _baseline_before(course.get("baselines"), history)) is not None:
+        history.setdefault("baseline", found)
     if course.get("previous_followups"):
         history.setdefault("previous_followups", course["previous_followups"])
     followup = history.get("followup")
     nadir = course.get("nadir_viable_sum_mm")
     if isinstance(followup, dict) and "viable_sum_mm" in followup and nadir is not None:
         followup.setdefault("nadir_viable_sum_mm", nadir)
+
+
+def _baseline_before(candidates: Any, history: dict[str, Any]) -> dict[str, Any] | None:
+    """With no session recorded, the baseline before the typed last intervention, or None.
+
+    `candidates` are the saved assessments (`{"on", "last", "values"}`, oldest first, `last`
+    their own typed last intervention). The first intervention is the earliest typed one up to
+    this line's; the baseline is the latest assessment measured on or before it.
+    """
+    last = history.get("last_intervention")
+    if not isinstance(candidates, list) or not isinstance(last, str):
+        return None
+    typed = [c["last"] for c in candidates if isinstance(c.get("last"), str) and c["last"] <= last]
+    first = min([last, *typed])
+    before = [c for c in candidates if c.get("on") <= first and c.get("values")]
+    return before[-1]["values"] if before else None
 
 
 def question_for_error(path: str) -> str | None:

@@ -689,6 +689,18 @@ def _reuse_labs(value: Any, answers: Answers) -> dict[str, Any]:
     return kept
 
 
+def _labs_after_the_last_intervention(answers: Answers) -> bool:
+    """Whether the latest labs may be offered for reuse: only labs measured after the last
+    intervention are post-intervention labs. Labs of that day or before are the pre-TACE ones:
+    reused, the ART score would compare the baseline with itself (safety-and-course.md section
+    4), so they are asked instead."""
+    latest = answers.get("latest_labs")
+    if not isinstance(latest, dict) or not isinstance(latest.get("on"), str):
+        return False
+    last = answers.get("last_intervention")
+    return not isinstance(last, str) or latest["on"] > last
+
+
 LABS = Question(
     id="labs",
     short="Labs",
@@ -697,7 +709,7 @@ LABS = Question(
     kind=Kind.CHOICE,
     choices=(Choice(value="reuse", label="Reuse latest"), Choice(value="new", label="Enter new")),
     synonyms={"latest": "reuse", "same": "reuse", "enter": "new", "today": "new"},
-    when=_given("latest_labs"),
+    when=_labs_after_the_last_intervention,
     effect=_reuse_labs,
     detail=_latest_labs_words,
 )

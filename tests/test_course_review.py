@@ -1,0 +1,175 @@
+"""The hepatologist's review of the course (issue 12 follow-up): each finding on the course, bot
+and flows side, replayed from the chat as the reviewer typed it, with a fixed clock (2026-11-30)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.settings import Settings
+from bot.store import Store
+from tests.test_course import ME, NOW, run, said, say
+
+B = "age=70 ecog=0 n=2 size=3.5 pvtt=none inr=1.1 ascites=none he=none"
+L = "bili=1.0mg alb=4.0g/dL ast=40"
+SD = "lipiodol=sparse necrosis=no new=no progression=no response=sd"
+"""Findings on which follow-up alone would treat again (sparse lipiodol, stable disease)."""
+SMALL = "age=78 ecog=0 n=1 size=1.8 pvtt=none inr=1.1 ascites=none he=none"
+"""One 1.8 cm nodule: a course that ethanol injection can carry alone."""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "review.db", clock=lambda: NOW) as opened:
+        yield opened
+
+
+@pytest.fixture
+def bot(store: Store, tmp_path: Path) -> Assistant:
+    return Assistant(store, Settings(LIVERBOT_DB=tmp_path / "review.db"), clock=lambda: NOW)
+
+
+def first_line(bot: Assistant, line: str) -> str:
+    return say(bot, line)[0].text
+
+
+# -- 1. labs from before the session are not post-session labs ------------------------------------
+
+
+def test_followup_does_not_offer_the_pre_session_labs_for_reuse(bot: Assistant) -> None:
+    said(bot, f"/quick f {B} {L} on=2026-10-01")
+    said(bot, "/done f 2026-10-20")
+    run(bot, "/followup f", "sparse", "no", "no", "no", "sd", "/skip")
+    assert bot.dialogue_step(ME, ME) == "bilirubin"  # asked, not "reuse the latest?"
+    plan = run(bot, "1.0 mg", "4.0 g/dL", "1.1", "none", "none", "80", "/skip", "/skip", "/skip",
+               "confirm").messages[0].text  # fmt: skip
+    assert "ART score 5: stop TACE" in plan  # from the labs after the session, not 40 vs 40
+
+
+def test_labs_measured_after_the_session_are_offered_with_their_date(bot: Assistant) -> None:
+    said(bot, f"/quick f {B} {L} on=2026-10-01")
+    said(bot, "/done f 2026-10-20")
+    said(bot, f"/quick f {B} bili=1.0mg alb=4.0g/dL ast=44 {SD} on=2026-11-25")
+    said(bot, "/done f 2026-11-26")
+    run(bot, "/followup f", "sparse", "no", "no", "no", "sd", "/skip")
+    assert bot.dialogue_step(ME, ME) == "bilirubin"  # 25 Nov is before the session of 26 Nov
+    said(bot, "/cancel")
+    said(bot, "/quick g " + f"{B} {L} on=2026-10-01")
+    said(bot, "/done g 2026-10-20")
+    said(bot, f"/quick g {B} bili=1.0mg alb=4.0g/dL ast=44 {SD} on=2026-11-25")
+    run(bot, "/followup g", "sparse", "no", "no", "no", "sd", "/skip")
+    labs = bot.resume_prompt(ME, ME)
+    assert labs is not None
+    assert "Latest, as on 25 Nov 2026:" in labs.text
+
+
+# -- 2. a typed last intervention finds the baseline before it --------------------------------------
+
+
+def test_typed_last_takes_the_baseline_before_it(bot: Assistant) -> None:
+    said(bot, f"/quick h {B} {L} on=2026-06-01")
+    plan = first_line(bot, f"/quick h {B} {L} {SD} last=2026-06-05 sessions=1 on=2026-07-10")
+    assert "before the first TACE (ART score)" not in plan
+    assert "ART score 1 before the second TACE (Child-Pugh rise 0, AST rise 0" in plan
+    timeline = said(bot, "/patient h")
+    assert "2026-06-05 session: technique not recorded" in timeline
+
+
+def test_the_dialogues_typed_last_takes_the_baseline_before_it(bot: Assistant) -> None:
+    said(bot, f"/quick h {B} {L} on=2026-06-01")
+    reply = run(bot, "/followup h", "2026-06-05", "1", "sparse", "no", "no", "no", "sd", "/skip",
+                "1.0 mg", "4.0 g/dL", "1.1", "none", "none", "80", "/skip", "/skip", "/skip",
+                "confirm")  # fmt: skip
+    plan = reply.messages[0].text
+    assert "before the first TACE (ART score)" not in plan
+    assert "ART score 5: stop TACE" in plan
+
+
+# -- 3. /done in date order --------------------------------------------------------------------------
+
+
+def test_done_before_a_later_entry_is_refused(bot: Assistant, store: Store) -> None:
+    said(bot, f"/quick o {B} {L} on=2026-06-01")
+    said(bot, "/done o 2026-06-05")
+    said(bot, f"/quick o {B} {L} {SD} on=2026-07-10")
+    words = said(bot, "/done o 2026-06-20")
+    assert words == ("⚠ 2026-06-20 is before o's latest entry (2026-07-10): enter the course in "
+                     "date order. Nothing recorded.")  # fmt: skip
+    patient = store.find_patient(ME, "o")
+    assert patient is not None
+    assert [s.done_on.isoformat() for s in store.sessions(ME, patient.id)] == ["2026-06-05"]
+    said(bot, f"/quick p {B} {L} on=2026-06-01")
+    assert "is before p's latest entry (2026-06-01)" in said(bot, "/done p 2026-05-20")
+    assert "Recorded for o" in said(bot, "/done o 2026-07-10")  # imaging then treatment, one day
+
+
+# -- 4. a course of ethanol injection alone ----------------------------------------------------------
+
+
+def test_an_ethanol_only_course_can_be_followed_up(bot: Assistant) -> None:
+    said(bot, f"/quick u {SMALL} {L} on=2026-05-05")
+    said(bot, "/done u 2026-05-09 ethanol")
+    words = said(bot, f"/quick u {SMALL} {L} {SD} on=2026-06-20")
+    assert "Must be between 1 and 100 sessions" not in words
+    assert "Saved for u" in words
+    step = run(bot, "/followup u").messages[-1].text
+    assert "How many TACE sessions" not in step
+    assert "Lipiodol" in step
+
+
+# -- 5. refractoriness counts follow-ups after TACE ----------------------------------------------------
+
+
+def test_a_follow_up_after_ethanol_is_not_a_second_failure_after_tace(bot: Assistant) -> None:
+    said(bot, f"/quick y {B} {L} on=2026-05-01")
+    said(bot, "/done y 2026-05-04 deb")
+    said(bot, f"/quick y {B} {L} lipiodol=none necrosis=no new=no progression=no response=sd "
+              "over50=yes on=2026-06-20")  # fmt: skip
+    said(bot, "/done y 2026-06-25 ethanol")
+    plan = first_line(bot, f"/quick y {B} {L} lipiodol=none necrosis=no new=no progression=no "
+                           "response=sd over50=yes on=2026-08-01")  # fmt: skip
+    assert "TACE-refractory:" not in plan
+    assert "Not TACE-refractory." in plan
+
+
+def test_two_failures_after_two_tace_sessions_still_make_refractory(bot: Assistant) -> None:
+    said(bot, f"/quick y {B} {L} on=2026-05-01")
+    said(bot, "/done y 2026-05-04 deb")
+    said(bot, f"/quick y {B} {L} lipiodol=none necrosis=no new=no progression=no response=sd "
+              "over50=yes on=2026-06-20")  # fmt: skip
+    said(bot, "/done y 2026-06-25 deb")
+    plan = first_line(bot, f"/quick y {B} {L} lipiodol=none necrosis=no new=no progression=no "
+                           "response=sd over50=yes on=2026-08-01")  # fmt: skip
+    assert "TACE-refractory" in plan
+    assert "2 follow-up(s) in a row" in plan
+
+
+# -- 8 and 9. one clear line ----------------------------------------------------------------------
+
+
+def test_followup_of_an_unknown_patient_says_so(bot: Assistant) -> None:
+    assert said(bot, "/followup nobody") == "No patient nobody: /patients lists yours."
+
+
+def test_done_with_two_techniques_asks_for_one(bot: Assistant) -> None:
+    said(bot, f"/quick t {B} {L}")
+    words = said(bot, "/done t 2026-11-20 ctace deb")
+    assert words.startswith("⚠ Give one technique.")
+    assert "not a technique" not in words
+
+
+def test_on_before_the_session_shows_only_the_ordering_problem(bot: Assistant) -> None:
+    said(bot, f"/quick p {B} {L} on=2026-06-01")
+    said(bot, "/done p 2026-06-05")
+    words = said(bot, f"/quick p {B} {L} {SD} on=2026-06-03")
+    assert "is before p's latest entry (2026-06-05)" in words
+    assert "last=" not in words
+
+
+def test_done_on_another_day_offers_no_day_before_the_plan(bot: Assistant) -> None:
+    saved = next(m for m in say(bot, f"/quick d {B} {L} on=2d") if m.text.startswith("Saved"))
+    (question,) = bot.press(ME, ME, saved.buttons[1].action).messages
+    assert [b.label for b in question.buttons] == ["Yesterday", "2 days ago"]
