@@ -210,10 +210,12 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
     draft.notes += assessment.notes
 
     history = case.history
+    appeared, _ = retreatment.appeared_since_baseline(case)
     read = mrecist.read(
         history.followup if history else None,
         history.baseline if history else None,
         settings.mrecist_from_sums,
+        new_disease=bool(appeared),
     )
     course = _Course(
         read=read,
@@ -513,8 +515,9 @@ def _treat_again(
     if art.result is not None and art.parts is not None:
         parts = art.parts
         draft.notes.append(
-            f"ART score {art.result.score:g} before the second TACE (Child-Pugh rise "
-            f"{parts['child_pugh']:g}, AST rise {parts['ast']:g}, response {parts['response']:g}); "
+            f"ART score {art.result.score:g} before the second TACE (points: {parts['child_pugh']:g} "
+            f"for the Child-Pugh rise, {parts['ast']:g} for the AST rise, {parts['response']:g} for "
+            "the response); "
             "its external validation is mixed (a Taiwanese cohort did not confirm it)."
         )
         if art.result.stop:

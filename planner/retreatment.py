@@ -98,6 +98,30 @@ def failing(followup: Followup, response: Response | None) -> bool:
     return bool(followup.viable_over_50pct) or mrecist.progressing(followup, response)
 
 
+def appeared_since_baseline(case: Case) -> tuple[list[str], list[str]]:
+    """Portal vein invasion or extrahepatic spread now that were absent at baseline, and which
+    baseline values were not given to tell.
+
+    Both are new disease: progression by mRECIST (a new non-target lesion) and, after TACE, a JSH
+    criterion of refractoriness.
+    """
+    history, tumour = case.history, case.tumour
+    baseline = history.baseline if history else None
+    appeared: list[str] = []
+    missing: list[str] = []
+    if tumour.pvtt is not Pvtt.NONE:
+        if baseline is None or baseline.pvtt is None:
+            missing.append("history.baseline.pvtt")
+        elif baseline.pvtt is Pvtt.NONE:
+            appeared.append("vascular_invasion")
+    if tumour.extrahepatic:
+        if baseline is None or baseline.extrahepatic is None:
+            missing.append("history.baseline.extrahepatic")
+        elif not baseline.extrahepatic:
+            appeared.append("extrahepatic_spread")
+    return appeared, missing
+
+
 def refractoriness(
     case: Case, response: Response | None, settings: ProtocolSettings
 ) -> Refractory:
@@ -116,18 +140,8 @@ def refractoriness(
         if not failing(followup, own):
             break
         in_a_row += 1
-    out = Refractory(failing_in_a_row=in_a_row)
-    tumour = case.tumour
-    if tumour.pvtt is not Pvtt.NONE:
-        if baseline is None or baseline.pvtt is None:
-            out.missing.append("history.baseline.pvtt")
-        elif baseline.pvtt is Pvtt.NONE:
-            out.appeared.append("vascular_invasion")
-    if tumour.extrahepatic:
-        if baseline is None or baseline.extrahepatic is None:
-            out.missing.append("history.baseline.extrahepatic")
-        elif not baseline.extrahepatic:
-            out.appeared.append("extrahepatic_spread")
+    appeared, missing = appeared_since_baseline(case)
+    out = Refractory(failing_in_a_row=in_a_row, appeared=appeared, missing=missing)
     needed = CONSECUTIVE_FAILURES[settings.refractoriness]
     sessions_enough = (history.sessions or 0) >= needed
     appeared = bool(out.appeared) and (

@@ -93,3 +93,58 @@ def test_the_other_refractoriness_definition_also_reads_the_current_response(
     )
     assert plan.contraindications == ["tace_refractory"]
     assert not [f for f in plan.flags if f.startswith("TACE refractoriness")]
+
+
+def test_a_viable_sum_of_zero_after_beads_is_a_complete_response_and_holds(
+    base_case: dict[str, Any],
+) -> None:
+    """No category, no baseline sum: a sum of 0 is CR by itself, so a complete responder is not
+    treated again (safety-and-course.md 6)."""
+    plan = _followup_plan(
+        base_case,
+        {
+            "sessions": 1,
+            "followup": {**SPARSE, "lipiodol": "none", "necrosis": True, "viable_sum_mm": 0.0},
+        },
+    )
+    assert (plan.response, plan.decision) == ("cr", "hold")
+    assert plan.response_computed is True
+
+
+def test_a_sum_above_its_nadir_is_progression_without_a_baseline_sum(
+    base_case: dict[str, Any],
+) -> None:
+    followup = {**SPARSE, "lipiodol": "none", "viable_sum_mm": 32.0, "nadir_viable_sum_mm": 25.0}
+    plan = _followup_plan(base_case, {"sessions": 2, "followup": followup})
+    assert plan.response == "pd"
+    followup["viable_sum_mm"] = 29.0  # +16 %: PR or SD, which needs the baseline sum
+    assert _followup_plan(base_case, {"sessions": 2, "followup": followup}).response is None
+
+
+@pytest.mark.parametrize(
+    ("now", "before"),
+    [({"extrahepatic": True}, {"extrahepatic": False}), ({"pvtt": "vp2"}, {"pvtt": "none"})],
+)
+def test_spread_or_invasion_absent_at_baseline_turns_a_given_pr_into_pd(
+    base_case: dict[str, Any], now: dict[str, Any], before: dict[str, Any]
+) -> None:
+    """New extrahepatic disease or a new tumour thrombus is a new lesion for mRECIST."""
+    base_case["tumour"].update(now)
+    baseline = {
+        "child_pugh_points": 5, "ast": 40, "pvtt": "none", "extrahepatic": False,
+    }  # fmt: skip
+    base_case["liver"]["ast"] = 40
+    plan = _followup_plan(
+        base_case,
+        {"sessions": 1, "baseline": baseline, "followup": {**SPARSE, "response": "pr"}},
+    )
+    assert plan.response == "pd"
+    assert any("read as PD" in c and "absent at baseline" in c for c in plan.cautions)
+    assert plan.art_parts is not None
+    assert plan.art_parts["response"] == 1.0
+    base_case["tumour"].update(before)
+    same = _followup_plan(
+        base_case,
+        {"sessions": 1, "baseline": baseline, "followup": {**SPARSE, "response": "pr"}},
+    )
+    assert same.response == "pr"

@@ -232,8 +232,13 @@ def test_age_rule_of_p2_is_for_hcc_only(base_case: dict[str, Any]) -> None:
         ({"viable_sum_mm": 24.0, "nadir_viable_sum_mm": 20.0}, 50.0, "pd"),  # +20 % over nadir
         ({"viable_sum_mm": 23.9, "nadir_viable_sum_mm": 20.0}, 50.0, "pr"),
         ({"viable_sum_mm": 10.0, "new_lesions": True}, 50.0, "pd"),
-        ({"viable_sum_mm": 30.0}, None, None),  # no baseline sum: not computed
-        ({"new_lesions": True}, 50.0, None),  # no sum now: not computed
+        ({"viable_sum_mm": 30.0}, None, None),  # no baseline sum nor nadir: PR or SD unknown
+        ({"new_lesions": True}, 50.0, None),  # no sum now: not computed (vectors-v2 V18)
+        ({"viable_sum_mm": 10.0, "new_lesions": True}, None, "pd"),  # with a sum: PD, no baseline
+        ({"viable_sum_mm": 0.0}, None, "cr"),  # a sum of 0 is CR without a baseline
+        ({"viable_sum_mm": 30.0, "nadir_viable_sum_mm": 25.0}, None, "pd"),  # +20 % over nadir
+        ({"viable_sum_mm": 29.9, "nadir_viable_sum_mm": 25.0}, None, None),
+        ({"viable_sum_mm": 5.0, "nadir_viable_sum_mm": 0.0}, None, "pd"),  # back after CR
         ({"response": "sd", "viable_sum_mm": 10.0}, 50.0, "sd"),  # the radiologist's category wins
     ],
 )
