@@ -73,7 +73,7 @@ def test_typed_last_takes_the_baseline_before_it(bot: Assistant) -> None:
     said(bot, f"/quick h {B} {L} on=2026-06-01")
     plan = first_line(bot, f"/quick h {B} {L} {SD} last=2026-06-05 sessions=1 on=2026-07-10")
     assert "before the first TACE (ART score)" not in plan
-    assert "ART score 1 before the second TACE (Child-Pugh rise 0, AST rise 0" in plan
+    assert "ART score 1 before the second TACE (points: 0 for the Child-Pugh rise, 0 for the AST" in plan
     timeline = said(bot, "/patient h")
     assert "2026-06-05 session: technique not recorded" in timeline
 
