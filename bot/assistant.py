@@ -26,6 +26,7 @@ from bot.commands import find, help_text
 from bot.course import (
     baseline_candidates,
     imaging_caution,
+    imaging_still_due,
     latest_labs,
     out_of_order,
     read_course,
@@ -54,6 +55,7 @@ from flows.render import words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 from planner.decide import INTERVENING
+from planner.schedule import ReminderSpec
 
 log = logging.getLogger(__name__)
 
@@ -340,12 +342,15 @@ class Assistant:
         caution = self._imaging_caution(done)
         if caution is not None:
             reply.messages.append(Message(text=caution))
+        still_due = self._imaging_still_due(done)
         if done.label is None:
             self.store.audit(owner_id, done.flow)
             reply.messages.append(Message(text="Not saved (no label): add one, e.g. "
                                                 "/quick bed7 ..., to get reminders."))  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
+        if still_due is not None and all(s.kind != still_due.kind for s in specs):
+            specs = sorted([*specs, still_due], key=lambda s: s.due)
         due = [DueReminder(s.kind, self._at_reminder_time(s.due)) for s in specs]
         with self.store.transaction():  # the patient, its plan and reminders: all or nothing
             patient = self.store.get_or_create_patient(owner_id, done.label)
@@ -386,6 +391,14 @@ class Assistant:
             return None
         last = date.fromisoformat(history["last_intervention"])
         return imaging_caution(last, self._measured_on(done))
+
+    def _imaging_still_due(self, done: Finished) -> ReminderSpec | None:
+        """The imaging reminder an early follow-up scan leaves due, or None."""
+        history = done.case.get("history") or {}
+        if not history.get("followup") or not history.get("last_intervention"):
+            return None
+        last = date.fromisoformat(history["last_intervention"])
+        return imaging_still_due(last, self._measured_on(done), self.today())
 
     def _at_reminder_time(self, day: date) -> datetime:
         """The moment reminders of `day` fire: the clinic's reminder time, in UTC."""

@@ -19,6 +19,9 @@ from typing import Any
 
 from bot.store import Assessment, Session
 from flows.questions import LAB_IDS
+from planner import ReminderKind
+from planner.schedule import ReminderSpec
+from planner.settings import DEFAULT_SETTINGS
 
 IMAGING_TOO_EARLY = timedelta(weeks=3)
 """Imaging less than 3 weeks after a session is accepted with a caution (issue 12): the first
@@ -215,4 +218,24 @@ def out_of_order(
     return (
         f"{day.isoformat()} is before {label}'s latest entry ({max(entered).isoformat()}): "
         "enter the course in date order"
+    )
+
+
+def imaging_still_due(
+    last_intervention: date, imaged_on: date, today: date
+) -> ReminderSpec | None:
+    """The session's follow-up imaging, still due after an early scan (under 3 weeks), or None.
+
+    An early scan is not the reassessment the protocol asks for (4-6 weeks after the session,
+    P4): its plan keeps the imaging reminder, so that the real follow-up is not forgotten.
+    """
+    if imaged_on - last_intervention >= IMAGING_TOO_EARLY:
+        return None
+    first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
+    due = max(last_intervention + timedelta(weeks=first_week), today)
+    return ReminderSpec(
+        ReminderKind.IMAGING_DUE,
+        due,
+        f"Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of "
+        f"{last_intervention.isoformat()} (P4): the imaging of {imaged_on.isoformat()} was early.",
     )

@@ -73,7 +73,10 @@ def test_typed_last_takes_the_baseline_before_it(bot: Assistant) -> None:
     said(bot, f"/quick h {B} {L} on=2026-06-01")
     plan = first_line(bot, f"/quick h {B} {L} {SD} last=2026-06-05 sessions=1 on=2026-07-10")
     assert "before the first TACE (ART score)" not in plan
-    assert "ART score 1 before the second TACE (points: 0 for the Child-Pugh rise, 0 for the AST" in plan
+    assert (
+        "ART score 1 before the second TACE (points: 0 for the Child-Pugh rise, 0 for the AST"
+        in plan
+    )
     timeline = said(bot, "/patient h")
     assert "2026-06-05 session: technique not recorded" in timeline
 
@@ -173,3 +176,26 @@ def test_done_on_another_day_offers_no_day_before_the_plan(bot: Assistant) -> No
     saved = next(m for m in say(bot, f"/quick d {B} {L} on=2d") if m.text.startswith("Saved"))
     (question,) = bot.press(ME, ME, saved.buttons[1].action).messages
     assert [b.label for b in question.buttons] == ["Yesterday", "2 days ago"]
+
+
+# -- 6. imaging under 3 weeks after a session ------------------------------------------------------
+
+
+def test_early_imaging_keeps_the_imaging_reminder(bot: Assistant, store: Store) -> None:
+    said(bot, f"/quick e {B} {L} on=2026-11-10")
+    said(bot, "/done e 2026-11-16")
+    words = said(bot, f"/quick e {B} {L} {SD} on=2026-11-26")  # 10 days after the session
+    assert "⚠ Imaging 10 days after the intervention of 2026-11-16" in words
+    kinds = [(u.reminder.kind, u.reminder.fires_at.date().isoformat())
+             for u in store.upcoming_reminders(ME)]  # fmt: skip
+    assert ("imaging_due", "2026-12-14") in kinds  # 4 weeks after the session
+
+
+def test_early_imaging_is_not_the_sessions_follow_up_for_refractoriness(bot: Assistant) -> None:
+    failing = "lipiodol=none necrosis=no new=no progression=no response=sd over50=yes"
+    said(bot, f"/quick r {B} {L} on=2026-05-01")
+    said(bot, "/done r 2026-05-04 deb")
+    said(bot, f"/quick r {B} {L} {failing} on=2026-05-14")  # 10 days after: too early to read
+    said(bot, "/done r 2026-06-25 deb")
+    plan = first_line(bot, f"/quick r {B} {L} {failing} on=2026-08-01")
+    assert "Not TACE-refractory." in plan
