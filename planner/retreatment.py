@@ -144,8 +144,8 @@ def refractoriness(
     out = Refractory(failing_in_a_row=in_a_row, appeared=appeared, missing=missing)
     needed = CONSECUTIVE_FAILURES[settings.refractoriness]
     sessions_enough = (history.sessions or 0) >= needed
-    appeared = bool(out.appeared) and (
+    new_disease_counts = bool(appeared) and (
         settings.refractoriness is Refractoriness.JSH_2014 or sessions_enough
     )
-    out.refractory = in_a_row >= needed or appeared
+    out.refractory = in_a_row >= needed or new_disease_counts
     return out
