@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from bot.actions import Act, Action, Button, Message
 from bot.course import out_of_order, typed_days
@@ -19,7 +19,9 @@ from bot.store import TECHNIQUES, Assessment, DueReminder, Patient, Session, Sto
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
 from planner import ReminderKind
+from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.settings import DEFAULT_SETTINGS
+from planner.timing import add_months
 
 TECHNIQUE_WORDS: dict[str, str] = {
     "ctace": "cTACE",
@@ -116,11 +118,38 @@ def check_session(
     implied = DEFAULT_TECHNIQUE.get(decision or "")
     if implied is None:
         shown = words_for(decision) if decision else "none"
+        found = contraindicated(latest.plan) if latest is not None else []
+        why = f"; contraindicated: {'; '.join(found)}" if found else ""
         raise SessionRefused(
-            f"{label}'s current plan ({shown}) does not intervene: name the technique, e.g. "
-            f"/done {label} {done_on.isoformat()} ctace. {NOTHING}"
+            f"{label}'s current plan ({shown}{why}) does not intervene: name the technique, "
+            f"e.g. /done {label} {done_on.isoformat()} ctace. {NOTHING}"
         )
     return implied
+
+
+def contraindicated(plan: dict[str, Any]) -> list[str]:
+    """The contraindications a saved plan found, each in a few words (its sentence up to the
+    colon, without the citation), for a one-line answer."""
+    names = plan.get("contraindications") or []
+    texts = [CONTRAINDICATION_TEXT.get(n, str(n)) for n in names]
+    return [t.split(":")[0].rsplit(" (", 1)[0].rstrip(".") for t in texts]
+
+
+def interval_warning(previous: Session | None, done_on: date) -> str | None:
+    """A warning when a session falls outside P5's interval after the previous one (50 days to
+    3 months): recorded as done, since it was, but worth a second look."""
+    if previous is None:
+        return None
+    earliest = previous.done_on + timedelta(days=DEFAULT_SETTINGS.interval_min_days)
+    latest = add_months(previous.done_on, DEFAULT_SETTINGS.interval_max_months)
+    if earliest <= done_on <= latest:
+        return None
+    days = (done_on - previous.done_on).days
+    return (
+        f"⚠ {days} days after the previous session ({previous.done_on.isoformat()}): outside "
+        f"the P5 interval ({DEFAULT_SETTINGS.interval_min_days} days to "
+        f"{DEFAULT_SETTINGS.interval_max_months} months). Recorded as given."
+    )
 
 
 def read_done_words(words: list[str], today: date) -> tuple[date, Technique | None]:
@@ -192,6 +221,8 @@ def record_session(
     )
     if cancelled:
         words += " The plan's reminders are cancelled."
+    if (warning := interval_warning(sessions[-1] if sessions else None, done_on)) is not None:
+        words += "\n" + warning
     words += (
         f"\nFollow-up imaging {first_week}-{last_week} weeks after, by {latest_day.isoformat()}: "
         f"reminder on {imaging.isoformat()}. Then /followup {patient.label} for the findings."

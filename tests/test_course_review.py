@@ -199,3 +199,31 @@ def test_early_imaging_is_not_the_sessions_follow_up_for_refractoriness(bot: Ass
     said(bot, "/done r 2026-06-25 deb")
     plan = first_line(bot, f"/quick r {B} {L} {failing} on=2026-08-01")
     assert "Not TACE-refractory." in plan
+
+
+# -- 7. /done against a plan that does not intervene, and outside P5 ------------------------------
+
+
+def test_done_against_a_no_tace_plan_names_the_contraindication(bot: Assistant) -> None:
+    said(bot, "/quick c age=70 ecog=3 n=2 size=3.5 pvtt=none inr=1.1 ascites=none he=none "
+              f"{L}")  # fmt: skip
+    words = said(bot, "/done c")
+    assert "contraindicated: ECOG 3-4" in words
+    assert "Nothing recorded." in words
+
+
+def test_done_outside_the_p5_interval_records_with_a_warning(bot: Assistant, store: Store) -> None:
+    said(bot, f"/quick w {B} {L} on=2026-04-01")
+    said(bot, "/done w 2026-04-01")
+    words = said(bot, "/done w 2026-05-01")  # 30 days after: before the 50 of P5
+    assert words.startswith("Recorded for w: cTACE on 2026-05-01")
+    assert "⚠ 30 days after the previous session (2026-04-01): outside the P5 interval" in words
+    assert "outside the P5 interval" not in said(bot, "/done w 2026-06-20")  # 50 days after
+    late = said(bot, "/done w 2026-09-21")  # a day past 3 months
+    assert "⚠ 93 days after the previous session (2026-06-20): outside the P5 interval" in late
+
+
+def test_done_three_months_after_is_inside_the_p5_interval(bot: Assistant) -> None:
+    said(bot, f"/quick w {B} {L} on=2026-06-01")
+    said(bot, "/done w 2026-06-20")
+    assert "outside the P5 interval" not in said(bot, "/done w 2026-09-20")
