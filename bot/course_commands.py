@@ -231,14 +231,15 @@ def record_session(
 
 
 def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str]:
-    """One line per plan, session and follow-up, in date order (a session before a plan of the
-    same day, since it was done before the next plan was made)."""
+    """One line per plan, session and follow-up, in date order (a session after a plan or
+    follow-up of the same day: the course is entered in date order, so the plan it carried out,
+    or the imaging that decided it, came first)."""
     events: list[tuple[date, int, str]] = []
     for s in sessions:
-        events.append((s.done_on, 0, f"{s.done_on.isoformat()} session: "
+        events.append((s.done_on, 1, f"{s.done_on.isoformat()} session: "
                                      f"{TECHNIQUE_WORDS[s.technique]}"))  # fmt: skip
     for day in typed_days(assessments, sessions):
-        events.append((day, 0, f"{day.isoformat()} session: technique not recorded"))
+        events.append((day, 1, f"{day.isoformat()} session: technique not recorded"))
     for a in assessments:
         plan = a.plan
         decision = words_for(str(plan.get("decision")), plan.get("approach"))
@@ -247,7 +248,7 @@ def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str
         response = plan.get("response")
         seen = f", {str(response).upper()}" if followup and response else ""
         cp = plan.get("child_pugh") or {}
-        events.append((a.measured_on, 1, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
+        events.append((a.measured_on, 0, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
                        f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
                        f"{cp.get('class', '-')}{cp.get('points', '')})"))  # fmt: skip
     return [line for _, _, line in sorted(events, key=lambda e: (e[0], e[1]))]

@@ -4,11 +4,13 @@ and flows side, replayed from the chat as the reviewer typed it, with a fixed cl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.assistant import Assistant
+from bot.pictures import words
 from bot.settings import Settings
 from bot.store import Store
 from tests.test_course import ME, NOW, run, said, say
@@ -227,3 +229,29 @@ def test_done_three_months_after_is_inside_the_p5_interval(bot: Assistant) -> No
     said(bot, f"/quick w {B} {L} on=2026-06-01")
     said(bot, "/done w 2026-06-20")
     assert "outside the P5 interval" not in said(bot, "/done w 2026-09-20")
+
+
+# -- 10. the picture's words and the timeline's order ---------------------------------------------
+
+
+def test_the_picture_names_a_closed_window_closed_and_an_open_one_open() -> None:
+    start, end = date(2026, 10, 1), date(2026, 11, 15)
+    assert words.window(start, end, date(2026, 11, 30)) == "window closed"
+    assert words.window(start, end, date(2026, 11, 15)) == "window open"
+    assert words.window(start, end, date(2026, 10, 1)) == "window open"
+    assert words.window(start, end, date(2026, 9, 30)) == "next window"
+
+
+def test_the_picture_says_super_selective_not_selective() -> None:
+    assert words.decision("tace", "superselective") == "super-selective TACE"
+    assert words.decision("tace", "lobar") == "lobar TACE"
+    assert "ultra-selective" in words.decision("simple_tace", "superselective")
+
+
+def test_a_session_on_its_plans_day_follows_the_plan_in_the_timeline(bot: Assistant) -> None:
+    said(bot, f"/quick s {B} {L} on=2026-11-20")
+    said(bot, "/done s 2026-11-20")
+    lines = said(bot, "/patient s").splitlines()
+    plan = next(i for i, line in enumerate(lines) if line.startswith("2026-11-20 plan"))
+    session = next(i for i, line in enumerate(lines) if line.startswith("2026-11-20 session"))
+    assert plan < session
