@@ -49,7 +49,7 @@ from bot.store import DueReminder, Patient, Reminder, Store, Technique
 from bot.wording import REMINDER_WORDS
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
-from flows.questions import HISTORY_QUESTIONS, LAB_IDS
+from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
 from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message
 from flows.render import words_for
 from flows.state import DialogueState
@@ -70,7 +70,8 @@ NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /ca
 CONTINUE_WORDS = frozenset({"continue", "keep going"})
 RESTART_WORDS = frozenset({"start over", "restart"})
 HISTORY = frozenset({q.id for q in HISTORY_QUESTIONS} | {"earlier", "labs", "latest_labs",
-                                                         "course", "measured_on"})  # fmt: skip
+                                                         "course", "measured_on",
+                                                         COURSE_FLOOR})  # fmt: skip
 """Answers a follow-up asks afresh or takes from the course; the patient's other answers (tumour,
 age, ECOG) are carried over from the last plan, and the labs are asked or reused with their date."""
 MEASURED_ON = "measured_on"
@@ -602,6 +603,9 @@ class Assistant:
         base.update(course.answers() or {"course": baseline_candidates(assessments)})
         if (labs := latest_labs(assessments)) is not None:
             base["latest_labs"] = {"on": labs[0].isoformat(), "values": labs[1]}
+        sessions = self.store.sessions(owner_id, patient.id)
+        entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
+        base[COURSE_FLOOR] = max(entered).isoformat()
         turn = self.dialogues.start("followup", self.today(), answers=base, label=patient.label)
         if turn.state is not None:
             turn.state = turn.state.model_copy(update={"reminder_id": reminder_id})

@@ -116,7 +116,8 @@ class Question(BaseModel):
         if self.kind is Kind.QUANTITY:
             return parsing.parse_quantity(text, self.units, self.unit_aliases, self.default_unit)
         if self.kind is Kind.DATE:
-            earliest = answers.get("last_intervention") if self.id == "recovered_on" else None
+            after_last = self.id in ("recovered_on", "measured_on")
+            earliest = answers.get("last_intervention") if after_last else None
             return parsing.parse_date(
                 text, today, date.fromisoformat(earliest) if earliest else None
             )
@@ -660,6 +661,31 @@ HISTORY_QUESTIONS = (
     VIABLE_SUM, NADIR, VIABLE_OVER_50,
 )  # fmt: skip
 
+COURSE_FLOOR = "course_floor"
+"""The answer holding the day of the patient's latest entry (`bot.course.out_of_order`)."""
+
+
+def _in_date_order(value: Any, answers: Answers) -> str | None:
+    """The imaging day may not come before the course's latest entry (date order)."""
+    floor = answers.get(COURSE_FLOOR)
+    if isinstance(value, str) and isinstance(floor, str) and value < floor:
+        return (f"That is before the latest entry of the course ({floor}): enter the course in "
+                "date order.")  # fmt: skip
+    return None
+
+
+IMAGED_ON = Question(
+    id="measured_on",
+    short="Imaging day",
+    prompt="Date of the follow-up imaging? (/skip if today)",
+    help="The day the imaging was done and the labs were taken: a follow-up entered late keeps "
+    "its own day, and the course reads what came before it.",
+    kind=Kind.DATE,
+    optional=True,
+    when=_after_imaging,
+    check=_in_date_order,
+)
+
 FOLLOWUP_LABS = (BILIRUBIN, ALBUMIN, INR, ASCITES, ENCEPHALOPATHY, AST, CREATININE, PLATELETS)
 """The labs a follow-up asks (issue 12): creatinine and platelets optional."""
 LAB_IDS = (*(q.id for q in FOLLOWUP_LABS), "sodium", "dialysis", "wbc", "afp")
@@ -715,7 +741,7 @@ LABS = Question(
 )
 
 FOLLOWUP_QUESTIONS = (
-    LAST, SESSIONS, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE, VIABLE_SUM,
+    LAST, SESSIONS, IMAGED, IMAGED_ON, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE, VIABLE_SUM,
     NADIR, VIABLE_OVER_50, LABS, *FOLLOWUP_LABS, RECOVERED,
 )  # fmt: skip
 """What a follow-up asks (issue 12): the findings, the current labs, the recovery date. The last
@@ -727,7 +753,7 @@ INTAKE_QUESTIONS: tuple[Question, ...] = (
     CREATININE, SODIUM, DIALYSIS, AGE, SEX, WEIGHT, ECOG, EARLIER, *HISTORY_QUESTIONS,
 )  # fmt: skip
 
-BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS)}
+BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS, IMAGED_ON)}
 
 
 def parse_answer(

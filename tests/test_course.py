@@ -289,8 +289,8 @@ def test_followup_takes_the_last_session_from_the_course_and_reuses_labs_with_th
     said(bot, f"/quick bed7 {BASE} ast=40 {STABLE} on=30d")  # labs after the session
     first = run(bot, "/followup bed7").messages[-1].text
     assert first.startswith("bed7 · follow-up · 1/")
-    assert "Lipiodol" in first  # the last intervention was not asked
-    run(bot, "sparse", "no", "no", "no", "sd", "/skip")
+    assert "Date of the follow-up imaging?" in first  # the last intervention was not asked
+    run(bot, "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     labs = bot.resume_prompt(ME, ME)
     assert labs is not None
     assert "Latest, as on 31 Oct 2026: Bilirubin 1 mg/dL" in labs.text
@@ -301,7 +301,7 @@ def test_followup_takes_the_last_session_from_the_course_and_reuses_labs_with_th
     assert "AST 40" in plan
     again = run(bot, "/followup bed7").messages[-1].text  # reused labs keep their own date
     assert again.startswith("bed7 · follow-up · 1/")
-    run(bot, "sparse", "no", "no", "no", "sd", "/skip")
+    run(bot, "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     labs = bot.resume_prompt(ME, ME)
     assert labs is not None
     assert "Latest, as on 31 Oct 2026:" in labs.text
@@ -310,7 +310,7 @@ def test_followup_takes_the_last_session_from_the_course_and_reuses_labs_with_th
 def test_followup_with_new_labs_asks_them(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} ast=40 on=70d")
     said(bot, "/done bed7 60d")
-    run(bot, "/followup bed7", "sparse", "no", "no", "no", "sd", "/skip", "new")
+    run(bot, "/followup bed7", "/skip", "sparse", "no", "no", "no", "sd", "/skip", "new")
     assert bot.dialogue_step(ME, ME) == "bilirubin"
     plan = run(
         bot,
@@ -331,7 +331,7 @@ def test_followup_with_new_labs_asks_them(bot: Assistant) -> None:
 def test_followup_contradiction_is_asked_again(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} on=70d")
     said(bot, "/done bed7 60d")
-    reply = run(bot, "/followup bed7", "dense", "yes", "yes", "no", "cr")
+    reply = run(bot, "/followup bed7", "/skip", "dense", "yes", "yes", "no", "cr")
     assert "CR means no viable tumour and no new lesion" in reply.messages[-1].text
     assert bot.dialogue_step(ME, ME) == "response"
 

@@ -44,7 +44,7 @@ def first_line(bot: Assistant, line: str) -> str:
 def test_followup_does_not_offer_the_pre_session_labs_for_reuse(bot: Assistant) -> None:
     said(bot, f"/quick f {B} {L} on=2026-10-01")
     said(bot, "/done f 2026-10-20")
-    run(bot, "/followup f", "sparse", "no", "no", "no", "sd", "/skip")
+    run(bot, "/followup f", "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     assert bot.dialogue_step(ME, ME) == "bilirubin"  # asked, not "reuse the latest?"
     plan = run(bot, "1.0 mg", "4.0 g/dL", "1.1", "none", "none", "80", "/skip", "/skip", "/skip",
                "confirm").messages[0].text  # fmt: skip
@@ -56,13 +56,13 @@ def test_labs_measured_after_the_session_are_offered_with_their_date(bot: Assist
     said(bot, "/done f 2026-10-20")
     said(bot, f"/quick f {B} bili=1.0mg alb=4.0g/dL ast=44 {SD} on=2026-11-25")
     said(bot, "/done f 2026-11-26")
-    run(bot, "/followup f", "sparse", "no", "no", "no", "sd", "/skip")
+    run(bot, "/followup f", "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     assert bot.dialogue_step(ME, ME) == "bilirubin"  # 25 Nov is before the session of 26 Nov
     said(bot, "/cancel")
     said(bot, "/quick g " + f"{B} {L} on=2026-10-01")
     said(bot, "/done g 2026-10-20")
     said(bot, f"/quick g {B} bili=1.0mg alb=4.0g/dL ast=44 {SD} on=2026-11-25")
-    run(bot, "/followup g", "sparse", "no", "no", "no", "sd", "/skip")
+    run(bot, "/followup g", "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     labs = bot.resume_prompt(ME, ME)
     assert labs is not None
     assert "Latest, as on 25 Nov 2026:" in labs.text
@@ -85,9 +85,9 @@ def test_typed_last_takes_the_baseline_before_it(bot: Assistant) -> None:
 
 def test_the_dialogues_typed_last_takes_the_baseline_before_it(bot: Assistant) -> None:
     said(bot, f"/quick h {B} {L} on=2026-06-01")
-    reply = run(bot, "/followup h", "2026-06-05", "1", "sparse", "no", "no", "no", "sd", "/skip",
-                "1.0 mg", "4.0 g/dL", "1.1", "none", "none", "80", "/skip", "/skip", "/skip",
-                "confirm")  # fmt: skip
+    reply = run(bot, "/followup h", "2026-06-05", "1", "2026-07-10", "sparse", "no", "no", "no",
+                "sd", "/skip", "1.0 mg", "4.0 g/dL", "1.1", "none", "none", "80", "/skip", "/skip",
+                "/skip", "confirm")  # fmt: skip
     plan = reply.messages[0].text
     assert "before the first TACE (ART score)" not in plan
     assert "ART score 5: stop TACE" in plan
@@ -122,7 +122,7 @@ def test_an_ethanol_only_course_can_be_followed_up(bot: Assistant) -> None:
     assert "Saved for u" in words
     step = run(bot, "/followup u").messages[-1].text
     assert "How many TACE sessions" not in step
-    assert "Lipiodol" in step
+    assert "Date of the follow-up imaging?" in step
 
 
 # -- 5. refractoriness counts follow-ups after TACE ----------------------------------------------------
@@ -255,3 +255,30 @@ def test_a_session_on_its_plans_day_follows_the_plan_in_the_timeline(bot: Assist
     plan = next(i for i, line in enumerate(lines) if line.startswith("2026-11-20 plan"))
     session = next(i for i, line in enumerate(lines) if line.startswith("2026-11-20 session"))
     assert plan < session
+
+
+# -- 11. a follow-up entered late keeps its imaging day --------------------------------------------
+
+
+def test_followup_asks_the_imaging_day_and_saves_the_plan_on_it(
+    bot: Assistant, store: Store
+) -> None:
+    said(bot, f"/quick k {B} {L} on=2026-09-01")
+    said(bot, "/done k 2026-09-10")
+    early = run(bot, "/followup k", "2026-09-05").messages[-1].text
+    assert "That is before the intervention (2026-09-10)" in early
+    run(bot, "2026-10-20", "sparse", "no", "no", "no", "sd", "/skip")
+    run(bot, "1.0 mg", "4.0 g/dL", "1.1", "none", "none", "40", "/skip", "/skip", "/skip",
+        "confirm")  # fmt: skip
+    patient = store.find_patient(ME, "k")
+    assert patient is not None
+    assert store.patient_assessments(ME, patient.id)[-1].measured_on == date(2026, 10, 20)
+
+
+def test_followup_imaging_day_before_the_latest_entry_is_asked_again(bot: Assistant) -> None:
+    said(bot, f"/quick k {B} {L} on=2026-09-01")
+    said(bot, "/done k 2026-09-10")
+    said(bot, f"/quick k {B} {L} {SD} on=2026-10-20")
+    words = run(bot, "/followup k", "2026-10-15").messages[-1].text
+    assert "before the latest entry of the course (2026-10-20)" in words
+    assert bot.dialogue_step(ME, ME) == "measured_on"
