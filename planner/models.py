@@ -209,6 +209,8 @@ class Followup(_Strict):
     viable_sum_mm: Annotated[StrictFloat, bounded(ranges.VIABLE_SUM_MM)] | None = None
     nadir_viable_sum_mm: Annotated[StrictFloat, bounded(ranges.VIABLE_SUM_MM)] | None = None
     viable_over_50pct: StrictBool | None = None
+    imaged_on: date | None = None
+    """The day of the imaging; a hold's re-imaging is counted from it (the plan's day when absent)."""
 
 
 class Baseline(_Strict):
@@ -232,13 +234,15 @@ class History(_Strict):
     previous_followups: list[Followup] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _recovery_after_intervention(self) -> History:
-        if self.recovered_on is not None and self.recovered_on < self.last_intervention:
-            raise PydanticCustomError(
-                "date_order",
-                "must not be before last_intervention ({last})",
-                {"field": "recovered_on", "last": self.last_intervention.isoformat()},
-            )
+    def _dates_after_intervention(self) -> History:
+        imaged = self.followup.imaged_on if self.followup else None
+        for name, when in (("recovered_on", self.recovered_on), ("followup.imaged_on", imaged)):
+            if when is not None and when < self.last_intervention:
+                raise PydanticCustomError(
+                    "date_order",
+                    "must not be before last_intervention ({last})",
+                    {"field": name, "last": self.last_intervention.isoformat()},
+                )
         return self
 
 
@@ -258,8 +262,12 @@ class Case(_Strict):
     def _history_not_in_future(self) -> Case:
         if self.today is None or self.history is None:
             return self
-        for name in ("last_intervention", "recovered_on"):
-            when = getattr(self.history, name)
+        followup = self.history.followup
+        for name, when in (
+            ("last_intervention", self.history.last_intervention),
+            ("recovered_on", self.history.recovered_on),
+            ("followup.imaged_on", followup.imaged_on if followup else None),
+        ):
             if when is not None and when > self.today:
                 raise PydanticCustomError(
                     "future_date",

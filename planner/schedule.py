@@ -42,7 +42,11 @@ def reminders_for(
     out: list[ReminderSpec] = []
     history = case.history
     if plan.decision is Decision.HOLD:
-        due = add_months(today, settings.reimaging_after_hold_months)
+        # Counted from the imaging that showed the response (entered late, it may be weeks ago),
+        # and never before today.
+        followup = history.followup if history else None
+        imaged = followup.imaged_on if followup and followup.imaged_on else today
+        due = max(add_months(imaged, settings.reimaging_after_hold_months), today)
         out.append(
             ReminderSpec(
                 ReminderKind.IMAGING_DUE,

@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from bot.plan_command import run
+from planner import Case
+from planner.errors import first_error
 
 
 def call(text: str, today: date = date(2026, 11, 26)) -> tuple[int, str, str]:
@@ -144,3 +147,28 @@ def test_deep_nesting_through_the_real_command_is_one_line() -> None:
     )  # fmt: skip
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("imaged_on", "message"),
+    [
+        (
+            "2026-08-01",
+            "history.followup.imaged_on: must not be before last_intervention (2026-09-01)",
+        ),
+        ("2026-12-01", "history.followup.imaged_on: 2026-12-01 is after today (2026-11-26)"),
+    ],
+)
+def test_the_imaging_day_lies_between_the_intervention_and_today(
+    base_case: dict[str, Any], imaged_on: str, message: str
+) -> None:
+    base_case["history"] = {
+        "last_intervention": "2026-09-01",
+        "followup": {
+            "lipiodol": "dense", "necrosis": True, "new_lesions": False, "progression": False,
+            "imaged_on": imaged_on,
+        },
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        Case.model_validate(base_case)
+    assert first_error(exc.value) == message

@@ -66,6 +66,20 @@ def test_hold_reminds_to_image_again(base_case: dict[str, Any]) -> None:
     assert reminders(base_case) == [(ReminderKind.IMAGING_DUE, date(2026, 12, 26))]
 
 
+def test_a_hold_re_images_from_the_day_of_the_imaging_not_from_the_plan(
+    base_case: dict[str, Any],
+) -> None:
+    """Imaging entered weeks late: the re-imaging is counted from it, and is due today when past."""
+    held = {**FOLLOWUP_SPARSE, "lipiodol": "dense", "necrosis": True}
+    base_case["history"] = {
+        "last_intervention": "2026-09-01",
+        "followup": {**held, "imaged_on": "2026-11-10"},
+    }
+    assert reminders(base_case) == [(ReminderKind.IMAGING_DUE, date(2026, 12, 10))]
+    base_case["history"]["followup"]["imaged_on"] = "2026-10-01"
+    assert reminders(base_case) == [(ReminderKind.IMAGING_DUE, date(2026, 11, 26))]
+
+
 def test_impossible_window_reminds_on_the_earliest_day_only(base_case: dict[str, Any]) -> None:
     base_case["history"] = {
         "last_intervention": "2026-08-31",
