@@ -80,7 +80,16 @@ def case_from_answers(answers: Answers, today: date) -> dict[str, Any]:
             value = value["value"]
         node[leaf] = value
     _with_course(case, answers.get("course"))
+    _imaged_on(case, answers.get("measured_on"))
     return case
+
+
+def _imaged_on(case: dict[str, Any], measured_on: Any) -> None:
+    """The day the findings were imaged (`on=`, or the follow-up's imaging day) into the
+    follow-up: a hold's re-imaging is counted from it, not from the day they were typed."""
+    followup = (case.get("history") or {}).get("followup")
+    if isinstance(followup, dict) and isinstance(measured_on, str):
+        followup.setdefault("imaged_on", measured_on)
 
 
 def _with_course(case: dict[str, Any], course: Any) -> None:

@@ -13,6 +13,8 @@ from bot.assistant import Assistant
 from bot.pictures import words
 from bot.settings import Settings
 from bot.store import Store
+from planner.settings import DEFAULT_SETTINGS
+from planner.timing import add_months
 from tests.test_course import ME, NOW, run, said, say
 
 B = "age=70 ecog=0 n=2 size=3.5 pvtt=none inr=1.1 ascites=none he=none"
@@ -282,3 +284,15 @@ def test_followup_imaging_day_before_the_latest_entry_is_asked_again(bot: Assist
     words = run(bot, "/followup k", "2026-10-15").messages[-1].text
     assert "before the latest entry of the course (2026-10-20)" in words
     assert bot.dialogue_step(ME, ME) == "measured_on"
+
+
+def test_a_holds_reimaging_counts_from_the_imaging_day(bot: Assistant, store: Store) -> None:
+    said(bot, f"/quick z {B} {L} on=2026-10-01")
+    said(bot, "/done z 2026-10-05")
+    said(bot, f"/quick z {B} {L} lipiodol=dense necrosis=yes new=no progression=no "
+              "on=2026-11-10")  # fmt: skip
+    months = DEFAULT_SETTINGS.reimaging_after_hold_months
+    due = add_months(date(2026, 11, 10), months).isoformat()
+    kinds = [(u.reminder.kind, u.reminder.fires_at.date().isoformat())
+             for u in store.upcoming_reminders(ME)]  # fmt: skip
+    assert ("imaging_due", due) in kinds
