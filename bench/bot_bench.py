@@ -18,7 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.load import Results, Step, drive, echo_script, liverbot_script, percentile
+from bench.load import (
+    Results,
+    Step,
+    drive,
+    echo_script,
+    liverbot_script,
+    percentile,
+    quick_script,
+    reset_all,
+)
 from bench.proc import cpu_seconds, peak_rss_mb
 from tests.fakebotapi import FakeBotApi
 
@@ -91,8 +100,9 @@ async def run_one(
         try:
             await wait_polling(server)
             await drive(server, USERS, script, seconds=2.0, rate=rate)  # warm-up
+            await reset_all(server, USERS)  # not measured: its /cancel replies are no input's
             cpu0, t0, calls0 = cpu_seconds(bot.pid), time.perf_counter(), calls(server)
-            results = await drive(server, USERS, script, seconds=seconds, rate=rate)
+            results = await drive(server, USERS, script, seconds=seconds, rate=rate, fresh=False)
             cpu, elapsed = cpu_seconds(bot.pid) - cpu0, time.perf_counter() - t0
             api_calls = calls(server) - calls0
             peak = peak_rss_mb(bot.pid)
@@ -170,3 +180,33 @@ async def compare(
                 )
             )
     return figures
+
+
+@dataclass
+class QuickFigures:
+    """Quick checks alone, paced, with the default settings (the send limiter on)."""
+
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    achieved_per_s: float
+    calls_per_check: float
+    cpu_ms_per_check: float
+
+
+async def quick_checks(seconds: float = 10.0, rate: float = 20.0) -> QuickFigures:
+    """liverbot answering labelled quick checks paced at `rate` a second (issue 13: each is one
+    Bot API call, so 20 a second stay under Telegram's 30 messages a second and do not queue)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        results, cpu, elapsed, _, api_calls = await run_one(
+            "liverbot", quick_script, seconds, rate, {}, Path(tmp) / "quick.db"
+        )
+    lat = [x * 1000 for x in results.latencies]
+    return QuickFigures(
+        p50_ms=percentile(lat, 50),
+        p95_ms=percentile(lat, 95),
+        p99_ms=percentile(lat, 99),
+        achieved_per_s=results.inputs / elapsed,
+        calls_per_check=api_calls / results.inputs,
+        cpu_ms_per_check=cpu / results.inputs * 1000,
+    )

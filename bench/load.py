@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 
 from bot.tg.callbacks import answer_data, decode
 from bot.tg.pacing import Pacer
-from flows.questions import BY_ID
+from flows.questions import BY_ID, INTAKE_QUESTIONS
 from tests.fakebotapi import ChatMessage, FakeBotApi
 from tests.scripts import PLAIN_INTAKE
 
-INTAKE = {**{k: v for k, v in PLAIN_INTAKE.items() if k != "label"}, "summary": "confirm"}
+INTAKE = {
+    **{q.id: PLAIN_INTAKE[q.id] for q in INTAKE_QUESTIONS[1:] if q.id in PLAIN_INTAKE},
+    "summary": "confirm",
+}
+"""The plain intake's answers in the order the questions are asked (the label is per round)."""
 QUICK = "age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 ascites=none he=none"
 REPLY_TIMEOUT_S = 60.0
 PROMPTS = sorted(((q.prompt, q.id) for q in BY_ID.values()), key=lambda p: -len(p[0]))
@@ -38,9 +42,14 @@ def liverbot_script(user: int, round_: int) -> list[Step]:
     """A full intake by buttons and typing, then a labelled quick check: 19 inputs."""
     label = f"u{user}r{round_}"
     steps = [Step("/new"), Step(label, step="label")]
-    steps += [Step(v, 2 if k == "summary" else 1, step=k) for k, v in INTAKE.items()]
-    steps.append(Step(f"/quick {label}q {QUICK}", replies=2))
+    steps += [Step(v, step=k) for k, v in INTAKE.items()]
+    steps.append(Step(f"/quick {label}q {QUICK}"))  # the plan and its save: one message
     return steps
+
+
+def quick_script(user: int, round_: int) -> list[Step]:
+    """Ward-round quick checks only, each labelled (planned and saved): one input, one reply."""
+    return [Step(f"/quick u{user}r{round_} {QUICK}")]
 
 
 def echo_script(user: int, round_: int) -> list[Step]:
@@ -119,6 +128,11 @@ UNTIL_POLL_S = 0.05
 """How often `drive` checks its `until` condition."""
 
 
+async def reset_all(server: FakeBotApi, users: list[int]) -> None:
+    """`reset` for every user at once."""
+    await asyncio.gather(*(reset(server, u) for u in users))
+
+
 async def drive(
     server: FakeBotApi,
     users: list[int],
@@ -126,14 +140,18 @@ async def drive(
     seconds: float,
     rate: float | None = None,
     until: Callable[[Results], bool] | None = None,
+    fresh: bool = True,
 ) -> Results:
     """Run every user for `seconds` (or, with `until`, until it holds, at most `seconds`), then let
     the inputs in flight finish.
 
     `until` is how a test waits on a busy machine: for an outcome, with a generous deadline, instead
-    of for a fixed time that a slow run may not fill.
+    of for a fixed time that a slow run may not fill. `fresh`: first cancel what a previous run
+    left open; a caller that measures does that before it starts measuring (`reset_all`), so the
+    /cancel replies are not counted as the script's.
     """
-    await asyncio.gather(*(reset(server, u) for u in users))
+    if fresh:
+        await reset_all(server, users)
     stop = asyncio.Event()
     results = Results()
     pacer = Pacer(rate) if rate else None

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.render import Layout, layout_text
+
 
 class Act(StrEnum):
     """What a press does; short values, since Telegram's callback data holds 64 bytes."""
@@ -37,6 +39,16 @@ class Act(StrEnum):
     """Fire reminder `target` again at the reminder time of the next day."""
     DONE = "rd"
     """Mark reminder `target` done."""
+    RUN = "c"
+    """Run the command named `value` without an argument (the buttons of /start)."""
+    PICK = "pk"
+    """Run the command named `value` for patient `target` (a bare /patient's list)."""
+    PAGE = "pg"
+    """Show the patients for the command named `value` from position `target` on."""
+    PLAN_FOLLOW_UP = "pf"
+    """Start the follow-up findings of patient `target` (a button under their plan)."""
+    PLAN_REMINDERS = "pr"
+    """List the upcoming reminders of patient `target` (a button under their plan)."""
     SESSION_DONE = "sd"
     """Record plan `target` as carried out, `value` days ago (empty: today)."""
     SESSION_OTHER_DAY = "so"
@@ -98,3 +110,13 @@ class Message(BaseModel):
     buttons: list[Button] = Field(default_factory=list)
     numbered: bool = True
     attachment: Attachment | None = None
+    layout: Layout | None = None
+    """The message laid out for a channel that formats (a plan, the greeting); `text` is then
+    its plain form, for a channel that does not."""
+    columns: int | None = None
+    """How many buttons a row holds (None: the channel decides from their length)."""
+
+    @classmethod
+    def laid_out(cls, layout: Layout, buttons: list[Button] | None = None) -> Message:
+        """A message from its layout, its plain text derived from it."""
+        return cls(text=layout_text(layout), layout=layout, buttons=buttons or [])

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.actions import DIALOGUE_ACTS, Act, Action, Attachment, Button, Message
 from bot.calendar_ics import calendar_for, entries
-from bot.commands import find, help_text
+from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text
 from bot.course import (
     baseline_candidates,
     imaging_caution,
@@ -50,8 +50,8 @@ from bot.wording import REMINDER_WORDS
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
-from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message
-from flows.render import words_for
+from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
+from flows.render import MESSAGE_LIMIT, Layout, Section, layout_text, words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 from planner.decide import INTERVENING
@@ -76,6 +76,15 @@ HISTORY = frozenset({q.id for q in HISTORY_QUESTIONS} | {"earlier", "labs", "lat
 age, ECOG) are carried over from the last plan, and the labs are asked or reused with their date."""
 MEASURED_ON = "measured_on"
 """The answer holding `on=`: the day the values were measured (absent: today)."""
+PAGE_SIZE = 8
+"""Patients a bare /patient offers at once (most recent first), with Next for the rest."""
+PICKER_QUESTIONS = {
+    "patient": "Whose plans?",
+    "followup": "Follow-up findings for which patient?",
+    "forget": "Delete which patient for good? (you confirm next)",
+}
+"""What a bare command asks over its patient buttons; a command not listed asks `Which patient?`."""
+START_BUTTONS = (("New patient", "new"), ("Quick check", "quick"), ("My patients", "patients"))
 
 
 @dataclass
@@ -188,6 +197,8 @@ class Assistant:
         command = find(head)
         state = self._load(owner_id, chat_id)
         if command is not None and not (command.in_dialogue and state is not None):
+            if command.picks_patient and not rest.strip():
+                return self._pick_patient(owner_id, command.name)
             argument = word if command.name == "quick" else rest
             handler: Callable[[int, int, str], Reply] = getattr(self, f"_{command.handler}")
             return handler(owner_id, chat_id, argument)
@@ -224,6 +235,10 @@ class Assistant:
             return self._run(owner_id, chat_id, turn)
         if action.act is Act.FORGET:
             return self._forget_confirmed(owner_id, chat_id, action.target)
+        if action.act in (Act.RUN, Act.PICK, Act.PAGE):
+            return self._command_press(owner_id, chat_id, action)
+        if action.act in (Act.PLAN_FOLLOW_UP, Act.PLAN_REMINDERS):
+            return self._plan_press(owner_id, chat_id, action)
         if action.act in (Act.SESSION_DONE, Act.SESSION_OTHER_DAY):
             return self._plan_done(owner_id, chat_id, action)
         return self._reminder_action(owner_id, chat_id, action.act, action.target)
@@ -302,7 +317,10 @@ class Assistant:
                 )
                 for c in out.choices
             ]
-        return Message(text=out.text, buttons=buttons, numbered=out.numbered)
+        return Message(
+            text=out.text, buttons=buttons, numbered=out.numbered, layout=out.layout,
+            columns=out.columns,
+        )  # fmt: skip
 
     def _keep(self, owner_id: int, chat_id: int, state: DialogueState) -> DialogueState:
         """Save the dialogue state (a new dialogue gets its id first)."""
@@ -341,13 +359,13 @@ class Assistant:
     ) -> None:
         """Save the plan with its reminders, superseding the previous plan's, all at once."""
         caution = self._imaging_caution(done)
-        if caution is not None:
-            reply.messages.append(Message(text=caution))
+        if caution is not None:  # on the plan's first screen: it says how far to trust it
+            _add_status(reply, caution)
         still_due = self._imaging_still_due(done)
         if done.label is None:
             self.store.audit(owner_id, done.flow)
-            reply.messages.append(Message(text="Not saved (no label): add one, e.g. "
-                                                "/quick bed7 ..., to get reminders."))  # fmt: skip
+            _add_status(reply, "Not saved (no label): add one, e.g. /quick bed7 ..., to get "
+                               "reminders.")  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
         if still_due is not None and all(s.kind != still_due.kind for s in specs):
@@ -371,14 +389,27 @@ class Assistant:
             self.store.audit(owner_id, f"{done.flow}_saved", patient_id=patient.id)
         reply.saved_assessment = assessment_id
         reply.to_schedule = sorted({*superseded, *(r.id for r in added)})
-        lines = [f"• {s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in specs]
-        words = f"Saved for {done.label}."
+        ordered = sorted(specs, key=lambda s: s.due)
+        words = f"✅ Saved for {done.label}"
         if superseded:
-            words += " It replaces the previous plan and its reminders."
-        if lines:
-            words += " Reminders:\n" + "\n".join(lines)
-        buttons = done_buttons(assessment_id) if done.plan.decision in INTERVENING else []
-        reply.messages.append(Message(text=words, buttons=buttons))
+            words += " (replaces the previous plan and its reminders)"
+        if ordered:
+            first = ordered[0]
+            words += f" · next: {REMINDER_WORDS[first.kind.value]} {first.due.isoformat()}"
+        lines = [f"{s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in ordered]
+        buttons = self.plan_buttons(patient.id, assessment_id, done.plan.decision in INTERVENING)
+        _add_status(reply, words, Section(title="Reminders", lines=lines), buttons)
+
+    def plan_buttons(self, patient_id: int, assessment_id: int, intervenes: bool) -> list[Button]:
+        """What comes next under a saved plan, as channel-neutral actions: Done today / Done on
+        another day when the plan intervenes (issue 12: they record the session), then that
+        patient's Follow-up and Reminders."""
+        follow = [
+            Button(label=label, action=Action(act=act, target=patient_id))
+            for act, label in ((Act.PLAN_FOLLOW_UP, "Follow-up"),
+                               (Act.PLAN_REMINDERS, "Reminders"))
+        ]  # fmt: skip
+        return [*(done_buttons(assessment_id) if intervenes else []), *follow]
 
     def _measured_on(self, done: Finished) -> date:
         """The day a finished dialogue's values were measured: `on=`, else today."""
@@ -527,6 +558,84 @@ class Assistant:
     def _help(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         return text(HELP)
 
+    def _start(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        """A greeting: what the bot is for, and buttons for the three ways in."""
+        layout = Layout(
+            headline="liverbot",
+            byline="TACE planning for liver cancer",
+            lines=[PURPOSE, "Labels are pseudonyms (bed7, S-014), never names.",
+                   "/help lists every command."],
+        )  # fmt: skip
+        buttons = [Button(label=label, action=Action(act=Act.RUN, value=name))
+                   for label, name in START_BUTTONS]  # fmt: skip
+        return Reply([Message.laid_out(layout, buttons)])
+
+    def _command_press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        """A press that runs a command: /start's buttons, a patient picked, a page turned."""
+        command = BY_NAME.get(action.value)
+        if command is None:
+            return Reply(stale="That button is no longer offered: nothing changed.")
+        if action.act is Act.PAGE:
+            return self._pick_patient(owner_id, command.name, action.target or 0)
+        handler: Callable[[int, int, str], Reply] = getattr(self, f"_{command.handler}")
+        if action.act is Act.RUN:
+            if command.picks_patient:
+                return self._pick_patient(owner_id, command.name)
+            return handler(owner_id, chat_id, "")
+        patient = self.store.patient(owner_id, action.target) if action.target else None
+        if patient is None:
+            return text("That patient is no longer in your list: /patients.")
+        picked: Callable[[int, int, str], Reply] = getattr(
+            self, f"_{command.handler}_picked", handler
+        )
+        return picked(owner_id, chat_id, patient.label)
+
+    def _done_picked(self, owner_id: int, chat_id: int, label: str) -> Reply:
+        """A patient picked for a bare /done: their current plan's Done buttons, so one tap more
+        says which day (a pick alone records nothing)."""
+        patient = self._find(owner_id, label)
+        latest = self.store.latest_assessment(owner_id, patient.id) if patient else None
+        if patient is None or latest is None:
+            return text("That patient has no plan yet: /done LABEL DATE records a session.")
+        decision = words_for(str(latest.plan.get("decision")), latest.plan.get("approach"))
+        words = (f"{patient.label}: record the session of the plan of "
+                 f"{latest.created_at.astimezone(self.settings.zone):%Y-%m-%d} ({decision})?")  # fmt: skip
+        return Reply([Message(text=words, buttons=done_buttons(latest.id))])
+
+    def _pick_patient(self, owner_id: int, name: str, start: int = 0) -> Reply:
+        """The clinician's patients as buttons for the command `name`, most recent first, paged."""
+        rows = sorted(
+            self.store.list_patients(owner_id),
+            key=lambda r: r.last_assessed_at or r.patient.created_at,
+            reverse=True,
+        )
+        if not rows:
+            return text("No patients yet: /new or /quick LABEL ... saves one.")
+        start = min(max(start, 0), (len(rows) - 1) // PAGE_SIZE * PAGE_SIZE)
+        page = rows[start : start + PAGE_SIZE]
+
+        def button(label: str, act: Act, target: int) -> Button:
+            return Button(label=label, action=Action(act=act, value=name, target=target))
+
+        buttons = [button(r.patient.label, Act.PICK, r.patient.id) for r in page]
+        if start > 0:
+            buttons.append(button("‹ Previous", Act.PAGE, max(start - PAGE_SIZE, 0)))
+        if start + PAGE_SIZE < len(rows):
+            buttons.append(button("Next ›", Act.PAGE, start + PAGE_SIZE))
+        paged = len(rows) > PAGE_SIZE
+        shown = f" ({start + 1}-{start + len(page)} of {len(rows)})" if paged else ""
+        ask = PICKER_QUESTIONS.get(name, "Which patient?")
+        return Reply([Message(text=f"{ask}{shown}", buttons=buttons, columns=2)])
+
+    def _plan_press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+        """A button under a plan: that patient's follow-up, or their upcoming reminders."""
+        patient = self.store.patient(owner_id, action.target) if action.target else None
+        if patient is None:
+            return text("That patient is no longer in your list: /patients.")
+        if action.act is Act.PLAN_FOLLOW_UP:
+            return self._followup(owner_id, chat_id, patient.label)
+        return self._reminders(owner_id, chat_id, "", patient.label)
+
     def _no_dialogue(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         return text("No dialogue in progress: /new starts one.")
 
@@ -538,10 +647,13 @@ class Assistant:
     def _quick(self, owner_id: int, chat_id: int, line: str) -> Reply:
         """A quick-check line: with any problem nothing is planned, saved or replaced.
 
+        `/quick` alone starts nothing: it shows the form of the line, an example and the keys.
         For a saved patient with recorded sessions the course supplies the last intervention,
         the session count, the baseline and the earlier follow-ups (as of `on=`, default today);
         `last=` or `sessions=` given anyway must agree with it.
         """
+        if not line.strip() or line.strip().lower() == "/quick":
+            return text(syntax(QUICK_EXAMPLE))
         today = self.today()
         check = parse_quick(line, today)
         patient = self._find(owner_id, check.label) if check.label else None
@@ -583,11 +695,9 @@ class Assistant:
         """The follow-up of a saved patient: findings, labs (reused with their date, or new) and
         recovery; the last intervention, sessions, baseline and earlier follow-ups come from the
         course when sessions are recorded, and are asked otherwise."""
-        if not label.strip():
-            return text("Which patient? Send /followup LABEL (see /patients).")
         patient = self._find(owner_id, label)
         if patient is None:
-            return text(f"No patient {label.strip()[:30]}: /patients lists yours.")
+            return text(f"No patient {label.strip()[:30]}: /followup alone lists yours.")
         last = self.store.latest_assessment(owner_id, patient.id)
         if last is None:
             return text(f"{patient.label} has no plan to follow up yet: /quick {patient.label} "
@@ -685,7 +795,7 @@ class Assistant:
         window and the next reminder."""
         patient = self._find(owner_id, label)
         if patient is None:
-            return text("No such patient. /patients lists yours.")
+            return text("No such patient: /patient alone lists yours.")
         assessments = self.store.patient_assessments(owner_id, patient.id)
         sessions = self.store.sessions(owner_id, patient.id)
         zone = self.settings.zone
@@ -743,10 +853,17 @@ class Assistant:
         name = re.sub(r"[^A-Za-z0-9_-]", "_", patient.label)
         return File(f"{name}-course.png", render_png(course), "photo", "image/png")
 
-    def _reminders(self, owner_id: int, chat_id: int, rest: str) -> Reply:
-        upcoming = self.store.upcoming_reminders(owner_id, limit=30)
+    def _reminders(
+        self, owner_id: int, chat_id: int, rest: str, label: str | None = None
+    ) -> Reply:
+        """Upcoming reminders: all the clinician's, or one patient's (the button under a plan)."""
+        upcoming = self.store.upcoming_reminders(owner_id, limit=None if label else 30)
+        if label is not None:
+            upcoming = [u for u in upcoming if u.label == label]
         if not upcoming:
-            return text("No upcoming reminders.")
+            return text(
+                f"No upcoming reminders for {label}." if label else "No upcoming reminders."
+            )
         zone = self.settings.zone
         lines = [
             f"{u.reminder.fires_at.astimezone(zone):%Y-%m-%d %H:%M} {u.label}: "
@@ -754,12 +871,12 @@ class Assistant:
             + (" (paused)" if u.reminder.status == "paused" else "")
             for u in upcoming
         ]
-        return text("Upcoming reminders:\n" + "\n".join(lines))
+        return text(f"Upcoming reminders{f' for {label}' if label else ''}:\n" + "\n".join(lines))
 
     def _forget(self, owner_id: int, chat_id: int, label: str) -> Reply:
         patient = self._find(owner_id, label)
         if patient is None:
-            return text("No such patient. /patients lists yours.")
+            return text("No such patient: /forget alone lists yours.")
         confirm = Button(label="Delete for good", action=Action(act=Act.FORGET, target=patient.id))
         words = (f"Delete {patient.label} and every plan and reminder about them? This cannot be "
                  "undone.")  # fmt: skip
@@ -807,3 +924,23 @@ class Assistant:
             self.store.clear_dialogue(owner_id, chat_id)
         # No label here: this reply is kept as the chat's last one (bot.conversation).
         return text(FORGOTTEN)
+
+
+def _add_status(reply: Reply, words: str, *extra: Section | list[Button]) -> None:
+    """Put the save's outcome into the plan's own message (one answer, one message): a line on
+    its first screen, sections in its detail, buttons under it. A reply without a laid-out plan
+    (there is none today) gets the words as a message of their own."""
+    plan = next((m for m in reversed(reply.messages) if m.layout is not None), None)
+    sections = [x for x in extra if isinstance(x, Section) and x.lines]
+    buttons = [b for x in extra if isinstance(x, list) for b in x]
+    if plan is None:
+        reply.messages.append(Message(text=words, buttons=buttons))
+        return
+    assert plan.layout is not None
+    layout = plan.layout.model_copy(
+        update={"lines": [*plan.layout.lines, words], "folded": [*plan.layout.folded, *sections]}
+    )
+    if len(layout_text(layout)) > MESSAGE_LIMIT:  # the sections are /reminders' to show then
+        layout = layout.model_copy(update={"folded": plan.layout.folded})
+    index = reply.messages.index(plan)
+    reply.messages[index] = Message.laid_out(layout, [*plan.buttons, *buttons])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
@@ -19,21 +21,47 @@ from bot.assistant import Assistant
 from bot.files import write_private
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
+from flows.render import FOLD_RULE, layout_text
 
 TERMINAL_USER = TERMINAL_OWNER
 """The terminal is one local clinician: owner and chat id 0 (the Telegram bot sends it nothing)."""
+QUIT_WORDS = frozenset({"/quit", "/exit"})
+"""Leave the chat (the dialogue in progress is kept for next time, as on Telegram)."""
+WIDEST = 100
+"""Lines are wrapped to the terminal's width, but no wider than this, to stay readable; output to
+a pipe or a file is not wrapped, so a script reads each line whole."""
 
 
-def render(message: Message) -> str:
-    """A message with its buttons as numbered options, or, where a typed number is itself an
-    answer (ECOG, encephalopathy grades), with the value to type instead of a number."""
-    if not message.buttons:
-        return message.text
-    options = [
-        f"  [{i if message.numbered else b.action.value}] {b.label}"
-        for i, b in enumerate(message.buttons, start=1)
-    ]
-    return message.text + "\n" + "\n".join(options)
+def wrap(text: str, width: int | None) -> str:
+    """Each line wrapped at word boundaries to `width`; a bullet's continuation is indented under
+    its text, and blank lines are kept. None: as is (output to a pipe or file, for scripts)."""
+    if width is None:
+        return text
+    out = []
+    for line in text.split("\n"):
+        indent = "  " if line.startswith(("• ", "  [")) else ""
+        out.append(
+            textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False,
+                          break_long_words=True) if line.strip() else line
+        )  # fmt: skip
+    return "\n".join(out)
+
+
+def render(message: Message, width: int | None = WIDEST) -> str:
+    """A message wrapped to `width`, with its buttons as numbered options, or, where a typed
+    number is itself an answer (ECOG, encephalopathy grades), with the value to type instead.
+
+    A laid-out message (a plan) shows in the order Telegram shows it: first screen, then the
+    detail Telegram folds, after a rule.
+    """
+    body = message.text if message.layout is None else layout_text(message.layout, FOLD_RULE)
+    if message.buttons:
+        options = [
+            f"  [{i if message.numbered else b.action.value}] {b.label}"
+            for i, b in enumerate(message.buttons, start=1)
+        ]
+        body += "\n" + "\n".join(options)
+    return wrap(body, width)
 
 
 OUTPUT = re.compile(r"\s--(?P<option>png|ics)\s+(?P<path>\S+)\s*$")
@@ -84,13 +112,21 @@ def translate(typed: str, shown: Message | None) -> str | Action:
     return typed
 
 
-def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
+def chat(
+    assistant: Assistant,
+    stdin: TextIO,
+    stdout: TextIO,
+    interactive: bool,
+    width: int | None = WIDEST,
+) -> int:
     """The read-answer loop; returns the exit status."""
     shown = assistant.resume_prompt(TERMINAL_USER, TERMINAL_USER)
     if shown is not None:
-        print("Resuming where you left off (/cancel to drop it):\n" + render(shown), file=stdout)
+        print("Resuming where you left off (/cancel to drop it):\n" + render(shown, width),
+              file=stdout)  # fmt: skip
     elif interactive:
-        print("liverbot: /new for an assessment, /quick for a quick check, /help.", file=stdout)
+        print("liverbot: /new for an assessment, /quick for a quick check, /help, /quit.",
+              file=stdout)  # fmt: skip
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
@@ -99,6 +135,8 @@ def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool)
             return 0
         if not line.strip():
             continue
+        if line.strip().lower() in QUIT_WORDS:
+            return 0
         line, output = split_output(line)
         received = translate(line, shown)
         if isinstance(received, Action):
@@ -106,12 +144,12 @@ def chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, interactive: bool)
         else:
             reply = assistant.handle(TERMINAL_USER, TERMINAL_USER, received)
         if reply.stale is not None:
-            print(reply.stale + "\n", file=stdout)
+            print(wrap(reply.stale, width) + "\n", file=stdout)
         for message in reply.messages:
             if message.attachment is not None:
                 deliver_file(assistant, message, output, stdout)
             else:
-                print(render(message) + "\n", file=stdout)
+                print(render(message, width) + "\n", file=stdout)
         if reply.messages:
             shown = reply.messages[-1]
 
@@ -127,7 +165,8 @@ def run_chat(db: str | None) -> int:
         print(f"liverbot: {exc}", file=sys.stderr)
         return 2
     try:
-        return chat(Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty())
+        width = min(shutil.get_terminal_size().columns, WIDEST) if sys.stdout.isatty() else None
+        return chat(Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty(), width)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -23,8 +23,8 @@ from flows import questions as q
 from flows.case import case_from_answers, question_for_error
 from flows.parsing import Invalid, label_warning
 from flows.questions import Choice, Question
-from flows.readback import with_read_back
-from flows.render import render_plan
+from flows.readback import read_back
+from flows.render import Layout, layout_text, plan_layout
 from flows.state import DialogueState
 from planner import Case, Plan, first_error, plan_case
 
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 START, SUMMARY, EDIT_PICK, FINISH = "start", "summary", "edit_pick", "finish"
 CONFIRM_WORDS = frozenset({"confirm", "ok", "yes", "y", "plan", "go"})
 KEEP = "keep"
+EDIT_COLUMNS = 2
+"""The edit picker's buttons a row: 20-odd answers in a dozen rows, each short label uncut."""
 COMMANDS_HELP = "/back previous question · /skip optional question · /cancel stop · /help"
 
 
@@ -67,6 +69,10 @@ class Outgoing(BaseModel):
     text: str
     choices: list[Choice] = Field(default_factory=list)
     numbered: bool = True
+    layout: Layout | None = None
+    """The same message laid out for a channel that formats (a plan); `text` is its plain form."""
+    columns: int | None = None
+    """Buttons a row, when the channel should not decide from their length (the edit picker)."""
 
 
 class Finished(BaseModel):
@@ -118,9 +124,13 @@ def _needs(spec: FlowSpec, question: Question) -> Callable[[EventData], bool]:
 
 
 def build_machine(spec: FlowSpec) -> Machine:
-    """Explicit transitions from each question to each later one, first that is needed wins.
+    """Explicit transitions from each question to every question, first that is needed wins.
 
-    `add_ordered_transitions` is not used: it re-orders states around `initial` and breaks a restored run.
+    Needed means applicable and not answered, so in a dialogue that runs in order the next one
+    is always a later one; from every question to every question, a dialogue saved before the
+    questions were re-ordered (age and ECOG moved first, issue 13) still asks what it lacks
+    instead of reaching the plan without it. `add_ordered_transitions` is not used: it re-orders
+    states around `initial` and breaks a restored run.
     """
     ids = [question.id for question in spec.questions]
     machine = Machine(
@@ -133,9 +143,11 @@ def build_machine(spec: FlowSpec) -> Machine:
         auto_transitions=False,
     )
     end = SUMMARY if spec.summary else FINISH
-    for index, source in enumerate([START, *ids]):
-        for later in spec.questions[index:]:
-            machine.add_transition("advance", source, later.id, conditions=[_needs(spec, later)])
+    for source in [START, *ids]:
+        for question in spec.questions:
+            machine.add_transition(
+                "advance", source, question.id, conditions=[_needs(spec, question)]
+            )
         machine.add_transition("advance", source, end)
     return machine
 
@@ -313,8 +325,9 @@ class Dialogues:
             answers=state.answers, case=raw, plan=plan,
             final=state.model_copy(update={"state": SUMMARY}),
         )  # fmt: skip
-        text = with_read_back(render_plan(plan, finished.label, state.assumed), state.answers)
-        return Turn(state=None, messages=[*before, Outgoing(text=text)], finished=finished)
+        layout = plan_layout(plan, finished.label, state.assumed, read_back(state.answers))
+        out = Outgoing(text=layout_text(layout), layout=layout)
+        return Turn(state=None, messages=[*before, out], finished=finished)
 
     def _reply(self, state: DialogueState, message: str) -> Turn:
         """Say something and ask the current question again; the state is returned unchanged."""
@@ -359,6 +372,7 @@ class Dialogues:
         return Outgoing(
             text="Which answer? (tap it, or send its number)",
             choices=[Choice(value=f"edit:{x.id}", label=x.short) for x in asked],
+            columns=EDIT_COLUMNS,
         )
 
     def _on_summary(self, state: DialogueState, word: str, today: date) -> Turn:

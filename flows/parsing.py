@@ -70,11 +70,14 @@ def parse_quantity(
     units: Mapping[str, Range],
     aliases: Mapping[str, str],
     default_unit: str | None = None,
+    without_unit: Mapping[str, Range] | None = None,
 ) -> dict[str, float | str]:
     """A number with its unit, e.g. `21 umol/L`; without a unit, the unit is asked for, not guessed.
 
     `aliases` maps what people write (lower case, no spaces: `mg`, `umol`, `µmol/l`) to a unit of `units`.
     `default_unit`, when given, is the unit the question itself declares (tumour size in cm).
+    A bare number is never read: the units it is plausible in are offered (`without_unit` narrows
+    them where the accepted ranges overlap), so albumin 38 offers g/L and 3.8 offers g/dL only.
     """
     raw = clean(text)
     match = _QUANTITY.match(raw)
@@ -85,9 +88,14 @@ def parse_quantity(
     written = (match.group(2) or "").lower().replace(" ", "").replace("μ", "µ")
     if not written:
         if default_unit is None:
+            fits = [unit for unit, bounds in units.items() if bounds.contains(value)]
+            narrow = without_unit or {}
+            plausible = [u for u in fits if u not in narrow or narrow[u].contains(value)] or fits
+            if not plausible:
+                raise Invalid(f"Out of range for every unit: {_describe_all(units)}.")
             raise Invalid(
-                f"Which unit? Send the number with its unit: {accepted}.",
-                [f"{value:g} {unit}" for unit in units],
+                f"Which unit? Send the number with its unit: {' or '.join(plausible)}.",
+                [f"{value:g} {unit}" for unit in plausible],
             )
         unit = default_unit
     elif written in aliases:
@@ -101,6 +109,11 @@ def parse_quantity(
     if not units[unit].contains(value):
         raise Invalid(f"Out of range: {units[unit].describe()}.")
     return {"value": value, "unit": unit}
+
+
+def _describe_all(units: Mapping[str, Range]) -> str:
+    """Each unit's accepted range, for a number no unit can hold."""
+    return "; ".join(bounds.describe() for bounds in units.values())
 
 
 _SCALES = {"mm": ("cm", 0.1)}

@@ -44,6 +44,9 @@ class Choice(BaseModel):
 
 YES_NO_CHOICES = (Choice(value="yes", label="Yes"), Choice(value="no", label="No"))
 SKIP = Choice(value="/skip", label="Skip")
+MORE = "5+"
+"""The count button for five or more nodules: it asks for the number, which the up-to-seven
+criterion needs exactly (5 nodules of 2 cm are within it, 6 are not)."""
 """Offered with every optional question, so that a phone need not type /skip."""
 
 
@@ -65,6 +68,8 @@ class Question(BaseModel):
     units: Mapping[str, Range] = {}
     unit_aliases: Mapping[str, str] = {}
     default_unit: str | None = None
+    without_unit: Mapping[str, Range] = {}
+    """Where the units' ranges overlap, the one a bare number is offered in (albumin)."""
     optional: bool = False
     when: Callable[[Answers], bool] | None = None
     """The question is asked only when this holds for the answers so far."""
@@ -112,9 +117,14 @@ class Question(BaseModel):
             return parsing.parse_yes_no(text)
         if self.kind is Kind.NUMBER:
             assert self.bounds is not None
+            if self.choices and text.strip() == MORE:
+                raise Invalid("Send the number of nodules (5 or more): the up-to-seven criterion "
+                              "needs it exactly.")  # fmt: skip
             return parsing.parse_number(text, self.bounds, self.integer)
         if self.kind is Kind.QUANTITY:
-            return parsing.parse_quantity(text, self.units, self.unit_aliases, self.default_unit)
+            return parsing.parse_quantity(
+                text, self.units, self.unit_aliases, self.default_unit, self.without_unit
+            )
         if self.kind is Kind.DATE:
             after_last = self.id in ("recovered_on", "measured_on")
             earliest = answers.get("last_intervention") if after_last else None
@@ -190,6 +200,10 @@ COUNT = Question(
     kind=Kind.NUMBER,
     bounds=ranges.TUMOUR_COUNT,
     integer=True,
+    choices=(
+        *(Choice(value=str(n), label=str(n)) for n in range(1, 5)),
+        Choice(value=MORE, label="5+"),
+    ),
 )
 
 SIZE = Question(
@@ -205,7 +219,7 @@ SIZE = Question(
 
 PVTT = Question(
     id="pvtt",
-    short="Portal vein thrombus",
+    short="PV thrombus",
     prompt="Portal vein tumour thrombus?",
     help="Japanese Vp grade: Vp1 beyond second-order branches, Vp2 second-order branch, Vp3 "
     "first-order (right or left) branch, Vp4 main trunk or both first-order branches.",
@@ -222,7 +236,7 @@ PVTT = Question(
 
 COLLATERALS = Question(
     id="pvtt_collaterals",
-    short="Collaterals around thrombus",
+    short="Collaterals",
     prompt="Is there collateral flow around the main-trunk thrombus?",
     help="A main trunk occluded by thrombus with few collaterals contraindicates TACE (Chinese "
     "guideline); with good collateral flow TACE may still be done.",
@@ -241,7 +255,7 @@ INFILTRATIVE = Question(
 
 BURDEN_70 = Question(
     id="burden_ge_70pct",
-    short="Tumour >= 70 % of liver",
+    short="Tumour ≥ 70 %",
     prompt="Does the tumour occupy 70 % or more of the liver?",
     help="A relative contraindication: staged embolization only if liver function is near normal "
     "(Chinese guideline).",
@@ -266,7 +280,7 @@ OCCLUSION = Question(
 
 EXTRAHEPATIC = Question(
     id="extrahepatic",
-    short="Extrahepatic spread",
+    short="Extrahepatic",
     prompt="Extrahepatic spread?",
     help="Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C.",
     kind=Kind.YES_NO,
@@ -301,6 +315,7 @@ ALBUMIN = Question(
     kind=Kind.QUANTITY,
     units={str(u): r for u, r in ranges.ALBUMIN.items()},
     unit_aliases=_ALBUMIN_ALIASES,
+    without_unit={str(u): r for u, r in ranges.ALBUMIN_WITHOUT_UNIT.items()},
 )
 
 INR = Question(
@@ -465,7 +480,7 @@ ECOG = Question(
 
 EARLIER = Question(
     id="earlier",
-    short="Earlier intervention",
+    short="Prior treatment",
     prompt="Has the patient had an earlier TACE or other intervention?",
     help="After an intervention, follow-up imaging decides what comes next (P4) and the window "
     "for the next one is 50 days to 3 months (P5, P6).",
@@ -474,7 +489,7 @@ EARLIER = Question(
 
 LAST = Question(
     id="last_intervention",
-    short="Last intervention",
+    short="Last treatment",
     prompt="Date of the last intervention? (2026-09-01, 01.09.2026, or 50d / 7w ago)",
     help="The day of the last TACE or ablation.",
     kind=Kind.DATE,
@@ -507,7 +522,7 @@ SESSIONS = Question(
 
 IMAGED = Question(
     id="imaged",
-    short="Follow-up imaging done",
+    short="Imaging done",
     prompt="Has follow-up imaging (CT or MRI) been done since?",
     help="Its findings decide between hold, ethanol injection and a new TACE (P3, P4, P7).",
     kind=Kind.YES_NO,
@@ -748,10 +763,12 @@ FOLLOWUP_QUESTIONS = (
 intervention and the session count are asked only when no session is recorded."""
 
 INTAKE_QUESTIONS: tuple[Question, ...] = (
-    LABEL, TUMOUR_TYPE, COUNT, SIZE, INFILTRATIVE, BURDEN_70, PVTT, COLLATERALS, OCCLUSION,
-    EXTRAHEPATIC, AFP, BILIRUBIN, ALBUMIN, INR, PLATELETS, WBC, ASCITES, ENCEPHALOPATHY, AST,
-    CREATININE, SODIUM, DIALYSIS, AGE, SEX, WEIGHT, ECOG, EARLIER, *HISTORY_QUESTIONS,
+    LABEL, AGE, ECOG, TUMOUR_TYPE, COUNT, SIZE, INFILTRATIVE, BURDEN_70, PVTT, COLLATERALS,
+    OCCLUSION, EXTRAHEPATIC, AFP, BILIRUBIN, ALBUMIN, INR, PLATELETS, WBC, ASCITES, ENCEPHALOPATHY,
+    AST, CREATININE, SODIUM, DIALYSIS, SEX, WEIGHT, EARLIER, *HISTORY_QUESTIONS,
 )  # fmt: skip
+"""In the order asked: the patient (age, ECOG) before the tumour and the labs, as a clinician
+presents a case; each question after the label is headed with the patient's label."""
 
 BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS, IMAGED_ON)}
 

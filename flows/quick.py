@@ -324,3 +324,16 @@ def keys_help() -> list[str]:
     lines = [f"{'|'.join(keys)}: {_accepted(BY_ID[qid])}" for qid, keys in by_question.items()]
     lines.append(f"{ON}: the day measured or imaged, a past date (default today)")
     return lines
+
+
+def syntax(example: str) -> str:
+    """What `/quick` alone answers: the form of the line, an example, and every key with the values
+    it accepts (`keys_help`, as /help lists them), so no dialogue is started without a line."""
+    assumed = ", ".join(words.split(" (add", 1)[0] for _, words in ASSUMED.values())
+    return (
+        "A quick check is one line: /quick LABEL key=value ...\n"
+        f"e.g. {example}\n"
+        "Keys and their values:\n  " + "\n  ".join(keys_help()) + "\n"
+        f"Values not given are asked one by one, except these, assumed: {assumed}. "
+        "Without a LABEL the plan is shown but not saved."
+    )

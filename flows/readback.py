@@ -29,18 +29,3 @@ def read_back(answers: dict[str, Any]) -> str:
         if q.id in used and q.id in CASE_PATHS
     ]
     return READ + (", ".join(parts) or "nothing") + "."
-
-
-def with_read_back(plan_text: str, answers: dict[str, Any], limit: int = 4096) -> str:
-    """The plan's text with the read-back after its first line (the glanceable summary).
-
-    When the plan already fills the message, the read-back is shortened rather than the plan.
-    """
-    line = read_back(answers)
-    head, sep, rest = plan_text.partition("\n")
-    room = limit - len(plan_text) - 2
-    if room <= len(READ) + 1:
-        return plan_text
-    if len(line) > room:
-        line = line[: room - 1] + "…"
-    return f"{head}\n{line}{sep}{rest}" if sep else f"{head}\n{line}"

@@ -1,4 +1,10 @@
-"""The plan as one chat message: a glanceable first line, then the detail, within Telegram's limit.
+"""The plan as one chat message: a first screen to act on, then the detail folded away.
+
+The plan is laid out as a channel-neutral `Layout` (a bold headline, a few first-screen lines,
+folded sections, a footnote): Telegram formats it as HTML with the detail in an expandable
+blockquote, the terminal as wrapped text in the same order. The first screen holds only what
+must be acted on (contraindications, what to correct first, what is missing, the window), at
+most `FIRST_SCREEN_LINES` lines, so a plan reads at a glance on a phone.
 
 Every part of the plan is said in words a clinician would write: contraindications, values to correct,
 alternatives and the checklist come from the planner's texts, which name their sources; no code (such as
@@ -9,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import BaseModel, Field
+
 from planner import Plan
 from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.rules import RULES
@@ -17,8 +25,13 @@ from planner.wording import DECISION_SHORT, DECISION_WORDS, words_for
 __all__ = [
     "DECISION_SHORT",
     "DECISION_WORDS",
+    "FIRST_SCREEN_LINES",
     "MESSAGE_LIMIT",
+    "Layout",
+    "Section",
     "decision_words",
+    "layout_text",
+    "plan_layout",
     "render_plan",
     "rule_text",
     "summary_line",
@@ -27,7 +40,11 @@ __all__ = [
 
 MESSAGE_LIMIT = 4096
 """Telegram's limit for one message; the terminal uses the same so both channels show the same text."""
-
+FIRST_SCREEN_LINES = 12
+"""Lines before the folded detail: about one phone screen (issue 13)."""
+STATUS_ROOM = 2, 480
+"""Lines and characters a plan leaves free for what the assistant adds on saving it: an imaging
+caution and `Saved for bed7 · next: ...`."""
 FIELD_NAMES = {
     "liver.creatinine": "creatinine (MELD, renal contraindication)",
     "liver.sodium": "sodium (MELD-Na)",
@@ -55,68 +72,207 @@ RESPONSE_WORDS = {
 }
 
 
+class Section(BaseModel):
+    """A titled list of lines in the folded detail (an empty title: lines without a heading)."""
+
+    title: str = ""
+    lines: list[str] = Field(default_factory=list)
+    bullets: bool = True
+
+
+class Layout(BaseModel):
+    """A message as parts a channel formats, not as formatted text.
+
+    `headline` is emphasised (bold on Telegram); `byline` follows it on the same line; `lines` are
+    the first screen, one line each; `folded` is the detail behind a tap (Telegram's expandable
+    blockquote; the terminal prints it after a rule); `footnote` closes the message.
+    """
+
+    headline: str
+    byline: str = ""
+    lines: list[str] = Field(default_factory=list)
+    folded: list[Section] = Field(default_factory=list)
+    footnote: str = ""
+
+
+SHORTENED = "… (the rest did not fit one message)"
+FOLD_RULE = "──── details ────"
+"""How a text-only channel marks where the folded detail begins."""
+
+
+def first_line(layout: Layout) -> str:
+    """The headline and byline as one line of text."""
+    return layout.headline + (f" · {layout.byline}" if layout.byline else "")
+
+
+def section_text(section: Section) -> str:
+    """One folded section as plain text."""
+    lines = [f"• {line}" if section.bullets else line for line in section.lines]
+    return "\n".join([section.title + ":", *lines] if section.title else lines)
+
+
+def layout_text(layout: Layout, rule: str = "") -> str:
+    """The whole message as plain text, in the order every channel shows it.
+
+    `rule` (a text-only channel's marker) separates the first screen from the folded detail; the
+    text without it is what Telegram shows once it has parsed the HTML, so its length is the one
+    Telegram's limit applies to.
+    """
+    head = "\n".join([first_line(layout), *layout.lines])
+    folded = "\n\n".join(section_text(s) for s in layout.folded if s.lines)
+    parts = [head]
+    if folded:
+        parts.append(f"{rule}\n{folded}" if rule else folded)
+    if layout.footnote:
+        parts.append(layout.footnote)
+    return "\n\n".join(parts)
+
+
 def decision_words(plan: Plan) -> str:
     """The decision as the summary line words it."""
     return words_for(plan.decision.value, plan.approach.value if plan.approach else None)
 
 
-def summary_line(plan: Plan) -> str:
-    """`Child-Pugh A5 · ALBI 1 · MELD 7 · BCLC B — super-selective TACE` (MELD when computable)."""
+def headline(plan: Plan) -> str:
+    """`Super-selective TACE`: the decision, capitalised, first on the first line."""
+    words = decision_words(plan)
+    return words[:1].upper() + words[1:]
+
+
+def scores_line(plan: Plan) -> str:
+    """`Child-Pugh A5 · ALBI 1 · MELD-Na 9 · BCLC A · CNLC Ib` (what is computable)."""
     parts = [
         f"Child-Pugh {plan.child_pugh.class_}{plan.child_pugh.points}",
         f"ALBI {plan.albi.grade}",
     ]
     if plan.meld is not None:
-        parts.append(f"MELD {plan.meld}")
+        with_na = plan.meld_detail is not None and plan.meld_detail.meld_na is not None
+        parts.append(f"{'MELD-Na' if with_na else 'MELD'} {plan.meld}")
     if plan.bclc is not None:
         parts.append(f"BCLC {plan.bclc}")
-    line = " · ".join(parts) + f" — {decision_words(plan)}"
-    if plan.provisional:
-        line += " (provisional: follow-up findings missing)"
+    if plan.cnlc is not None:
+        parts.append(f"CNLC {plan.cnlc}")
+    return " · ".join(parts)
+
+
+def _qualifiers(plan: Plan) -> list[str]:
+    """What the decision hangs on, said right after it."""
+    out = []
     if plan.conditional:
-        line += ", only if resection, ablation and transplant are not feasible"
-    return line
+        out.append("if resection, ablation and transplant are not feasible")
+    if plan.provisional:
+        out.append("provisional: follow-up findings missing")
+    return out
 
 
-def _section(title: str, lines: Sequence[str]) -> str:
-    return "" if not lines else title + "\n" + "\n".join(f"• {line}" for line in lines)
+def summary_line(plan: Plan) -> str:
+    """`Super-selective TACE · Child-Pugh A5 · ALBI 1 · MELD 7 · BCLC B`, qualified when it is
+    conditional or provisional: one line for lists and logs of plans."""
+    line = f"{headline(plan)} · {scores_line(plan)}"
+    qualifiers = _qualifiers(plan)
+    return line + (f" ({'; '.join(qualifiers)})" if qualifiers else "")
+
+
+def _short(text: str) -> str:
+    """The lead of a sentence (`INR 2.6: correct it...` -> `INR 2.6`), for the first screen."""
+    lead = text.split(":", 1)[0].split(" (", 1)[0].strip().rstrip(".")
+    return lead
+
+
+def _first_screen(plan: Plan, assumed: Sequence[str], room: int) -> list[str]:
+    """At most `room` lines of what must be acted on, most urgent first.
+
+    Each kind gets a line per item while they fit; otherwise its items share one line, and what
+    still does not fit is said to be in the details, never dropped silently.
+    """
+    groups: list[tuple[str, list[str]]] = []
+    contra = [
+        _short(CONTRAINDICATION_TEXT[name])
+        + (f" ({found})" if (found := plan.contraindication_findings.get(name)) else "")
+        for name in plan.contraindications
+    ]
+    if contra:
+        groups.append(("⛔ Contraindicated", contra))
+    if plan.before_procedure:
+        groups.append(("⚠ Correct first", [_short(x) for x in plan.before_procedure]))
+    if plan.missing:
+        groups.append(("❓ Missing", [_short(FIELD_NAMES.get(m, m)) for m in plan.missing]))
+    if assumed:
+        groups.append(("Assumed", [_short(a.split(" (add", 1)[0]) for a in assumed]))
+    if plan.window is not None:
+        w = plan.window
+        groups.append(
+            (
+                "📅 Window",
+                [f"{w.earliest.isoformat()} → {w.latest.isoformat()} ({_status(w.status)})"],
+            )
+        )
+    lines = [f"{title}: {', '.join(items)}" for title, items in groups]
+    if len(lines) > room:
+        extra = len(lines) - room + 1
+        return [*lines[: room - 1], f"… {extra} more in the details below"]
+    spare = room - len(lines)
+    out: list[str] = []
+    for (title, items), joined in zip(groups, lines, strict=True):
+        if 1 < len(items) <= spare + 1 and title.startswith(("⛔", "⚠")):
+            out.extend(f"{title[:1]} {item}" for item in items)
+            spare -= len(items) - 1
+        else:
+            out.append(joined)
+    return out
+
+
+def plan_layout(
+    plan: Plan, label: str | None = None, assumed: Sequence[str] = (), read: str = ""
+) -> Layout:
+    """The plan laid out: decision and patient, scores, what to act on; the rest folded.
+
+    Long folded sections are shortened (full rule texts, then notes) so the whole message stays
+    within Telegram's limit with room for the channel's status line; never the first screen or
+    the disclaimer.
+    """
+    byline = ", ".join([*([label] if label else []), *_qualifiers(plan)])
+    rooms, chars = STATUS_ROOM
+    lines = [scores_line(plan), *_first_screen(plan, assumed, FIRST_SCREEN_LINES - 2 - rooms)]
+    stage = plan.stage_advice or ""
+    full_rules = [f"{r.id}: {r.reason}" for r in plan.reasons]
+    short_rules = [", ".join(r.id for r in plan.reasons)] if plan.reasons else []
+    layout = Layout(headline=headline(plan), byline=byline, lines=lines,
+                    footnote=plan.disclaimer)  # fmt: skip
+    for rules, notes in ((full_rules, plan.notes), (short_rules, plan.notes), (short_rules, [])):
+        layout.folded = [
+            Section(lines=[read] if read else [], bullets=False),
+            Section(title="Contraindicated", lines=_contraindications(plan)),
+            Section(title="Correct before the procedure", lines=plan.before_procedure),
+            Section(title="Course", lines=_course(plan)),
+            Section(title="Technique", lines=plan.technique),
+            Section(title="Cautions", lines=plan.cautions),
+            Section(title="Convention-dependent (flags)", lines=plan.flags),
+            Section(title="Stage", lines=[stage] if stage else []),
+            Section(title="Alternatives", lines=[a.text for a in plan.alternatives]),
+            Section(title="Prognosis and transplant", lines=_prognosis(plan)),
+            Section(lines=[_checklist(plan)] if plan.checklist else [], bullets=False),
+            Section(title="Rules", lines=rules),
+            Section(
+                title="Missing, would change the plan",
+                lines=[FIELD_NAMES.get(m, m) for m in plan.missing],
+            ),
+            Section(title="Assumed", lines=list(assumed)),
+            Section(title="Notes", lines=notes),
+        ]
+        layout.folded = [s for s in layout.folded if s.lines]
+        if len(layout_text(layout)) <= MESSAGE_LIMIT - chars:
+            return layout
+    limit = MESSAGE_LIMIT - chars - len(SHORTENED) - 2
+    while layout.folded and len(layout_text(layout)) > limit:
+        layout.folded.pop()
+    layout.folded.append(Section(lines=[SHORTENED], bullets=False))
+    return layout
 
 
 def render_plan(plan: Plan, label: str | None = None, assumed: Sequence[str] = ()) -> str:
-    """The whole plan message; long sections are shortened, never the summary or the disclaimer."""
-    head = summary_line(plan) + (f"\nPatient {label}" if label else "")
-    window = ""
-    if plan.window is not None:
-        w = plan.window
-        window = f"Window: {w.earliest.isoformat()} → {w.latest.isoformat()} ({_status(w.status)})"
-    stage = plan.stage_advice or ""
-    missing = [FIELD_NAMES.get(m, m) for m in plan.missing]
-    full_rules = [f"{r.id}: {r.reason}" for r in plan.reasons]
-    short_rules = [", ".join(r.id for r in plan.reasons)] if plan.reasons else []
-    tail = plan.disclaimer
-    for rules, notes in ((full_rules, plan.notes), (short_rules, plan.notes), (short_rules, [])):
-        body = [
-            window,
-            _section("Contraindicated:", _contraindications(plan)),
-            _section("Correct before the procedure:", plan.before_procedure),
-            _section("Course:", _course(plan)),
-            _section("Technique:", plan.technique),
-            _section("Cautions:", plan.cautions),
-            _section("Convention-dependent (flags):", plan.flags),
-            _section("Stage:", [stage] if stage else []),
-            _section("Alternatives:", [a.text for a in plan.alternatives]),
-            _section("Prognosis and transplant:", _prognosis(plan)),
-            _checklist(plan),
-            _section("Rules:", rules),
-            _section("Missing, would change the plan:", missing),
-            _section("Assumed:", list(assumed)),
-            _section("Notes:", notes),
-        ]
-        text = "\n\n".join(part for part in (head, *body, tail) if part)
-        if len(text) <= MESSAGE_LIMIT:
-            return text
-    cut = MESSAGE_LIMIT - len(tail) - 3
-    return text[:cut].rstrip() + "…\n\n" + tail
+    """The plan as plain text in the order every channel shows it (first screen, then detail)."""
+    return layout_text(plan_layout(plan, label, assumed))
 
 
 def _contraindications(plan: Plan) -> list[str]:

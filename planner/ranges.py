@@ -60,6 +60,14 @@ ALBUMIN: dict[AlbuminUnit, Range] = {
     AlbuminUnit.G_DL: Range(0.1, 7, "g/dL"),
     AlbuminUnit.G_L: Range(1, 70, "g/L"),
 }
+ALBUMIN_WITHOUT_UNIT: dict[AlbuminUnit, Range] = {
+    AlbuminUnit.G_DL: Range(0.1, 7, "g/dL"),
+    AlbuminUnit.G_L: Range(10, 70, "g/L"),
+}
+"""Which unit a bare albumin number is offered in: the two accepted ranges overlap on 1-7, where a
+number is g/dL (serum albumin below 10 g/L, i.e. 1 g/dL, is not seen in living patients; a
+number of 1-7 g/L is a g/dL reading). Only the unit buttons follow it: nothing is read without
+the unit the clinician taps or types."""
 CREATININE: dict[CreatinineUnit, Range] = {
     CreatinineUnit.MG_DL: Range(0.1, 25, "mg/dL"),
     CreatinineUnit.UMOL_L: Range(9, 2210, "umol/L"),

@@ -40,7 +40,7 @@ AFTER_TACE = {
     "imaged": "no",
 }  # fmt: skip
 """The same patient 10 days after a TACE, not yet imaged: reminders for the weeks ahead."""
-PLAN_HEAD = "Child-Pugh A5 · ALBI 2 · MELD 7 · BCLC B — super-selective TACE"
+PLAN_HEAD = "Super-selective TACE · bed7\nChild-Pugh A5 · ALBI 2 · MELD-Na 7 · BCLC B · CNLC IIa"
 
 
 def settings_for(server_url: str, token: str, db: Path, **extra: Any) -> Settings:

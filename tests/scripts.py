@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 PLAIN_INTAKE = {
-    "label": "bed7", "tumour_type": "hcc", "count": "2", "largest_cm": "3.5", "infiltrative": "no",
-    "burden_ge_70pct": "/skip", "pvtt": "none", "extrahepatic": "no", "afp": "/skip",
-    "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL", "inr": "1.1", "platelets": "150", "wbc": "5.2",
-    "ascites": "none", "encephalopathy": "none", "ast": "/skip", "creatinine": "80 umol/L",
-    "sodium": "138", "dialysis": "no", "age": "66", "sex": "male", "weight_kg": "72", "ecog": "0",
-    "earlier": "no",
+    "label": "bed7", "age": "66", "ecog": "0", "tumour_type": "hcc", "count": "2",
+    "largest_cm": "3.5", "infiltrative": "no", "burden_ge_70pct": "/skip", "pvtt": "none",
+    "extrahepatic": "no", "afp": "/skip", "bilirubin": "1.0 mg/dL", "albumin": "4.0 g/dL",
+    "inr": "1.1", "platelets": "150", "wbc": "5.2", "ascites": "none", "encephalopathy": "none",
+    "ast": "/skip", "creatinine": "80 umol/L", "sodium": "138", "dialysis": "no", "sex": "male",
+    "weight_kg": "72", "earlier": "no",
 }  # fmt: skip
 """Every intake question answered, by question id, as a clinician types it: two 3.5 cm HCC nodules,
 Child-Pugh A5, no earlier intervention (super-selective TACE, BCLC B), three optional questions

@@ -20,9 +20,7 @@ async def test_the_simulated_clinicians_follow_the_dialogue(tmp_path: Path) -> N
     ):
 
         def saved() -> list[str]:
-            return [
-                m.text for u in USERS for m in server.messages(u) if m.text.startswith("Saved for")
-            ]
+            return [m.text for u in USERS for m in server.messages(u) if "✅ Saved for" in m.text]
 
         # Until something was saved and 20 inputs were sent, however slow the machine: a deadline
         # that only a bot that stopped answering reaches.

@@ -37,19 +37,19 @@ from tests.fakeclock import FakeClock
 
 async def saved_after_tace(server: FakeBotApi, app: App) -> Store:
     """Run the intake 10 days after a TACE (it saves reminders); the bot's store."""
-    await intake(server, app, AFTER_TACE)
-    await server.next_message(USER)  # "Saved for bed7. Reminders: ..."
+    await intake(server, app, AFTER_TACE)  # the plan, saved, in one message
     return services(app).store
 
 
 async def test_full_intake_by_buttons_and_typing(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
         plan, how = await intake(server, app, INTAKE)
-        saved = await server.next_message(USER)
         assert plan.text.startswith(PLAN_HEAD)
-        assert saved.text == "Saved for bed7."  # no reminders before the first TACE is done
+        # one message: no reminders before the first TACE is done
+        assert "\n✅ Saved for bed7\n" in plan.text
         assert "tumour_type:button" in how
-        assert "count:typed" in how
+        assert "count:button" in how
+        assert "largest_cm:typed" in how
         assert "summary:button" in how
         presses = sum(1 for h in how if h.endswith(":button"))
 
@@ -74,13 +74,17 @@ async def test_invalid_answer_is_asked_again(server: FakeBotApi, db: Path) -> No
     async with running_bot(server, db) as app:
         server.push_text(USER, "/new")
         prompt = await server.next_message(USER)
-        prompt = await answer(server, app, prompt, "bed7")
-        prompt = await answer(server, app, prompt, "hcc")
+        for value in ("bed7", "66", "0"):
+            prompt = await answer(server, app, prompt, value)
+        first = await answer(server, app, prompt, "hcc")
         assert services(app).assistant.dialogue_step(USER, USER) == "count"
         server.push_text(USER, "lots")
         again = await server.next_message(USER)
         assert services(app).assistant.dialogue_step(USER, USER) == "count"
         assert "number" in again.text.lower()
+        # the question and its re-ask do not leave two live keyboards
+        await server.wait_for(lambda: first.reply_markup is None, what="the first keyboard gone")
+        assert again.reply_markup is not None
         await answer(server, app, again, "2")
         assert services(app).assistant.dialogue_step(USER, USER) == "largest_cm"
 
@@ -91,12 +95,15 @@ async def test_a_button_of_an_answered_question_changes_nothing(
     async with running_bot(server, db) as app:
         server.push_text(USER, "/new")
         prompt = await server.next_message(USER)
-        type_prompt = await answer(server, app, prompt, "bed7")
+        for value in ("bed7", "66", "0"):
+            prompt = await answer(server, app, prompt, value)
+        type_prompt = prompt
         hcc = answer_data(type_prompt, "tumour_type", "hcc")
         assert hcc is not None
         await answer(server, app, type_prompt, "hcc")  # edits type_prompt: buttons gone
+        before = len(server.requests_for("answerCallbackQuery"))
         server.push_callback(USER, type_prompt.message_id, hcc, check_button=False)
-        request = await server.wait_for_request("answerCallbackQuery", count=2)
+        request = await server.wait_for_request("answerCallbackQuery", count=before + 1)
         assert request.params.get("text") == ANSWERED
         assert services(app).assistant.dialogue_step(USER, USER) == "count"
         assert services(app).store.load_dialogue(USER, USER)["answers"]["tumour_type"] == "hcc"
@@ -109,14 +116,12 @@ async def test_quick_check_with_and_without_a_label(server: FakeBotApi, db: Path
     async with running_bot(server, db) as app:
         server.push_text(USER, f"/quick bed9 {line} last=10d recovered=5d")
         plan = await server.next_message(USER)
-        saved = await server.next_message(USER)
-        assert "super-selective TACE" in plan.text
-        assert saved.text.startswith("Saved for bed9.")
+        assert plan.text.startswith("Super-selective TACE · bed9")
+        assert "\n✅ Saved for bed9 · next: " in plan.text
         server.push_text(USER, f"/quick {line}")
         plan = await server.next_message(USER)
-        unsaved = await server.next_message(USER)
-        assert "super-selective TACE" in plan.text
-        assert unsaved.text.startswith("Not saved (no label)")
+        assert plan.text.startswith("Super-selective TACE\n")
+        assert "\nNot saved (no label)" in plan.text
         store = services(app).store
         assert [p.patient.label for p in store.list_patients(USER)] == ["bed9"]
         upcoming = [u.reminder for u in store.upcoming_reminders(USER)]
@@ -332,7 +337,8 @@ async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
     async with running_bot(server, db) as app:
         server.push_text(USER, "/new")
         prompt = await server.next_message(USER)
-        await answer(server, app, prompt, "bed7")
+        for value in ("bed7", "66", "0"):
+            prompt = await answer(server, app, prompt, value)
         assistant = services(app).assistant
         real = assistant.handle
         calls = []
@@ -350,7 +356,7 @@ async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
         assert sorry.text == SORRY
         where = await server.next_message(USER)
         heading, question = where.text.split("\n")
-        assert (heading.rsplit("/", 1)[0], question) == ("bed7 · intake · 2", "Tumour type?")
+        assert (heading.rsplit("/", 1)[0], question) == ("bed7 · intake · 4", "Tumour type?")
         assert assistant.dialogue_step(USER, USER) == "tumour_type"
         server.push_text(USER, "hcc")
         await server.next_message(USER)
@@ -439,9 +445,9 @@ async def test_reminders_fire_at_the_reminder_time_in_the_clinics_zone(
     settings = {"LIVERBOT_TZ": zone, "LIVERBOT_REMINDER_TIME": at}
     async with running_bot(server, db, **settings) as app:
         server.push_text(USER, QUICK_AFTER_TACE)
-        await server.next_message(USER)  # the plan
-        saved = await server.next_message(USER)
-        days = [date.fromisoformat(line[2:12]) for line in (saved.text or "").splitlines()[1:]]
+        saved = await server.next_message(USER)  # the plan, with its reminders in the detail
+        listed = (saved.text or "").split("\nReminders:\n", 1)[1].split("\n\n", 1)[0]
+        days = [date.fromisoformat(line[2:12]) for line in listed.splitlines()]
         upcoming = [u.reminder for u in services(app).store.upcoming_reminders(USER)]
     assert len(days) == 3, saved.text
     assert [r.fires_at for r in upcoming] == [
@@ -517,7 +523,7 @@ async def test_a_redelivered_update_is_answered_again_and_applied_once(
     server: FakeBotApi, db: Path
 ) -> None:
     async with running_bot(server, db) as app:
-        for text in ("/new", "bed7", "hcc"):
+        for text in ("/new", "bed7", "66", "0", "hcc"):
             server.push_text(USER, text)
             await server.next_message(USER)
         # "2" answers the nodule count, and would answer the largest size too if applied twice.

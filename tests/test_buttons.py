@@ -96,9 +96,14 @@ def test_buttons_go_under_the_last_part_of_a_long_message() -> None:
 
 
 def test_button_rows_suit_a_phone() -> None:
-    short = [(str(i), f"c:{i}") for i in range(5)]
+    counts = [(str(i), f"c:{i}") for i in range(1, 5)] + [("5+", "c:5")]
+    assert [len(r) for r in rows(counts)] == [5]
+    short = [(f"Grade {i}", f"c:{i}") for i in range(5)]
     assert [len(r) for r in rows(short)] == [3, 2]
+    middling = [("Moderate-severe", "c:x")] * 3
+    assert [len(r) for r in rows(middling)] == [2, 1]
     assert [len(r) for r in rows([("A much longer label here", "c:x")] * 2)] == [1, 1]
+    assert [len(r) for r in rows(short, columns=2)] == [2, 2, 1]
 
 
 def test_with_choice_stays_within_the_limit() -> None:
@@ -131,10 +136,10 @@ def test_a_redelivered_update_is_applied_once_and_its_reply_sent_again(
     again = conversation.process(1, 1, 101, "bed7")
     assert again.repeat
     assert again.messages == label.messages
-    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+    assert conversation.assistant.dialogue_step(1, 1) == "age"
     older = conversation.process(1, 1, 100, "/new")
     assert older.messages == []
-    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+    assert conversation.assistant.dialogue_step(1, 1) == "age"
     assert first.messages != older.messages
 
 
@@ -143,19 +148,19 @@ def test_a_lower_update_id_after_a_day_is_a_new_input(conversation: Conversation
     conversation.now[0] = NOW + REDELIVERY_WINDOW + timedelta(seconds=1)  # type: ignore[attr-defined]
     fresh = conversation.process(1, 1, 7, "bed7")
     assert not fresh.repeat
-    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+    assert conversation.assistant.dialogue_step(1, 1) == "age"
 
 
 def test_a_button_of_another_step_is_stale(conversation: Conversation) -> None:
     started = conversation.process(1, 1, 1, "/new")
     conversation.process(1, 1, 2, "bed7")
     assert started.dialogue is not None
-    stale = conversation.process(1, 1, 3, answer("hcc", "label", started.dialogue))
+    stale = conversation.process(1, 1, 3, answer("66", "label", started.dialogue))
     assert stale.stale == "That question was already answered: nothing changed."
     assert stale.messages == []
-    current = conversation.process(1, 1, 4, answer("hcc", "tumour_type", started.dialogue))
+    current = conversation.process(1, 1, 4, answer("66", "age", started.dialogue))
     assert current.stale is None
-    assert conversation.assistant.dialogue_step(1, 1) == "count"
+    assert conversation.assistant.dialogue_step(1, 1) == "ecog"
 
 
 def test_each_chat_has_its_own_last_update(conversation: Conversation) -> None:
@@ -163,7 +168,7 @@ def test_each_chat_has_its_own_last_update(conversation: Conversation) -> None:
     conversation.process(2, 2, 11, "/new")
     conversation.process(1, 1, 12, "bed7")
     assert conversation.assistant.dialogue_step(2, 2) == "label"
-    assert conversation.assistant.dialogue_step(1, 1) == "tumour_type"
+    assert conversation.assistant.dialogue_step(1, 1) == "age"
 
 
 @pytest.mark.parametrize("command", ["/followup", "/patient", "/forget"])

@@ -146,14 +146,14 @@ def test_another_clinicians_patient_is_unknown_to_done(bot: Assistant, store: St
 
 
 def saved_message(messages: list[Message]) -> Message:
-    return next(m for m in messages if m.text.startswith("Saved for"))
+    return next(m for m in messages if "\n✅ Saved for" in m.text)  # the plan, saved: one message
 
 
 def test_a_plan_that_intervenes_has_done_buttons_and_one_press_records_once(
     bot: Assistant, store: Store
 ) -> None:
     saved = saved_message(say(bot, f"/quick bed7 {BASE}"))
-    assert [b.label for b in saved.buttons] == ["Done today", "Done on another day"]
+    assert [b.label for b in saved.buttons][:2] == ["Done today", "Done on another day"]
     today = saved.buttons[0].action
     assert bot.press(ME, ME, today).messages[0].text.startswith("Recorded for bed7: cTACE on")
     again = bot.press(ME, ME, today).messages[0].text
@@ -185,7 +185,7 @@ def test_a_plan_that_does_not_intervene_has_no_done_buttons(bot: Assistant) -> N
     line = f"/quick bed7 {BASE} last=20d lipiodol=dense necrosis=yes new=no progression=no"
     saved = saved_message(say(bot, line))
     assert "hold" in said(bot, "/patients")
-    assert saved.buttons == []
+    assert [b.label for b in saved.buttons] == ["Follow-up", "Reminders"], "no Done"
 
 
 # -- history from the store ---------------------------------------------------------------------------
@@ -195,17 +195,17 @@ def test_art_from_the_course_stops_tace_with_no_history_typed(bot: Assistant) ->
     said(bot, f"/quick bed7 {BASE} ast=40 on=70d")
     said(bot, "/done bed7 60d")
     plan = say(bot, f"/quick bed7 {BASE} ast=80 {STABLE}")[0].text
-    assert "— no TACE" in plan.splitlines()[0]
+    assert plan.startswith("No TACE · bed7")
     assert "ART score 5: stop TACE" in plan
     assert "TACE sessions 1" in plan
-    assert f"Last intervention {days_ago(60).isoformat()}" in plan
+    assert f"Last treatment {days_ago(60).isoformat()}" in plan
 
 
 def test_art_below_the_cut_off_goes_on(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} ast=40 on=70d")
     said(bot, "/done bed7 60d")
     plan = say(bot, f"/quick bed7 {BASE} ast=44 {STABLE}")[0].text
-    assert "— no TACE" not in plan.splitlines()[0]
+    assert not plan.startswith("No TACE")
     assert "ART score 1" in plan
 
 
@@ -213,10 +213,10 @@ def test_two_failing_follow_ups_after_two_sessions_make_refractory(bot: Assistan
     said(bot, f"/quick bed7 {BASE} on=150d")
     said(bot, "/done bed7 140d")
     first = say(bot, f"/quick bed7 {BASE} {NEW_LESIONS} on=100d")[0].text
-    assert "— no TACE" not in first.splitlines()[0]
+    assert not first.startswith("No TACE")
     said(bot, "/done bed7 90d deb")
     second = say(bot, f"/quick bed7 {BASE} {NEW_LESIONS}")[0].text
-    assert "— no TACE" in second.splitlines()[0]
+    assert second.startswith("No TACE · bed7")
     assert "TACE-refractory" in second
     assert "2 follow-up(s) in a row" in second
 
@@ -389,7 +389,7 @@ def test_help_lists_every_quick_key_with_its_values() -> None:
     words = help_text()
     for key in [*KEYS, "on"]:
         assert f"{key}:" in words or f"|{key}:" in words or f"{key}|" in words, key
-    assert "/done LABEL [DATE] [ctace|deb|bland|ethanol]" in words
+    assert "/done [LABEL] [DATE] [ctace|deb|bland|ethanol]" in words
 
 
 def test_the_readme_lists_every_quick_key() -> None:
@@ -433,11 +433,12 @@ def test_done_when_from_the_terminal_chat_alone(tmp_path: Path) -> None:
     out = done.stdout
     reminders = out.split("Upcoming reminders:\n", 1)[1].split("\n\n", 1)[0]
     assert "bed7: follow-up imaging due" in reminders
-    plans = [line for line in out.splitlines() if line.startswith("Child-Pugh ")]
+    lines = out.splitlines()
+    plans = [lines[i - 1] for i, line in enumerate(lines) if line.startswith("Child-Pugh ")]
     assert len(plans) == 5
-    assert plans[1].endswith("— no TACE")
+    assert plans[1].startswith("No TACE · bed7")
     assert "ART score 5: stop TACE" in out
-    assert plans[4].endswith("— no TACE")
+    assert plans[4].startswith("No TACE · bed8")
     assert "Here: 2 follow-up(s) in a row" in out
     bed7 = out.split("bed7, the course:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [line.split(" ", 1)[1].split(":")[0] for line in bed7[:3]] == [

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.store import Store
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import add_months
-from tests.test_course import ME, NOW, run, said, say
+from tests.test_course import ME, NOW, run, said, saved_message, say
 
 B = "age=70 ecog=0 n=2 size=3.5 pvtt=none inr=1.1 ascites=none he=none"
 L = "bili=1.0mg alb=4.0g/dL ast=40"
@@ -158,7 +158,7 @@ def test_two_failures_after_two_tace_sessions_still_make_refractory(bot: Assista
 
 
 def test_followup_of_an_unknown_patient_says_so(bot: Assistant) -> None:
-    assert said(bot, "/followup nobody") == "No patient nobody: /patients lists yours."
+    assert said(bot, "/followup nobody") == "No patient nobody: /followup alone lists yours."
 
 
 def test_done_with_two_techniques_asks_for_one(bot: Assistant) -> None:
@@ -177,7 +177,7 @@ def test_on_before_the_session_shows_only_the_ordering_problem(bot: Assistant) -
 
 
 def test_done_on_another_day_offers_no_day_before_the_plan(bot: Assistant) -> None:
-    saved = next(m for m in say(bot, f"/quick d {B} {L} on=2d") if m.text.startswith("Saved"))
+    saved = saved_message(say(bot, f"/quick d {B} {L} on=2d"))
     (question,) = bot.press(ME, ME, saved.buttons[1].action).messages
     assert [b.label for b in question.buttons] == ["Yesterday", "2 days ago"]
 

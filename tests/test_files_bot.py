@@ -42,11 +42,10 @@ def events(ics: bytes) -> dict[str, dict[str, object]]:
 
 
 async def saved_plan(server: FakeBotApi) -> None:
-    """The quick check after a TACE: the plan, then "Saved for bed7. Reminders: ..."."""
+    """The quick check after a TACE: the plan and its save, one message (issue 13)."""
     server.push_text(USER, QUICK_AFTER_TACE)
-    await server.next_message(USER)
     saved = await server.next_message(USER)
-    assert (saved.text or "").startswith("Saved for bed7.")
+    assert "\n✅ Saved for bed7 · next: " in (saved.text or "")
 
 
 async def test_patient_sends_its_text_then_the_course_as_a_png_photo(

@@ -49,7 +49,7 @@ def test_full_intake_ends_on_the_summary_then_the_plan() -> None:
     assert done.finished.label == "bed7"
     assert done.finished.plan.decision == "tace"
     assert done.messages[-1].text.startswith(
-        "Child-Pugh A5 · ALBI 2 · MELD 7 · BCLC B — super-selective TACE"
+        "Super-selective TACE · bed7\nChild-Pugh A5 · ALBI 2 · MELD-Na 7 · BCLC B · CNLC IIa"
     )
 
 
@@ -93,10 +93,10 @@ def test_skip_conditions(change: dict[str, str], included: list[str], excluded: 
 def test_back_goes_across_a_skipped_question() -> None:
     answers = {**INTAKE, "creatinine": "/skip"}
     turn = DIALOGUES.start("intake", TODAY)
-    while turn.state is not None and turn.state.state != "age":
+    while turn.state is not None and turn.state.state != "earlier":
         turn = DIALOGUES.handle(turn.state, answers[turn.state.state], TODAY)
     assert turn.state is not None
-    # creatinine skipped -> sodium not asked; dialysis answered; now at age
+    # creatinine skipped -> sodium, sex and weight not asked; dialysis answered; now at earlier
     back = DIALOGUES.handle(turn.state, "/back", TODAY)
     assert back.state is not None
     assert back.state.state == "dialysis"
@@ -143,7 +143,7 @@ def test_edit_that_opens_new_questions_asks_them_before_the_summary() -> None:
 
 def test_resume_from_a_serialised_state() -> None:
     turn = DIALOGUES.start("intake", TODAY)
-    for text in ("bed9", "hcc", "3"):
+    for text in ("bed9", "66", "0", "hcc", "3"):
         turn = DIALOGUES.handle(turn.state, text, TODAY)  # type: ignore[arg-type]
     assert turn.state is not None
     saved = json.dumps(turn.state.model_dump(mode="json"))
@@ -246,7 +246,7 @@ def test_quick_check_gives_the_plan_at_once() -> None:
     assert turn.finished is not None
     assert turn.finished.label == "bed7"
     assert turn.messages[-1].text.startswith(
-        "Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE"
+        "Super-selective TACE · bed7\nChild-Pugh A5 · ALBI 2 · BCLC B · CNLC IIa"
     )
     assert "Assumed:" in turn.messages[-1].text
 
@@ -333,7 +333,7 @@ def test_quick_check_with_every_key_plans() -> None:
 def test_quick_check_asks_what_is_missing_and_never_guesses_a_unit() -> None:
     turn = start_quick(DIALOGUES, "/quick age=70 bili=21umol", TODAY)
     assert turn.state is not None
-    assert turn.state.state == "count", "the first missing required answer, in intake order"
+    assert turn.state.state == "ecog", "the first missing required answer, in intake order"
     assert turn.messages[0].text.startswith("new patient · quick check · 1/")
     assert start_quick(DIALOGUES, "/quick age=70 bili=21", TODAY).state is None
 
@@ -357,7 +357,7 @@ COMPLETE = (
         (f"f1 {COMPLETE} last=2026-13-01 lipiodol=dense", "Did you mean last=2026-01-13?"),
         (f"d1 {COMPLETE} age=80", "age is given twice (age=70, age=80): give it once"),
         (f"bed 7 {COMPLETE}", "the label has a space ('bed 7')"),
-        (f"b1 {COMPLETE.replace('bili=1.0mg', 'bili=1.0')}", "bili=1mg/dL or bili=1umol/L"),
+        (f"b1 {COMPLETE.replace('bili=1.0mg', 'bili=1.0')}", "Did you mean bili=1mg/dL?"),
         (f"b1 {COMPLETE.replace('he=none', 'he=5')}", "he=5: Choose one of: none, grade_1_2"),
     ],
     ids=["ehs", "type", "tpye", "ehss", "dialysis", "date", "repeat", "space", "unit", "he"],
@@ -377,10 +377,10 @@ def test_only_absent_keys_take_defaults_and_the_plan_reads_back() -> None:
     assert turn.finished is not None
     assert turn.finished.answers["extrahepatic"] is False
     lines = turn.messages[-1].text.split("\n")
-    assert lines[0] == "Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE"
-    assert lines[1].startswith("Read: Tumour type HCC, Nodules 2, Largest 3.5 cm,")
-    assert "Bilirubin 1 mg/dL, Albumin 4 g/dL, INR 1.1" in lines[1]
-    assert "Age 70, ECOG 0 fully active." in lines[1]
+    assert lines[0] == "Super-selective TACE · r1"
+    (read,) = [line for line in lines if line.startswith("Read: ")]
+    assert read.startswith("Read: Age 70, ECOG 0 fully active, Tumour type HCC, Nodules 2,")
+    assert "Bilirubin 1 mg/dL, Albumin 4 g/dL, INR 1.1" in read
     yes = start_quick(DIALOGUES, f"/quick r1 {COMPLETE} ehs=yes", TODAY).finished
     assert yes is not None
     assert yes.answers["extrahepatic"] is True
@@ -469,5 +469,6 @@ def test_plan_message_fits_one_telegram_message() -> None:
     bloated = plan.model_copy(update={"notes": ["n" * 500] * 20, "cautions": ["c" * 300] * 10})
     text = render_plan(bloated, "bed7")
     assert len(text) <= MESSAGE_LIMIT
-    assert text.startswith("Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE")
+    assert text.startswith("Super-selective TACE · bed7\nChild-Pugh A5 · ALBI 2 · BCLC B")
     assert text.endswith(plan.disclaimer)
+    assert "did not fit one message" in text

@@ -8,6 +8,7 @@ suite let through.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,9 @@ from flows.parsing import (
     parse_yes_no,
 )
 from flows.quick import KEYS, nearest, parse_quick, problems_message
-from flows.readback import READ, read_back, with_read_back
+from flows.readback import READ, read_back
+from flows.render import Section, layout_text, plan_layout
+from planner import Case, plan_case
 from planner.ranges import Range
 
 TODAY = date(2026, 9, 20)
@@ -327,30 +330,16 @@ def test_the_read_back_of_nothing_says_nothing() -> None:
     assert read_back({}) == READ + "nothing."
 
 
-def test_the_read_back_goes_after_the_first_line_of_the_plan() -> None:
-    plan = "Super-selective TACE · bed7\nChild-Pugh A5"
-    out = with_read_back(plan, {"age": 70})
-    assert out == "Super-selective TACE · bed7\nRead: Age 70.\nChild-Pugh A5"
-    assert with_read_back("One line", {"age": 70}) == "One line\nRead: Age 70."
-
-
-def test_the_read_back_is_shortened_to_fit_the_message_and_dropped_when_it_cannot() -> None:
-    answers = {"age": 70, "ecog": 0, "count": 2}
-    line = read_back(answers)
-    plan = "A\n" + "x" * 100
-    full = len(plan) + 1 + len(line)  # the plan with the whole line after its first line
-    assert with_read_back(plan, answers, limit=full + 1) == f"A\n{line}\n{'x' * 100}"
-    short = with_read_back(plan, answers, limit=full)
-    assert len(short) == full - 1
-    assert short.split("\n")[1] == line[: len(line) - 2] + "…"
-    room = len(READ) + 2
-    assert with_read_back(plan, answers, limit=len(plan) + 2 + room).split("\n")[1] == (
-        line[: room - 1] + "…"
-    )
-    assert with_read_back(plan, answers, limit=len(plan) + 2 + room - 1) == plan
-    assert len(with_read_back("y" * 4070, answers)) <= 4096
-    assert with_read_back("y" * 4070, answers).endswith("…")
-    assert with_read_back("z" * 4094, answers) == "z" * 4094
+def test_the_read_back_opens_the_plans_details(base_case: dict[str, Any]) -> None:
+    """Issue 13: the first screen is what must be acted on; what was read opens the details."""
+    plan = plan_case(Case.model_validate(base_case))
+    layout = plan_layout(plan, "bed7", read=read_back({"age": 70}))
+    assert layout.folded[0] == Section(lines=["Read: Age 70."], bullets=False)
+    assert not any(line.startswith(READ) for line in layout.lines)
+    bloated = plan.model_copy(update={"notes": ["n" * 500] * 20, "cautions": ["c" * 300] * 10})
+    shortened = plan_layout(bloated, "bed7", read=read_back({"age": 70}))
+    assert shortened.folded[0].lines == ["Read: Age 70."], "the read-back is kept, notes go first"
+    assert len(layout_text(shortened)) <= 4096
 
 
 # Errors mapped back to questions ---------------------------------------------------------------

@@ -27,10 +27,10 @@ pytestmark = pytest.mark.reliability
 
 LOAD_USERS = [2001 + i for i in range(20)]
 REMINDED = 2100
-LOAD = ["/new", "{label}", "hcc", "2", "3.5", "no", "/skip", "none", "no", "/skip"]
-"""Ten inputs per user, twenty users: 200 messages."""
+LOAD = ["/new", "{label}", "66", "0", "hcc", "2", "3.5", "no", "/skip", "none", "no", "/skip"]
+"""Twelve inputs per user, twenty users: 240 messages."""
 EXPECTED = {
-    "tumour_type": "hcc", "count": 2, "largest_cm": {"value": 3.5, "unit": "cm"},
+    "age": 66, "ecog": "0", "tumour_type": "hcc", "count": 2, "largest_cm": {"value": 3.5, "unit": "cm"},
     "infiltrative": False, "burden_ge_70pct": None, "pvtt": "none", "extrahepatic": False,
     "afp": None,
 }  # fmt: skip
@@ -49,7 +49,7 @@ def at(start: datetime, seconds: float) -> datetime:
 
 
 async def clinician(server: FakeBotApi, user: int, think: float) -> int:
-    """One clinician typing the ten inputs, each after a reply to the previous; replies seen."""
+    """One clinician typing the inputs of LOAD, each after a reply to the previous; replies seen."""
     for text in LOAD:
         server.push_text(user, text.format(label=f"rl{user}"))
         await server.next_message(user, timeout=40)
@@ -123,7 +123,7 @@ async def test_a_bot_api_outage_is_ridden_out_and_nothing_applied_twice(
 ) -> None:
     outage = Fault.server_error() if fault == "500" else Fault.slow(OUTAGE_S + 5)
     async with asyncio.timeout(OUTAGE_S * 2 + 90), running_bot(server, tmp_path / "l.db") as app:
-        for text in ("/new", "bed7", "hcc"):
+        for text in ("/new", "bed7", "66", "0", "hcc"):
             server.push_text(USER, text)
             await server.next_message(USER)
         server.faults.add(None, outage, times=None, duration=OUTAGE_S)
@@ -178,8 +178,8 @@ async def test_a_database_locked_for_5_s_makes_the_bot_wait_not_fail(
         holder.join()
         assert waited >= 4.5
         assert prompt.text.startswith("bed7 · intake · 2/")
-        assert prompt.text.endswith("\nTumour type?")
-        assert services(app).assistant.dialogue_step(USER, USER) == "tumour_type"
+        assert prompt.text.endswith("\nAge, in years?")
+        assert services(app).assistant.dialogue_step(USER, USER) == "age"
     assert len(server.messages(USER)) == 2
 
 

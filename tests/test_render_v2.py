@@ -53,8 +53,11 @@ def test_conditional_is_on_the_first_line(base_case: dict[str, Any]) -> None:
     base_case["tumour"].update(count=1, largest_cm=2.5)
     plan = plan_case(Case.model_validate(base_case))
     first = render_plan(plan, "bed7").splitlines()[0]
-    assert first == summary_line(plan)
-    assert "only if resection, ablation and transplant are not feasible" in first
+    assert (
+        first
+        == "Super-selective TACE · bed7, if resection, ablation and transplant are not feasible"
+    )
+    assert summary_line(plan).endswith("(if resection, ablation and transplant are not feasible)")
 
 
 def test_course_in_words(base_case: dict[str, Any]) -> None:

@@ -1257,9 +1257,11 @@ def test_backup_is_a_complete_copy_and_never_overwrites(store: Store, tmp_path: 
 
 def test_keyboards_of_other_dialogue_steps_are_stale(store: Store) -> None:
     assert store.sync_keyboards(1, 1, 5, "count", shown=[10]) == []
-    assert store.sync_keyboards(1, 1, 5, "count", shown=[11]) == [], "the same step stays"
+    assert store.sync_keyboards(1, 1, 5, "count") == [], "the same step stays when not re-asked"
+    assert store.sync_keyboards(1, 1, 5, "count", shown=[11]) == [10], "a re-ask: one live"
     assert store.sync_keyboards(2, 2, 9, "count", shown=[10]) == [], "another chat's are apart"
-    assert store.sync_keyboards(1, 1, 5, "pvtt", shown=[12], gone=11) == [10]
+    assert store.sync_keyboards(1, 1, 5, "pvtt", shown=[13]) == [11]
+    assert store.sync_keyboards(1, 1, 5, "ecog", shown=[12], gone=13) == []
     assert store.sync_keyboards(1, 1, 6, "label") == [12], "a replaced dialogue's go"
     assert store.sync_keyboards(1, 1, None, None) == []
     assert store.sync_keyboards(2, 2, None, None) == [10], "a finished dialogue's go"

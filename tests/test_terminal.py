@@ -31,8 +31,8 @@ def chat(db: Path, text: str) -> subprocess.CompletedProcess[str]:
 def test_piped_quick_check_prints_the_plan_and_saves_it(tmp_path: Path) -> None:
     done = chat(tmp_path / "l.db", QUICK)
     assert (done.returncode, done.stderr) == (0, "")
-    assert "Child-Pugh A5 · ALBI 2 · BCLC B — super-selective TACE" in done.stdout
-    assert "Saved for bed7." in done.stdout
+    assert done.stdout.startswith("Super-selective TACE · bed7\nChild-Pugh A5 · ALBI 2 · BCLC B")
+    assert "✅ Saved for bed7" in done.stdout
     with Store(tmp_path / "l.db") as store:
         (patient,) = store.list_patients(0)
         assert (patient.patient.label, patient.last_decision) == ("bed7", "tace")
@@ -40,7 +40,7 @@ def test_piped_quick_check_prints_the_plan_and_saves_it(tmp_path: Path) -> None:
 
 def test_dialogue_resumes_after_the_process_ends(tmp_path: Path) -> None:
     db = tmp_path / "l.db"
-    first = chat(db, "/new\nbed3\n1\n2\n")
+    first = chat(db, "/new\nbed3\n66\n0\n1\n2\n")
     assert first.returncode == 0
     assert first.stdout.rstrip().endswith("Largest nodule diameter, in cm?")
     second = chat(db, "3.5\n")
@@ -53,7 +53,7 @@ def test_dialogue_resumes_after_the_process_ends(tmp_path: Path) -> None:
 
 
 def test_numbered_options_pick_choices(tmp_path: Path) -> None:
-    done = chat(tmp_path / "l.db", "/new\nbed4\n3\n")
+    done = chat(tmp_path / "l.db", "/new\nbed4\n66\n0\n3\n")
     assert "[3] Metastases" in done.stdout
     with Store(tmp_path / "l.db") as store:
         state = store.load_dialogue(0, 0)
@@ -161,6 +161,8 @@ def test_a_grade_typed_as_a_number_means_the_grade(tmp_path: Path) -> None:
         [
             "/new",
             "bed5",
+            "66",
+            "0",
             "1",
             "2",
             "3.5",

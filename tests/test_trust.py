@@ -79,7 +79,7 @@ async def test_an_old_button_of_another_patients_dialogue_changes_nothing(
 ) -> None:
     async with running_bot(server, db) as app:
         for label in ("bed7", "bed9"):
-            await say(server, f"/quick {label} {LINE}", replies=2)
+            await say(server, f"/quick {label} {LINE}")
         (first,) = await say(server, "/followup bed7")
         bed7_lipiodol = await to_lipiodol(server, app, first)
         assert bed7_lipiodol.text.startswith("bed7 · follow-up · 4/")
@@ -120,7 +120,9 @@ async def test_a_pressed_question_of_the_same_dialogue_is_answered_once(
 ) -> None:
     async with running_bot(server, db) as app:
         (prompt,) = await say(server, "/new")
-        type_prompt = await answer(server, app, prompt, "bed7")
+        for value in ("bed7", "66"):
+            prompt = await answer(server, app, prompt, value)
+        type_prompt = await answer(server, app, prompt, "0")
         hcc = answer_data(type_prompt, "tumour_type", "hcc")
         assert hcc is not None
         await answer(server, app, type_prompt, "hcc")
@@ -131,7 +133,7 @@ async def test_a_pressed_question_of_the_same_dialogue_is_answered_once(
 @pytest.mark.parametrize("typed", ["forget-yes:1", "f:::1:", "c:forget-yes:1", "rd:::1:"])
 async def test_typed_text_is_never_a_press(server: FakeBotApi, db: Path, typed: str) -> None:
     async with running_bot(server, db) as app:
-        await say(server, f"/quick bed7 {LINE}", replies=2)
+        await say(server, f"/quick bed7 {LINE}")
         store = services(app).store
         patient = store.find_patient(USER, "bed7")
         assert patient is not None
@@ -144,7 +146,9 @@ async def test_typed_text_is_never_a_press(server: FakeBotApi, db: Path, typed: 
 async def test_a_failed_edit_never_blocks_the_next_question(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
         (prompt,) = await say(server, "/new")
-        type_prompt = await answer(server, app, prompt, "bed7")
+        for value in ("bed7", "66"):
+            prompt = await answer(server, app, prompt, value)
+        type_prompt = await answer(server, app, prompt, "0")
         server.faults.add("editMessageText", Fault.bad_request("message can't be edited"))
         count_prompt = await answer(server, app, type_prompt, "hcc")
         assert count_prompt.text.endswith("How many nodules?")
@@ -160,7 +164,9 @@ async def test_an_edit_failing_for_long_holds_up_nothing_for_long(
     monkeypatch.setattr(ratelimit, "EDIT_RETRY_FOR_S", 1.0)
     async with running_bot(server, db) as app:
         (prompt,) = await say(server, "/new")
-        type_prompt = await answer(server, app, prompt, "bed7")
+        for value in ("bed7", "66"):
+            prompt = await answer(server, app, prompt, value)
+        type_prompt = await answer(server, app, prompt, "0")
         server.faults.add("editMessageText", Fault.server_error(), times=None, duration=60.0)
         count_prompt = await answer(server, app, type_prompt, "hcc")
         assert count_prompt.text.endswith("How many nodules?")
@@ -191,17 +197,17 @@ async def test_an_unfinished_dialogue_is_replaced_only_when_asked(
 ) -> None:
     async with running_bot(server, db) as app:
         (prompt,) = await say(server, "/new")
-        for value in ("bed7", "hcc"):
+        for value in ("bed7", "66", "0", "hcc"):
             prompt = await answer(server, app, prompt, value)
         (ask,) = await say(server, command)
-        assert ask.text.startswith("bed7's intake has 2 answers: Continue it, or Start over")
+        assert ask.text.startswith("bed7's intake has 4 answers: Continue it, or Start over")
         assert [b["text"] for b in ask.buttons()] == ["Continue", "Start over"]
         (again,) = await say(server, "3")  # typed while asked: not an answer to the question
         assert again.text.startswith("Tap Continue or Start over first")
         store = services(app).store
         assert "count" not in store.load_dialogue(USER, USER)["answers"]  # type: ignore[index]
         resumed = await press(server, ask, "Continue")
-        assert resumed.text.startswith("bed7 · intake · 3/")
+        assert resumed.text.startswith("bed7 · intake · 5/")
         assert store.load_dialogue(USER, USER)["answers"]["label"] == "bed7"  # type: ignore[index]
         (ask,) = await say(server, command)
         await press(server, ask, "Start over")
@@ -256,7 +262,7 @@ async def test_a_quick_line_with_a_problem_leaves_the_dialogue_alone(
         await answer(server, app, prompt, "bed7")
         (reply,) = await say(server, f"/quick bed9 {LINE} he=1-2x")
         assert "he=1-2x" in reply.text
-        assert services(app).assistant.dialogue_step(USER, USER) == "tumour_type"
+        assert services(app).assistant.dialogue_step(USER, USER) == "age"
 
 
 # -- a new plan supersedes the old one's reminders -------------------------------------------------
@@ -268,13 +274,13 @@ HOLD = f"{LINE} last=30d recovered=25d lipiodol=dense necrosis=yes new=no progre
 async def test_a_new_plan_supersedes_the_old_plans_reminders(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
         store = services(app).store
-        plan, saved = await say(server, f"/quick bed7 {MARGINAL}", replies=2)
-        assert "ethanol injection" in plan.text
+        (plan,) = await say(server, f"/quick bed7 {MARGINAL}")
+        assert plan.text.startswith("Ethanol injection · bed7")
         old = [u.reminder for u in store.upcoming_reminders(USER)]
         assert {r.kind for r in old} >= {"window_opens", "window_closes"}
-        plan, saved = await say(server, f"/quick bed7 {HOLD}", replies=2)
-        assert "hold" in plan.text
-        assert "It replaces the previous plan and its reminders." in saved.text
+        (plan,) = await say(server, f"/quick bed7 {HOLD}")
+        assert plan.text.startswith("Hold · bed7")
+        assert "\n✅ Saved for bed7 (replaces the previous plan and its reminders)" in plan.text
         patient = store.find_patient(USER, "bed7")
         assert patient is not None
         current = store.latest_assessment(USER, patient.id)
@@ -294,8 +300,7 @@ async def test_a_new_plan_supersedes_the_old_plans_reminders(server: FakeBotApi,
 
 async def test_saving_the_follow_up_marks_its_reminder_done(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
-        await intake(server, app, AFTER_TACE)
-        await server.next_message(USER)
+        await intake(server, app, AFTER_TACE)  # the plan and its save, one message
         store = services(app).store
         reminder_id = store.upcoming_reminders(USER)[0].reminder.id
         store.snooze(USER, reminder_id, soon(0.1))
@@ -310,7 +315,7 @@ async def test_saving_the_follow_up_marks_its_reminder_done(server: FakeBotApi, 
                   "viable_over_50pct": "/skip", "labs": "reuse", "summary": "confirm"}  # fmt: skip
         while (step := services(app).assistant.dialogue_step(USER, USER)) is not None:
             prompt = await answer(server, app, prompt, script[step])
-        await server.next_message(USER)  # "Saved for bed7 ..."
+        assert "\n✅ Saved for bed7" in prompt.text
         assert store.reminder(reminder_id).status == "done"  # type: ignore[union-attr]
 
 
@@ -331,7 +336,7 @@ async def test_a_late_reminder_says_how_late(server: FakeBotApi, db: Path) -> No
 async def test_a_reused_label_asks_same_patient_or_new_label(server: FakeBotApi, db: Path) -> None:
     async with running_bot(server, db) as app:
         store = services(app).store
-        await say(server, f"/quick bed7 {LINE}", replies=2)
+        await say(server, f"/quick bed7 {LINE}")
         (ask,) = await say(server, f"/quick bed7 {LINE.replace('age=66', 'age=80')}")
         today = datetime.now(UTC).date().isoformat()
         assert ask.text == (
@@ -340,8 +345,8 @@ async def test_a_reused_label_asks_same_patient_or_new_label(server: FakeBotApi,
         )
         assert len(store.assessments(USER, "bed7")) == 1
         plan = await press(server, ask, "Same patient")
-        assert plan.text.startswith("Child-Pugh")
-        assert (await server.next_message(USER)).text.startswith("Saved for bed7.")
+        assert plan.text.startswith("Plain chemo-embolization (ultra-selective) · bed7\n")
+        assert "\n✅ Saved for bed7\n" in plan.text
         assert [a.case["age"] for a in store.assessments(USER, "bed7")] == [66, 80]
         (ask,) = await say(
             server, f"/quick bed7 {LINE.replace('age=66', 'age=80')} type=metastasis"
@@ -353,8 +358,8 @@ async def test_a_reused_label_asks_same_patient_or_new_label(server: FakeBotApi,
         assert prompt.text.startswith("Send the new label")
         (warned,) = await say(server, "Anna Schmidt")
         assert warned.text.startswith("⚠ 'Anna Schmidt' looks like a person's name")
-        plan, saved = await say(server, "bed8", replies=2)
-        assert saved.text.startswith("Saved for bed8.")
+        (plan,) = await say(server, "bed8")
+        assert "\n✅ Saved for bed8\n" in plan.text
         assert len(store.assessments(USER, "bed7")) == 2
         assert [a.case["tumour"]["type"] for a in store.assessments(USER, "bed8")] == [
             "metastasis"
@@ -366,9 +371,9 @@ async def test_a_label_of_the_same_patient_a_course_later_is_not_questioned(
     server: FakeBotApi, db: Path
 ) -> None:
     async with running_bot(server, db) as app:
-        await say(server, f"/quick bed7 {LINE}", replies=2)
-        _plan, saved = await say(server, f"/quick bed7 {LINE.replace('age=66', 'age=67')}", 2)
-        assert saved.text.startswith("Saved for bed7.")
+        await say(server, f"/quick bed7 {LINE}")
+        (plan,) = await say(server, f"/quick bed7 {LINE.replace('age=66', 'age=67')}")
+        assert "\n✅ Saved for bed7" in plan.text
         assert len(services(app).store.assessments(USER, "bed7")) == 2
 
 

@@ -82,9 +82,10 @@ def test_a_release_database_upgrades_with_nothing_lost(release_copy: Path) -> No
         assistant = Assistant(store, Settings(LIVERBOT_DB=release_copy), clock=lambda: NOW)
         prompt = assistant.resume_prompt(CLINICIAN, CLINICIAN)
         assert prompt is not None
-        assert prompt.text.startswith("bed12 · intake · 4/")
+        # age and ECOG, asked first since issue 13, are still to come: the size is the 6th
+        assert prompt.text.startswith("bed12 · intake · 6/")
         assistant.handle(CLINICIAN, CLINICIAN, "3")
-        assert assistant.dialogue_step(CLINICIAN, CLINICIAN) != "largest_cm"
+        assert assistant.dialogue_step(CLINICIAN, CLINICIAN) == "age", "what it lacks is asked"
         (listing,) = assistant.handle(CLINICIAN, CLINICIAN, "/reminders").messages
         assert "bed9" in listing.text
         assert "bed7" in listing.text

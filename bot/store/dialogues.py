@@ -82,21 +82,23 @@ class DialogueStore(Connection):
         dialogue after the input), `gone` a message whose buttons the channel removed itself (the
         pressed one). Every other recorded keyboard not of that dialogue and step (an earlier
         step, a replaced or finished dialogue) is stale: forgotten here and returned for the
-        channel to remove. One read, and a write only when something changed, since this runs
-        after every reply.
+        channel to remove; so is one of the same step when `shown` asks it again (a re-ask leaves
+        one live keyboard, not two). One read, and a write only when something changed, since
+        this runs after every reply.
         """
         rows = self._rows(
             "SELECT message_id, dialogue_id, step FROM keyboards WHERE owner_id = ? AND chat_id = ?",
             (owner_id, chat_id),
         )
+        fresh = list(shown) if dialogue_id is not None and step is not None else []
         stale = [
             r["message_id"]
             for r in rows
             if r["message_id"] != gone
-            and not (r["dialogue_id"] == dialogue_id and r["step"] == step)
+            and r["message_id"] not in fresh
+            and (fresh or not (r["dialogue_id"] == dialogue_id and r["step"] == step))
         ]
         drop = stale + [r["message_id"] for r in rows if r["message_id"] == gone]
-        fresh = list(shown) if dialogue_id is not None and step is not None else []
         if drop or fresh:
             with self._write() as conn:
                 conn.executemany(

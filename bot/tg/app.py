@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.assistant import Assistant
-from bot.commands import menu
+from bot.commands import DESCRIPTION, SHORT_DESCRIPTION, menu
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
@@ -100,15 +100,23 @@ def build_application(
 
 
 async def post_init(app: App) -> None:
-    """At start-up: the command menu, and every pending reminder back on the job queue.
+    """At start-up: the command menu, the bot's descriptions, and every pending reminder back on
+    the job queue.
 
-    A menu that cannot be set (the Bot API still failing after the retries) is not worth refusing
-    to start over: the commands work without it, and the reminders must be scheduled.
+    The description is what an empty chat shows before /start, the short one the bot's profile.
+    A menu or description that cannot be set (the Bot API still failing after the retries) is not
+    worth refusing to start over: the commands work without them, and the reminders must be
+    scheduled.
     """
-    try:
-        await app.bot.set_my_commands(COMMANDS)
-    except TelegramError as exc:
-        log.warning("command menu not set: %s", type(exc).__name__)
+    for what, call in (
+        ("command menu", app.bot.set_my_commands(COMMANDS)),
+        ("description", app.bot.set_my_description(DESCRIPTION)),
+        ("short description", app.bot.set_my_short_description(SHORT_DESCRIPTION)),
+    ):
+        try:
+            await call
+        except TelegramError as exc:
+            log.warning("%s not set: %s", what, type(exc).__name__)
     services: Services = app.bot_data["services"]
     assert app.job_queue is not None
     services.reminders.restore(app.job_queue)

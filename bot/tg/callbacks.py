@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from html import escape
 from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from bot.actions import Act, Action, Message
+from bot.tg.formatting import HTML, html
 from flows.render import MESSAGE_LIMIT
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,11 @@ CHOSEN = "→"
 
 
 class Encoded(NamedTuple):
-    """One message as sent: its text and rows of (label, callback data)."""
+    """One message as sent: its text, rows of (label, callback data), and its parse mode."""
 
     text: str
     buttons: list[list[tuple[str, str]]]
+    parse_mode: str | None = None
 
 
 def _field(value: int | str | None) -> str:
@@ -91,11 +94,19 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
-def rows(buttons: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """Lay buttons out for a phone: three short ones a row, two middling, long ones alone."""
-    longest = max((len(label) for label, _ in buttons), default=0)
-    per_row = 3 if longest <= 10 else 2 if longest <= 20 else 1
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+ROW_WIDTHS = ((3, 5), (10, 3), (16, 2))
+"""(longest label, buttons a row) that fit uncut on a narrow phone (360 points): a row of five
+counts or grades (1 2 3 4 5+), three short choices, two middling ones; longer labels alone."""
+
+
+def rows(
+    buttons: list[tuple[str, str]], columns: int | None = None
+) -> list[list[tuple[str, str]]]:
+    """Lay buttons out for a phone: as many a row as fit uncut, or `columns` a row when asked."""
+    if columns is None:
+        longest = max((len(label) for label, _ in buttons), default=0)
+        columns = next((n for widest, n in ROW_WIDTHS if longest <= widest), 1)
+    return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
 
 
 def encode(messages: list[Message]) -> list[Encoded]:
@@ -106,20 +117,29 @@ def encode(messages: list[Message]) -> list[Encoded]:
     """
     out: list[Encoded] = []
     for message in messages:
-        parts = split_text(message.text)
         buttons = []
         for button in message.buttons:
             try:
                 buttons.append((button.label, callback_data(button.action)))
             except ValueError:
                 log.warning("a button too long for Telegram was left off")
+        if message.layout is not None:  # laid out within the limit: one message, never split
+            out.append(Encoded(html(message.layout), rows(buttons, message.columns), HTML))
+            continue
+        parts = split_text(message.text)
         out.extend(Encoded(part, []) for part in parts[:-1])
-        out.append(Encoded(parts[-1], rows(buttons)))
+        out.append(Encoded(parts[-1], rows(buttons, message.columns)))
     return out
 
 
-def with_choice(text: str, label: str) -> str:
-    """The question's text with the choice made, for the edited message (within the limit)."""
+def with_choice(text: str, label: str, markup: bool = False) -> str:
+    """The question's text with the choice made, for the edited message (within the limit).
+
+    `markup`: the text is Telegram HTML (a laid-out message, as `Message.text_html` gives it back)
+    and is kept whole, since cutting it could cut a tag; the label is escaped into it.
+    """
+    if markup:
+        return f"{text}\n\n{CHOSEN} {escape(label, quote=False)}"
     suffix = f"\n\n{CHOSEN} {label}"
     room = MESSAGE_LIMIT - len(suffix)
     body = text if len(text) <= room else text[: room - 1] + "…"

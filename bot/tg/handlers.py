@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.conversation import Outcome
 from bot.tg.callbacks import decode, with_choice
+from bot.tg.formatting import HTML
 from bot.tg.logs import redacted
 from bot.tg.sending import best_effort, send_all
 from bot.tg.services import Services
@@ -211,5 +212,8 @@ async def _edit(message: object, label: str | None) -> None:
         return  # older than 48 hours or not ours: Telegram no longer lets us edit it
     if label is None:
         await message.edit_reply_markup(reply_markup=None)
+    elif message.entities:  # a laid-out message (a plan): keep its formatting and fold
+        text = with_choice(message.text_html, label, markup=True)
+        await message.edit_text(text, parse_mode=HTML, reply_markup=None)
     else:
         await message.edit_text(with_choice(message.text, label), reply_markup=None)

@@ -56,7 +56,9 @@ async def send_all(
             last_parts.append(sent)
             continue
         for part in encode([message]):
-            sent = await bot.send_message(chat_id, part.text, reply_markup=markup(part.buttons))
+            sent = await bot.send_message(
+                chat_id, part.text, parse_mode=part.parse_mode, reply_markup=markup(part.buttons)
+            )
         assert sent is not None  # encode gives at least one part per message
         last_parts.append(sent)
     return last_parts

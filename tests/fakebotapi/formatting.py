@@ -84,17 +84,50 @@ _HTML_SIMPLE = {
 _HTML_SPECIAL = frozenset({"span", "a", "tg-emoji", "blockquote", "tg-time"})
 
 
+_HTML_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+"""The only named entities Telegram reads (Bot API, HTML style); numeric ones are all read."""
+
+
 class _HtmlParser(HTMLParser):
+    """Telegram's HTML: the tags it allows, balanced, and every `<`, `>` and `&` outside a tag
+    written as an entity (an unescaped one is refused, as Telegram refuses it)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)
         self.parts: list[str] = []
         self.pos = 0
         self.stack: list[tuple[str, Entity | None, int]] = []
         self.entities: list[Entity] = []
 
     def handle_data(self, data: str) -> None:
+        for char in "<>&":
+            if char in data:
+                raise FormattingError(
+                    f"Unescaped {char!r} in the text: write it as an HTML entity"
+                )
+        self._text(data)
+
+    def _text(self, data: str) -> None:
         self.parts.append(data)
         self.pos += utf16_len(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in _HTML_NAMED_ENTITIES:
+            raise FormattingError(f'Unsupported HTML entity "&{name};"')
+        self._text(_HTML_NAMED_ENTITIES[name])
+
+    def handle_charref(self, name: str) -> None:
+        try:
+            code = int(name[1:], 16) if name[:1] in "xX" else int(name)
+            self._text(chr(code))
+        except (ValueError, OverflowError):
+            raise FormattingError(f'Unsupported HTML entity "&#{name};"') from None
+
+    def unknown_decl(self, data: str) -> None:
+        raise FormattingError("Unsupported HTML declaration")
+
+    def handle_comment(self, data: str) -> None:
+        raise FormattingError("Unsupported HTML comment")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raise FormattingError(f'Unsupported start tag "{tag}"')
@@ -113,6 +146,8 @@ class _HtmlParser(HTMLParser):
         elif tag not in _HTML_SPECIAL:
             raise FormattingError(f'Unsupported start tag "{tag}"')
         else:
+            if tag == "blockquote" and any(t == "blockquote" for t, _, _ in self.stack):
+                raise FormattingError("Blockquote entities can't be nested")
             entity = self._special(tag, values)
         self.stack.append((tag, entity, self.pos))
 
