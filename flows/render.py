@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from planner import Plan
 from planner.contraindications import CONTRAINDICATION_TEXT
+from planner.retreatment import ART_STOP_FROM
 from planner.rules import RULES
 from planner.wording import DECISION_SHORT, DECISION_WORDS, words_for
 
@@ -289,11 +290,23 @@ def _course(plan: Plan) -> list[str]:
     """The response, ART score and refractoriness, when follow-up gave them."""
     lines = []
     if plan.response is not None:
-        how = "computed from the viable sums" if plan.response_computed else "as read"
+        how = (
+            "computed from the viable sums"
+            if plan.response_computed
+            else "the reading corrected, see the cautions"
+            if plan.response_corrected
+            else "as read"
+        )
         lines.append(f"mRECIST: {RESPONSE_WORDS[plan.response]} ({how}).")
     if plan.art is not None:
-        verdict = "stop TACE" if plan.art.stop else "TACE may continue"
-        lines.append(f"ART score {plan.art.score:g}: {verdict} (2.5 or more: stop).")
+        # The score and its threshold only: beside a hold or another stop rule, "TACE may continue"
+        # would contradict the decision.
+        verdict = (
+            f"stop TACE ({ART_STOP_FROM:g} or more)"
+            if plan.art.stop
+            else f"below the stop threshold of {ART_STOP_FROM:g}"
+        )
+        lines.append(f"ART score {plan.art.score:g}: {verdict}.")
     if plan.refractory is not None:
         lines.append("TACE-refractory." if plan.refractory else "Not TACE-refractory.")
     return lines

@@ -322,6 +322,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
         crcl=assessment.crcl,
         egfr=assessment.egfr,
         response_computed=course.read.computed,
+        response_corrected=course.read.corrected is not None,
         meld_detail=core.meld,
         cnlc=core.cnlc,
         tumour_burden=core.burden,

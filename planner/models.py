@@ -414,6 +414,7 @@ class Plan(_Out):
     crcl: float | None
     egfr: float | None
     response_computed: bool
+    response_corrected: bool = False
     contraindication_findings: dict[str, str]
     provisional: bool
     meld_detail: MeldResult | None

@@ -222,6 +222,30 @@ def test_response_source_is_reported() -> None:
                "followup": SPARSE | {"response": "sd", "new_lesions": True}}  # fmt: skip
     corrected = plan(history=history)
     assert (corrected.response, corrected.response_computed) == ("pd", False)
+    assert corrected.response_corrected is True
+    assert (
+        plan(history=history | {"followup": SPARSE | {"response": "sd"}}).response_corrected
+        is False
+    )
+
+
+def test_the_course_lines_say_a_corrected_reading_and_never_that_tace_may_continue() -> None:
+    """Beside a hold or a stop rule, the ART line gives the score and its threshold only."""
+    from flows.render import render_plan
+
+    baseline = {"child_pugh_points": 5, "ast": 40.0}
+    history = {
+        "last_intervention": "2026-10-01", "sessions": 1, "baseline": baseline,
+        "followup": SPARSE | {"response": "pr", "new_lesions": True},
+    }  # fmt: skip
+    text = render_plan(plan({"liver": {"ast": 40.0}}, history=history))
+    assert "mRECIST: progressive disease (the reading corrected, see the cautions)." in text
+    held = history | {
+        "followup": SPARSE | {"lipiodol": "dense", "necrosis": True, "response": "pr"}
+    }
+    text = render_plan(plan({"liver": {"ast": 40.0}}, history=held))
+    assert "ART score 0: below the stop threshold of 2.5." in text
+    assert "may continue" not in text
 
 
 def test_an_input_that_is_not_an_object_is_named_input() -> None:
