@@ -23,7 +23,14 @@ from typing import Any
 from bot.actions import DIALOGUE_ACTS, Act, Action, Attachment, Button, Message
 from bot.calendar_ics import calendar_for, entries
 from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text
-from bot.course import imaging_caution, latest_labs, read_course
+from bot.course import (
+    baseline_candidates,
+    imaging_caution,
+    imaging_still_due,
+    latest_labs,
+    out_of_order,
+    read_course,
+)
 from bot.course_commands import (
     DONE_USAGE,
     TECHNIQUE_WORDS,
@@ -42,12 +49,13 @@ from bot.store import DueReminder, Patient, Reminder, Store, Technique
 from bot.wording import REMINDER_WORDS
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
-from flows.questions import HISTORY_QUESTIONS, LAB_IDS
+from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
 from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
 from flows.render import MESSAGE_LIMIT, Layout, Section, layout_text, words_for
 from flows.state import DialogueState
 from planner import PLANNER_VERSION, Case, reminders_for
 from planner.decide import INTERVENING
+from planner.schedule import ReminderSpec
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +70,8 @@ NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /ca
 CONTINUE_WORDS = frozenset({"continue", "keep going"})
 RESTART_WORDS = frozenset({"start over", "restart"})
 HISTORY = frozenset({q.id for q in HISTORY_QUESTIONS} | {"earlier", "labs", "latest_labs",
-                                                         "course", "measured_on"})  # fmt: skip
+                                                         "course", "measured_on",
+                                                         COURSE_FLOOR})  # fmt: skip
 """Answers a follow-up asks afresh or takes from the course; the patient's other answers (tumour,
 age, ECOG) are carried over from the last plan, and the labs are asked or reused with their date."""
 MEASURED_ON = "measured_on"
@@ -352,12 +361,15 @@ class Assistant:
         caution = self._imaging_caution(done)
         if caution is not None:  # on the plan's first screen: it says how far to trust it
             _add_status(reply, caution)
+        still_due = self._imaging_still_due(done)
         if done.label is None:
             self.store.audit(owner_id, done.flow)
             _add_status(reply, "Not saved (no label): add one, e.g. /quick bed7 ..., to get "
                                "reminders.")  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
+        if still_due is not None and all(s.kind != still_due.kind for s in specs):
+            specs = sorted([*specs, still_due], key=lambda s: s.due)
         due = [DueReminder(s.kind, self._at_reminder_time(s.due)) for s in specs]
         with self.store.transaction():  # the patient, its plan and reminders: all or nothing
             patient = self.store.get_or_create_patient(owner_id, done.label)
@@ -411,6 +423,14 @@ class Assistant:
             return None
         last = date.fromisoformat(history["last_intervention"])
         return imaging_caution(last, self._measured_on(done))
+
+    def _imaging_still_due(self, done: Finished) -> ReminderSpec | None:
+        """The imaging reminder an early follow-up scan leaves due, or None."""
+        history = done.case.get("history") or {}
+        if not history.get("followup") or not history.get("last_intervention"):
+            return None
+        last = date.fromisoformat(history["last_intervention"])
+        return imaging_still_due(last, self._measured_on(done), self.today())
 
     def _at_reminder_time(self, day: date) -> datetime:
         """The moment reminders of `day` fire: the clinic's reminder time, in UTC."""
@@ -659,15 +679,12 @@ class Assistant:
         on = first.measured_on or self.today()
         assessments = self.store.patient_assessments(owner_id, patient.id)
         sessions = self.store.sessions(owner_id, patient.id)
-        entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
-        if entered and on < max(entered):
-            first.problems.append(
-                f"on={on.isoformat()} is before {patient.label}'s latest entry "
-                f"({max(entered).isoformat()}): enter the course in date order"
-            )
+        if (why := out_of_order(patient.label, on, assessments, sessions)) is not None:
+            first.problems[:] = [f"on={why}"]  # the real problem, not what follows from it
             return first
         course = read_course(assessments, sessions, on)
         if course.last is None:
+            first.answers.setdefault("course", baseline_candidates(assessments))
             return first
         known = KnownCourse(course.last.done_on, course.tace_sessions, course.answers())
         return parse_quick(line, self.today(), known)
@@ -679,9 +696,12 @@ class Assistant:
         recovery; the last intervention, sessions, baseline and earlier follow-ups come from the
         course when sessions are recorded, and are asked otherwise."""
         patient = self._find(owner_id, label)
-        last = self.store.latest_assessment(owner_id, patient.id) if patient else None
-        if patient is None or last is None:
-            return text("No such patient: /followup alone lists yours.")
+        if patient is None:
+            return text(f"No patient {label.strip()[:30]}: /followup alone lists yours.")
+        last = self.store.latest_assessment(owner_id, patient.id)
+        if last is None:
+            return text(f"{patient.label} has no plan to follow up yet: /quick {patient.label} "
+                        "... or /new makes one.")  # fmt: skip
         if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
             return asked
         assessments = self.store.patient_assessments(owner_id, patient.id)
@@ -690,9 +710,12 @@ class Assistant:
             k: v for k, v in last.answers.items() if k not in HISTORY and k not in LAB_IDS
         }
         base.update(earlier=True, imaged=True, label=patient.label)
-        base.update(course.answers())
+        base.update(course.answers() or {"course": baseline_candidates(assessments)})
         if (labs := latest_labs(assessments)) is not None:
             base["latest_labs"] = {"on": labs[0].isoformat(), "values": labs[1]}
+        sessions = self.store.sessions(owner_id, patient.id)
+        entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
+        base[COURSE_FLOOR] = max(entered).isoformat()
         turn = self.dialogues.start("followup", self.today(), answers=base, label=patient.label)
         if turn.state is not None:
             turn.state = turn.state.model_copy(update={"reminder_id": reminder_id})
@@ -749,7 +772,7 @@ class Assistant:
             return text(f"Already recorded: {TECHNIQUE_WORDS[s0.technique]} on "
                         f"{s0.done_on.isoformat()}. Nothing changed.")  # fmt: skip
         if action.act is Act.SESSION_OTHER_DAY:
-            return Reply([other_day_question(patient.label, plan.id)])
+            return Reply([other_day_question(patient.label, plan, self.today())])
         try:
             done_on, _ = read_done_words([action.value] if action.value else [], self.today())
         except SessionRefused as exc:

@@ -19,6 +19,9 @@ from typing import Any
 
 from bot.store import Assessment, Session
 from flows.questions import LAB_IDS
+from planner import ReminderKind
+from planner.schedule import ReminderSpec
+from planner.settings import DEFAULT_SETTINGS
 
 IMAGING_TOO_EARLY = timedelta(weeks=3)
 """Imaging less than 3 weeks after a session is accepted with a caution (issue 12): the first
@@ -49,7 +52,11 @@ class Course:
 
     def answers(self) -> dict[str, Any]:
         """The dialogue answers the course supplies: the last intervention, the session count,
-        and the course itself (`flows.case` puts it into the planner's history)."""
+        and the course itself (`flows.case` puts it into the planner's history).
+
+        A course of ethanol injection alone has no TACE session: the count is then known to be
+        none (None, as a skipped answer), not asked, and not 0, which the planner's range refuses.
+        """
         if self.last is None:
             return {}
         course: dict[str, Any] = {"previous_followups": self.previous_followups}
@@ -60,9 +67,41 @@ class Course:
         return {
             "earlier": True,
             "last_intervention": self.last.done_on.isoformat(),
-            "sessions": self.tace_sessions,
+            "sessions": self.tace_sessions or None,
             "course": course,
         }
+
+
+def typed_last(assessment: Assessment) -> date | None:
+    """The last intervention typed into a plan (`last=` or the dialogue's question), or None."""
+    day = (assessment.case.get("history") or {}).get("last_intervention")
+    try:
+        return date.fromisoformat(day) if isinstance(day, str) else None
+    except ValueError:
+        return None
+
+
+def typed_days(assessments: Sequence[Assessment], recorded: Sequence[Session]) -> list[date]:
+    """Interventions known only from a typed last-intervention day (no session recorded that
+    day), oldest first: a course entered before /done, or with `last=`, still has them."""
+    days = {s.done_on for s in recorded}
+    return sorted({d for a in assessments if (d := typed_last(a)) is not None} - days)
+
+
+def baseline_candidates(assessments: Sequence[Assessment]) -> dict[str, Any]:
+    """The course answer for a patient with no recorded session: each saved assessment's
+    baseline values, its day and its typed last intervention, so that a last intervention typed
+    now finds the assessment before the first one (`flows.case`)."""
+    return {
+        "baselines": [
+            {
+                "on": a.measured_on.isoformat(),
+                "last": last.isoformat() if (last := typed_last(a)) else None,
+                "values": baseline_of(a),
+            }
+            for a in assessments
+        ]
+    }
 
 
 def followup_of(assessment: Assessment) -> dict[str, Any] | None:
@@ -95,7 +134,13 @@ def read_course(
     Previous follow-ups: for each session before the last one, the latest follow-up measured
     after it and by the next session (imaging then treatment on one day counts for the earlier
     session). Only one per session: a scan repeated after one session is not a second failure
-    "in a row" of TACE.
+    "in a row" of TACE. Imaging under 3 weeks after its session is not that session's follow-up
+    (the response cannot be read yet, first reassessment 4-6 weeks after).
+
+    Refractoriness counts insufficient responses after consecutive TACE sessions (JSH 2014):
+    ethanol injection is not TACE, so a follow-up after one is not counted and it breaks the
+    run; when the last session was one, no earlier follow-up is in a row with the current one.
+    The nadir still reads every follow-up's viable sum, whatever the session before it.
     """
     done = [s for s in sessions if s.done_on <= on]
     if not done:
@@ -103,17 +148,20 @@ def read_course(
     first = done[0].done_on
     before = [a for a in assessments if a.measured_on <= first]
     baseline = baseline_of(before[-1]) if before else None
-    previous: list[dict[str, Any]] = []
+    every: list[dict[str, Any]] = []
+    after_tace: list[dict[str, Any]] = []
     for session, following in pairwise(done):
         found = [
             f
             for a in assessments
-            if session.done_on < a.measured_on <= following.done_on
+            if session.done_on + IMAGING_TOO_EARLY <= a.measured_on <= following.done_on
             and (f := followup_of(a)) is not None
         ]
-        if found:
-            previous.append(found[-1])
-    sums = [f.get("viable_sum_mm") for f in previous]
+        every += found[-1:]
+        after_tace = [*after_tace, *found[-1:]] if session.is_tace else []
+    if not done[-1].is_tace:
+        after_tace = []
+    sums = [f.get("viable_sum_mm") for f in every]
     if baseline is not None:
         sums.append(baseline.get("viable_sum_mm"))
     known = [s for s in sums if isinstance(s, int | float)]
@@ -121,7 +169,7 @@ def read_course(
         on=on,
         sessions=done,
         baseline=baseline,
-        previous_followups=previous,
+        previous_followups=after_tace,
         nadir_viable_sum_mm=min(known) if known else None,
     )
 
@@ -152,4 +200,42 @@ def imaging_caution(last_intervention: date | None, imaged_on: date) -> str | No
         f"⚠ Imaging {days} days after the intervention of {last_intervention.isoformat()}: under "
         "3 weeks, the response is hard to read (first reassessment 4-6 weeks after TACE). The "
         "findings were used as given."
+    )
+
+
+def out_of_order(
+    label: str, day: date, assessments: Sequence[Assessment], sessions: Sequence[Session]
+) -> str | None:
+    """Why an entry of `day` would put the course out of date order, or None.
+
+    One rule for a line's `on=` and for `/done`: an entry may share the latest entry's day
+    (imaging then treatment on one day) but never come before it, since each entry reads the
+    course up to its own day and a later one would then have been planned without it.
+    """
+    entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
+    if not entered or day >= max(entered):
+        return None
+    return (
+        f"{day.isoformat()} is before {label}'s latest entry ({max(entered).isoformat()}): "
+        "enter the course in date order"
+    )
+
+
+def imaging_still_due(
+    last_intervention: date, imaged_on: date, today: date
+) -> ReminderSpec | None:
+    """The session's follow-up imaging, still due after an early scan (under 3 weeks), or None.
+
+    An early scan is not the reassessment the protocol asks for (4-6 weeks after the session,
+    P4): its plan keeps the imaging reminder, so that the real follow-up is not forgotten.
+    """
+    if imaged_on - last_intervention >= IMAGING_TOO_EARLY:
+        return None
+    first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
+    due = max(last_intervention + timedelta(weeks=first_week), today)
+    return ReminderSpec(
+        ReminderKind.IMAGING_DUE,
+        due,
+        f"Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of "
+        f"{last_intervention.isoformat()} (P4): the imaging of {imaged_on.isoformat()} was early.",
     )

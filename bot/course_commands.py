@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from bot.actions import Act, Action, Button, Message
+from bot.course import out_of_order, typed_days
 from bot.store import TECHNIQUES, Assessment, DueReminder, Patient, Session, Store, Technique
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
 from planner import ReminderKind
+from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.settings import DEFAULT_SETTINGS
+from planner.timing import add_months
 
 TECHNIQUE_WORDS: dict[str, str] = {
     "ctace": "cTACE",
@@ -55,14 +58,16 @@ def done_buttons(assessment_id: int) -> list[Button]:
     ]
 
 
-def other_day_question(label: str, assessment_id: int) -> Message:
-    """When was it done: one tap for the last few days, or the command to type."""
+def other_day_question(label: str, plan: Assessment, today: date) -> Message:
+    """When was it done: one tap for the last few days, or the command to type. Only days on or
+    after the plan's own day are offered: a session before its plan is refused (date order)."""
     buttons = [
         Button(
             label="Yesterday" if days == 1 else f"{days} days ago",
-            action=Action(act=Act.SESSION_DONE, target=assessment_id, value=f"{days}d"),
+            action=Action(act=Act.SESSION_DONE, target=plan.id, value=f"{days}d"),
         )
         for days in OTHER_DAYS
+        if today - timedelta(days=days) >= plan.measured_on
     ]
     words = (
         f"When was it done for {label}? Tap a day, or send /done {label} DATE (e.g. "
@@ -89,17 +94,19 @@ def check_session(
     label: str,
     done_on: date,
     technique: Technique | None,
-    latest: Assessment | None,
+    assessments: list[Assessment],
     sessions: list[Session],
 ) -> Technique:
-    """The technique to record; SessionRefused with the reason when nothing may be recorded."""
+    """The technique to record; SessionRefused with the reason when nothing may be recorded.
+
+    A session may not come before the course's latest entry, plan, follow-up or session alike
+    (`out_of_order`): recorded before a follow-up already entered, it would make that imaging
+    the follow-up of a session it preceded."""
+    latest = assessments[-1] if assessments else None
+    if (why := out_of_order(label, done_on, assessments, sessions)) is not None:
+        raise SessionRefused(f"{why}. {NOTHING}")
     if sessions:
         previous = sessions[-1].done_on
-        if done_on < previous:
-            raise SessionRefused(
-                f"{done_on.isoformat()} is before {label}'s previous session "
-                f"({previous.isoformat()}): enter the course in date order. {NOTHING}"
-            )
         if done_on == previous:
             raise SessionRefused(
                 f"{label} already has a session on {previous.isoformat()} "
@@ -111,11 +118,38 @@ def check_session(
     implied = DEFAULT_TECHNIQUE.get(decision or "")
     if implied is None:
         shown = words_for(decision) if decision else "none"
+        found = contraindicated(latest.plan) if latest is not None else []
+        why = f"; contraindicated: {'; '.join(found)}" if found else ""
         raise SessionRefused(
-            f"{label}'s current plan ({shown}) does not intervene: name the technique, e.g. "
-            f"/done {label} {done_on.isoformat()} ctace. {NOTHING}"
+            f"{label}'s current plan ({shown}{why}) does not intervene: name the technique, "
+            f"e.g. /done {label} {done_on.isoformat()} ctace. {NOTHING}"
         )
     return implied
+
+
+def contraindicated(plan: dict[str, Any]) -> list[str]:
+    """The contraindications a saved plan found, each in a few words (its sentence up to the
+    colon, without the citation), for a one-line answer."""
+    names = plan.get("contraindications") or []
+    texts = [CONTRAINDICATION_TEXT.get(n, str(n)) for n in names]
+    return [t.split(":")[0].rsplit(" (", 1)[0].rstrip(".") for t in texts]
+
+
+def interval_warning(previous: Session | None, done_on: date) -> str | None:
+    """A warning when a session falls outside P5's interval after the previous one (50 days to
+    3 months): recorded as done, since it was, but worth a second look."""
+    if previous is None:
+        return None
+    earliest = previous.done_on + timedelta(days=DEFAULT_SETTINGS.interval_min_days)
+    latest = add_months(previous.done_on, DEFAULT_SETTINGS.interval_max_months)
+    if earliest <= done_on <= latest:
+        return None
+    days = (done_on - previous.done_on).days
+    return (
+        f"⚠ {days} days after the previous session ({previous.done_on.isoformat()}): outside "
+        f"the P5 interval ({DEFAULT_SETTINGS.interval_min_days} days to "
+        f"{DEFAULT_SETTINGS.interval_max_months} months). Recorded as given."
+    )
 
 
 def read_done_words(words: list[str], today: date) -> tuple[date, Technique | None]:
@@ -124,7 +158,9 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
     technique: Technique | None = None
     for word in words:
         named = technique_of(word)
-        if named is not None and technique is None:
+        if named is not None:
+            if technique is not None:
+                raise SessionRefused(f"Give one technique. Usage: {DONE_USAGE}. {NOTHING}")
             technique = named
             continue
         try:
@@ -159,8 +195,9 @@ def record_session(
     first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
     with store.transaction():
         sessions = store.sessions(owner_id, patient.id)
-        latest = store.latest_assessment(owner_id, patient.id)
-        chosen = check_session(patient.label, done_on, technique, latest, sessions)
+        assessments = store.patient_assessments(owner_id, patient.id)
+        latest = assessments[-1] if assessments else None
+        chosen = check_session(patient.label, done_on, technique, assessments, sessions)
         carried = plan_carried_out(latest, sessions)
         session = store.add_session(
             owner_id, patient.id, done_on, chosen,
@@ -184,6 +221,8 @@ def record_session(
     )
     if cancelled:
         words += " The plan's reminders are cancelled."
+    if (warning := interval_warning(sessions[-1] if sessions else None, done_on)) is not None:
+        words += "\n" + warning
     words += (
         f"\nFollow-up imaging {first_week}-{last_week} weeks after, by {latest_day.isoformat()}: "
         f"reminder on {imaging.isoformat()}. Then /followup {patient.label} for the findings."
@@ -192,12 +231,15 @@ def record_session(
 
 
 def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str]:
-    """One line per plan, session and follow-up, in date order (a session before a plan of the
-    same day, since it was done before the next plan was made)."""
+    """One line per plan, session and follow-up, in date order (a session after a plan or
+    follow-up of the same day: the course is entered in date order, so the plan it carried out,
+    or the imaging that decided it, came first)."""
     events: list[tuple[date, int, str]] = []
     for s in sessions:
-        events.append((s.done_on, 0, f"{s.done_on.isoformat()} session: "
+        events.append((s.done_on, 1, f"{s.done_on.isoformat()} session: "
                                      f"{TECHNIQUE_WORDS[s.technique]}"))  # fmt: skip
+    for day in typed_days(assessments, sessions):
+        events.append((day, 1, f"{day.isoformat()} session: technique not recorded"))
     for a in assessments:
         plan = a.plan
         decision = words_for(str(plan.get("decision")), plan.get("approach"))
@@ -206,7 +248,7 @@ def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str
         response = plan.get("response")
         seen = f", {str(response).upper()}" if followup and response else ""
         cp = plan.get("child_pugh") or {}
-        events.append((a.measured_on, 1, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
+        events.append((a.measured_on, 0, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
                        f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
                        f"{cp.get('class', '-')}{cp.get('points', '')})"))  # fmt: skip
     return [line for _, _, line in sorted(events, key=lambda e: (e[0], e[1]))]

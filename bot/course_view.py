@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.course import followup_of
+from bot.course import followup_of, typed_days
 from bot.pictures.course import (
     CourseTimeline,
     FollowUpMark,
@@ -131,17 +131,8 @@ def sessions_and_followups(
     /done, or with `last=`, still shows its sessions.
     """
     recorded = store.sessions(owner_id, patient.id)
-    days = {s.done_on for s in recorded}
-    typed = set()
-    for assessment in assessments:
-        day = (assessment.case.get("history") or {}).get("last_intervention")
-        if isinstance(day, str):
-            try:
-                typed.add(date.fromisoformat(day))
-            except ValueError:
-                continue
     sessions = [SessionMark(s.done_on, str(s.technique)) for s in recorded]
-    sessions += [SessionMark(day) for day in typed - days]
+    sessions += [SessionMark(day) for day in typed_days(assessments, recorded)]
     sessions.sort(key=lambda s: s.day)
     followups = []
     for assessment in assessments:

@@ -80,7 +80,16 @@ def case_from_answers(answers: Answers, today: date) -> dict[str, Any]:
             value = value["value"]
         node[leaf] = value
     _with_course(case, answers.get("course"))
+    _imaged_on(case, answers.get("measured_on"))
     return case
+
+
+def _imaged_on(case: dict[str, Any], measured_on: Any) -> None:
+    """The day the findings were imaged (`on=`, or the follow-up's imaging day) into the
+    follow-up: a hold's re-imaging is counted from it, not from the day they were typed."""
+    followup = (case.get("history") or {}).get("followup")
+    if isinstance(followup, dict) and isinstance(measured_on, str):
+        followup.setdefault("imaged_on", measured_on)
 
 
 def _with_course(case: dict[str, Any], course: Any) -> None:
@@ -93,12 +102,30 @@ def _with_course(case: dict[str, Any], course: Any) -> None:
         return
     if course.get("baseline"):
         history.setdefault("baseline", course["baseline"])
+    elif (found := _baseline_before(course.get("baselines"), history)) is not None:
+        history.setdefault("baseline", found)
     if course.get("previous_followups"):
         history.setdefault("previous_followups", course["previous_followups"])
     followup = history.get("followup")
     nadir = course.get("nadir_viable_sum_mm")
     if isinstance(followup, dict) and "viable_sum_mm" in followup and nadir is not None:
         followup.setdefault("nadir_viable_sum_mm", nadir)
+
+
+def _baseline_before(candidates: Any, history: dict[str, Any]) -> dict[str, Any] | None:
+    """With no session recorded, the baseline before the typed last intervention, or None.
+
+    `candidates` are the saved assessments (`{"on", "last", "values"}`, oldest first, `last`
+    their own typed last intervention). The first intervention is the earliest typed one up to
+    this line's; the baseline is the latest assessment measured on or before it.
+    """
+    last = history.get("last_intervention")
+    if not isinstance(candidates, list) or not isinstance(last, str):
+        return None
+    typed = [c["last"] for c in candidates if isinstance(c.get("last"), str) and c["last"] <= last]
+    first = min([last, *typed])
+    before = [c for c in candidates if c.get("on") <= first and c.get("values")]
+    return before[-1]["values"] if before else None
 
 
 def question_for_error(path: str) -> str | None:

@@ -126,7 +126,8 @@ class Question(BaseModel):
                 text, self.units, self.unit_aliases, self.default_unit, self.without_unit
             )
         if self.kind is Kind.DATE:
-            earliest = answers.get("last_intervention") if self.id == "recovered_on" else None
+            after_last = self.id in ("recovered_on", "measured_on")
+            earliest = answers.get("last_intervention") if after_last else None
             return parsing.parse_date(
                 text, today, date.fromisoformat(earliest) if earliest else None
             )
@@ -675,6 +676,31 @@ HISTORY_QUESTIONS = (
     VIABLE_SUM, NADIR, VIABLE_OVER_50,
 )  # fmt: skip
 
+COURSE_FLOOR = "course_floor"
+"""The answer holding the day of the patient's latest entry (`bot.course.out_of_order`)."""
+
+
+def _in_date_order(value: Any, answers: Answers) -> str | None:
+    """The imaging day may not come before the course's latest entry (date order)."""
+    floor = answers.get(COURSE_FLOOR)
+    if isinstance(value, str) and isinstance(floor, str) and value < floor:
+        return (f"That is before the latest entry of the course ({floor}): enter the course in "
+                "date order.")  # fmt: skip
+    return None
+
+
+IMAGED_ON = Question(
+    id="measured_on",
+    short="Imaging day",
+    prompt="Date of the follow-up imaging? (/skip if today)",
+    help="The day the imaging was done and the labs were taken: a follow-up entered late keeps "
+    "its own day, and the course reads what came before it.",
+    kind=Kind.DATE,
+    optional=True,
+    when=_after_imaging,
+    check=_in_date_order,
+)
+
 FOLLOWUP_LABS = (BILIRUBIN, ALBUMIN, INR, ASCITES, ENCEPHALOPATHY, AST, CREATININE, PLATELETS)
 """The labs a follow-up asks (issue 12): creatinine and platelets optional."""
 LAB_IDS = (*(q.id for q in FOLLOWUP_LABS), "sodium", "dialysis", "wbc", "afp")
@@ -704,6 +730,18 @@ def _reuse_labs(value: Any, answers: Answers) -> dict[str, Any]:
     return kept
 
 
+def _labs_after_the_last_intervention(answers: Answers) -> bool:
+    """Whether the latest labs may be offered for reuse: only labs measured after the last
+    intervention are post-intervention labs. Labs of that day or before are the pre-TACE ones:
+    reused, the ART score would compare the baseline with itself (safety-and-course.md section
+    4), so they are asked instead."""
+    latest = answers.get("latest_labs")
+    if not isinstance(latest, dict) or not isinstance(latest.get("on"), str):
+        return False
+    last = answers.get("last_intervention")
+    return not isinstance(last, str) or latest["on"] > last
+
+
 LABS = Question(
     id="labs",
     short="Labs",
@@ -712,13 +750,13 @@ LABS = Question(
     kind=Kind.CHOICE,
     choices=(Choice(value="reuse", label="Reuse latest"), Choice(value="new", label="Enter new")),
     synonyms={"latest": "reuse", "same": "reuse", "enter": "new", "today": "new"},
-    when=_given("latest_labs"),
+    when=_labs_after_the_last_intervention,
     effect=_reuse_labs,
     detail=_latest_labs_words,
 )
 
 FOLLOWUP_QUESTIONS = (
-    LAST, SESSIONS, IMAGED, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE, VIABLE_SUM,
+    LAST, SESSIONS, IMAGED, IMAGED_ON, LIPIODOL, NECROSIS, NEW_LESIONS, PROGRESSION, RESPONSE, VIABLE_SUM,
     NADIR, VIABLE_OVER_50, LABS, *FOLLOWUP_LABS, RECOVERED,
 )  # fmt: skip
 """What a follow-up asks (issue 12): the findings, the current labs, the recovery date. The last
@@ -732,7 +770,7 @@ INTAKE_QUESTIONS: tuple[Question, ...] = (
 """In the order asked: the patient (age, ECOG) before the tumour and the labs, as a clinician
 presents a case; each question after the label is headed with the patient's label."""
 
-BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS)}
+BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS, IMAGED_ON)}
 
 
 def parse_answer(

@@ -66,7 +66,7 @@ def pending(store: Store) -> list[tuple[str, str]]:
 def test_done_records_the_session_cancels_the_plans_reminders_and_reminds_of_imaging(
     bot: Assistant, store: Store
 ) -> None:
-    said(bot, f"/quick bed7 {BASE} last=30d")  # a plan with imaging and window reminders
+    said(bot, f"/quick bed7 {BASE} last=30d on=5d")  # a plan with imaging and window reminders
     assert {k.split("@")[0] for _, k in pending(store)} >= {"window_opens", "window_closes"}
     reply = bot.handle(ME, ME, "/done bed7 3d deb")
     (words,) = [m.text for m in reply.messages]
@@ -104,7 +104,11 @@ def test_overdue_imaging_after_a_session_entered_late_is_due_today(
         ("/done nobody", "No patient nobody: nothing recorded."),
         ("/done bed7 2d tare", "⚠ 'tare' is not a technique (ctace, deb, bland, ethanol)"),
         ("/done bed7 2027-01-01", "⚠ 2027-01-01: That date is in the future"),
-        ("/done bed7 20d", "⚠ 2026-11-10 is before bed7's previous session (2026-11-20)"),
+        (
+            "/done bed7 20d",
+            "⚠ 2026-11-10 is before bed7's latest entry (2026-11-20): enter the "
+            "course in date order",
+        ),
         ("/done bed7 10d", "⚠ bed7 already has a session on 2026-11-20"),
         ("/done bed7 1d 2d", "⚠ Give one date."),
     ],
@@ -112,7 +116,7 @@ def test_overdue_imaging_after_a_session_entered_late_is_due_today(
 def test_bad_done_gets_one_line_and_records_nothing(
     bot: Assistant, store: Store, line: str, starts: str
 ) -> None:
-    said(bot, f"/quick bed7 {BASE}")
+    said(bot, f"/quick bed7 {BASE} on=30d")
     said(bot, "/done bed7 2026-11-20")
     before = (sessions(store), pending(store))
     reply = bot.handle(ME, ME, line)
@@ -161,7 +165,7 @@ def test_a_plan_that_intervenes_has_done_buttons_and_one_press_records_once(
 def test_done_on_another_day_offers_days_then_records_that_day(
     bot: Assistant, store: Store
 ) -> None:
-    saved = saved_message(say(bot, f"/quick bed7 {BASE}"))
+    saved = saved_message(say(bot, f"/quick bed7 {BASE} on=5d"))
     (question,) = bot.press(ME, ME, saved.buttons[1].action).messages
     assert [b.label for b in question.buttons] == ["Yesterday", "2 days ago", "3 days ago"]
     assert "/done bed7 DATE" in question.text
@@ -282,13 +286,14 @@ def test_followup_takes_the_last_session_from_the_course_and_reuses_labs_with_th
 ) -> None:
     said(bot, f"/quick bed7 {BASE} ast=40 on=70d")
     said(bot, "/done bed7 60d")
+    said(bot, f"/quick bed7 {BASE} ast=40 {STABLE} on=30d")  # labs after the session
     first = run(bot, "/followup bed7").messages[-1].text
     assert first.startswith("bed7 · follow-up · 1/")
-    assert "Lipiodol" in first  # the last intervention was not asked
-    run(bot, "sparse", "no", "no", "no", "sd", "/skip")
+    assert "Date of the follow-up imaging?" in first  # the last intervention was not asked
+    run(bot, "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     labs = bot.resume_prompt(ME, ME)
     assert labs is not None
-    assert "Latest, as on 21 Sep 2026: Bilirubin 1 mg/dL" in labs.text
+    assert "Latest, as on 31 Oct 2026: Bilirubin 1 mg/dL" in labs.text
     assert [b.label for b in labs.buttons] == ["Reuse latest", "Enter new"]
     reply = run(bot, "reuse", "/skip", "confirm")  # recovery date skipped
     plan = reply.messages[0].text
@@ -296,16 +301,16 @@ def test_followup_takes_the_last_session_from_the_course_and_reuses_labs_with_th
     assert "AST 40" in plan
     again = run(bot, "/followup bed7").messages[-1].text  # reused labs keep their own date
     assert again.startswith("bed7 · follow-up · 1/")
-    run(bot, "sparse", "no", "no", "no", "sd", "/skip")
+    run(bot, "/skip", "sparse", "no", "no", "no", "sd", "/skip")
     labs = bot.resume_prompt(ME, ME)
     assert labs is not None
-    assert "Latest, as on 21 Sep 2026:" in labs.text
+    assert "Latest, as on 31 Oct 2026:" in labs.text
 
 
 def test_followup_with_new_labs_asks_them(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} ast=40 on=70d")
     said(bot, "/done bed7 60d")
-    run(bot, "/followup bed7", "sparse", "no", "no", "no", "sd", "/skip", "new")
+    run(bot, "/followup bed7", "/skip", "sparse", "no", "no", "no", "sd", "/skip", "new")
     assert bot.dialogue_step(ME, ME) == "bilirubin"
     plan = run(
         bot,
@@ -326,7 +331,7 @@ def test_followup_with_new_labs_asks_them(bot: Assistant) -> None:
 def test_followup_contradiction_is_asked_again(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} on=70d")
     said(bot, "/done bed7 60d")
-    reply = run(bot, "/followup bed7", "dense", "yes", "yes", "no", "cr")
+    reply = run(bot, "/followup bed7", "/skip", "dense", "yes", "yes", "no", "cr")
     assert "CR means no viable tumour and no new lesion" in reply.messages[-1].text
     assert bot.dialogue_step(ME, ME) == "response"
 

@@ -169,8 +169,8 @@ def test_older_flow_version_restarts_politely() -> None:
 def test_followup_reuses_the_patients_answers() -> None:
     base = {**drive(INTAKE).state.answers, "earlier": True}  # type: ignore[union-attr]
     answers = {"last_intervention": "2026-09-01", "recovered_on": "2026-09-12", "sessions": "1",
-               "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
-               "progression": "no", "response": "/skip", "viable_sum_mm": "/skip",
+               "imaged": "yes", "measured_on": "/skip", "lipiodol": "dense", "necrosis": "yes",
+               "new_lesions": "no", "progression": "no", "response": "/skip", "viable_sum_mm": "/skip",
                "viable_over_50pct": "/skip"}  # fmt: skip
     turn = drive(answers, "followup", answers=base, label="bed7")
     assert turn.state is not None
@@ -413,9 +413,13 @@ def test_every_question_names_the_patient_flow_and_step() -> None:
     turn = follow
     for text in ("50d", "2"):
         turn = DIALOGUES.handle(turn.state, text, TODAY)  # type: ignore[arg-type]
-    after = DIALOGUES.handle(turn.state, "yes", TODAY)  # type: ignore[arg-type]
+    day = DIALOGUES.handle(turn.state, "yes", TODAY)  # type: ignore[arg-type]
+    assert day.messages[0].text.startswith(
+        "bed9 · follow-up · 4/12\nDate of the follow-up imaging"
+    )
+    after = DIALOGUES.handle(day.state, "/skip", TODAY)  # type: ignore[arg-type]
     # The findings open (viable sum counted until a category is given), recovery comes last.
-    assert after.messages[0].text.startswith("bed9 · follow-up · 4/11\nLipiodol")
+    assert after.messages[0].text.startswith("bed9 · follow-up · 5/12\nLipiodol")
 
 
 NAVIGATION = {"/back", "/cancel"}

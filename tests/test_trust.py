@@ -58,8 +58,9 @@ async def refused(server: FakeBotApi, message: ChatMessage, data: str) -> str | 
 async def to_lipiodol(server: FakeBotApi, app: App, prompt: ChatMessage) -> ChatMessage:
     """A follow-up from its first question up to the lipiodol question; that question's message.
 
-    No session is recorded, so the last intervention and the session count are asked first."""
-    for value in ("50d", "2"):
+    No session is recorded, so the last intervention and the session count are asked first,
+    then the imaging day."""
+    for value in ("50d", "2", "today"):
         prompt = await answer(server, app, prompt, value)
     assert services(app).assistant.dialogue_step(USER, USER) == "lipiodol"
     return prompt
@@ -81,15 +82,15 @@ async def test_an_old_button_of_another_patients_dialogue_changes_nothing(
             await say(server, f"/quick {label} {LINE}")
         (first,) = await say(server, "/followup bed7")
         bed7_lipiodol = await to_lipiodol(server, app, first)
-        assert bed7_lipiodol.text.startswith("bed7 · follow-up · 3/")
+        assert bed7_lipiodol.text.startswith("bed7 · follow-up · 4/")
         sparse = answer_data(bed7_lipiodol, "lipiodol", "sparse")
         assert sparse is not None
         (ask,) = await say(server, "/followup bed9")
-        assert ask.text.startswith("bed7's follow-up has 2 answers: Continue it, or Start over")
+        assert ask.text.startswith("bed7's follow-up has 3 answers: Continue it, or Start over")
         first = await press(server, ask, "Start over")
         await no_keyboard(server, bed7_lipiodol)
         bed9_lipiodol = await to_lipiodol(server, app, first)
-        assert bed9_lipiodol.text.startswith("bed9 · follow-up · 3/")
+        assert bed9_lipiodol.text.startswith("bed9 · follow-up · 4/")
         assert await refused(server, bed7_lipiodol, sparse) == OTHER_DIALOGUE
         state = services(app).store.load_dialogue(USER, USER)
         assert state is not None
@@ -308,7 +309,8 @@ async def test_saving_the_follow_up_marks_its_reminder_done(server: FakeBotApi, 
         prompt = await press(server, fired, "Enter follow-up findings")
         assert store.reminder(reminder_id).status == "pending"  # type: ignore[union-attr]
         script = {"last_intervention": "60d", "recovered_on": "50d", "sessions": "1",
-                  "imaged": "yes", "lipiodol": "dense", "necrosis": "yes", "new_lesions": "no",
+                  "imaged": "yes", "measured_on": "/skip", "lipiodol": "dense", "necrosis": "yes",
+                  "new_lesions": "no",
                   "progression": "no", "response": "/skip", "viable_sum_mm": "/skip",
                   "viable_over_50pct": "/skip", "labs": "reuse", "summary": "confirm"}  # fmt: skip
         while (step := services(app).assistant.dialogue_step(USER, USER)) is not None:

@@ -108,7 +108,8 @@ def _draw_windows(course: CourseTimeline, events: Axes, labs: Axes) -> None:
                          alpha=alpha, linewidth=0)  # fmt: skip
         if window.current:
             middle = window.start + (window.end - window.start) / 2
-            events.text(_x(middle), -0.6, words.WINDOW, ha="center", va="center",
+            named = words.window(window.start, window.end, course.today)
+            events.text(_x(middle), -0.6, named, ha="center", va="center",
                         fontsize=MARK_FONT_PT, color=COLOURS["window"], fontweight="bold")  # fmt: skip
 
 

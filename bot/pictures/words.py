@@ -6,6 +6,8 @@ chat's text carries the sentences.
 
 from __future__ import annotations
 
+from datetime import date
+
 from planner.wording import words_for
 
 TITLE = "{label}: course to {today}"
@@ -16,7 +18,9 @@ LANES = {
     "reminders": "Reminders",
 }
 TODAY = "today"
-WINDOW = "next window"
+WINDOWS = {"ahead": "next window", "open": "window open", "closed": "window closed"}
+"""The current window named by where it stands on the picture's day: a closed window is not
+the next one."""
 ALBI_AXIS = "ALBI"
 ALBI_GRADE = "grade {grade}"
 NO_LABS = "no bilirubin or albumin recorded"
@@ -39,16 +43,23 @@ REMINDERS = {
 
 
 DECISIONS: dict[tuple[str, str | None], str] = {
-    ("tace", "superselective"): "selective TACE",
-    ("tace", "lobar"): "lobar TACE",
-    ("simple_tace", "superselective"): "plain TACE",
+    ("simple_tace", "superselective"): "plain TACE, ultra-selective",
 }
-"""Decisions shorter than the chat words them, where those would crowd the picture."""
+"""Decisions shorter than the chat words them, where those would crowd the picture and the
+short words still name the same technique (super-selective is not selective: the chat's words
+stay)."""
 
 
 def decision(decision_id: str, approach: str | None) -> str:
-    """A plan's decision in a word or two (`selective TACE`, `hold`)."""
+    """A plan's decision in a word or two (`super-selective TACE`, `hold`)."""
     return DECISIONS.get((decision_id, approach)) or words_for(decision_id, approach)
+
+
+def window(start: date, end: date, today: date) -> str:
+    """The current window's name as of `today`: ahead, open or closed."""
+    if today > end:
+        return WINDOWS["closed"]
+    return WINDOWS["open"] if today >= start else WINDOWS["ahead"]
 
 
 def technique(technique_id: str | None) -> str:
