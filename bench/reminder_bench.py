@@ -93,7 +93,9 @@ async def burst(count: int = 1000, owners: int = 100) -> BurstFigures:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "burst.db"
         async with FakeBotApi(rate_limit=RateLimit(per_second=30)) as server:
-            bot = start_bot("liverbot", server, db, {})
+            # Every owner allowed: a clinician outside the allow-list gets no reminder (held).
+            allowed = {"LIVERBOT_ALLOWED_USERS": ",".join(str(10_001 + i) for i in range(owners))}
+            bot = start_bot("liverbot", server, db, allowed)
             try:
                 await wait_polling(server)
                 due_at = datetime.now(UTC) + timedelta(seconds=3)
@@ -103,7 +105,7 @@ async def burst(count: int = 1000, owners: int = 100) -> BurstFigures:
                 bot.terminate()
                 bot.wait(30)
                 server.requests.clear()
-                bot = start_bot("liverbot", server, db, {})
+                bot = start_bot("liverbot", server, db, allowed)
                 chats = [10_001 + i for i in range(owners)]
 
                 def texts() -> list[str]:
