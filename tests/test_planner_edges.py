@@ -148,3 +148,29 @@ def test_spread_or_invasion_absent_at_baseline_turns_a_given_pr_into_pd(
         {"sessions": 1, "baseline": baseline, "followup": {**SPARSE, "response": "pr"}},
     )
     assert same.response == "pr"
+
+
+def test_a_given_category_beside_a_new_lesion_is_corrected_and_says_why(
+    base_case: dict[str, Any],
+) -> None:
+    plan = _followup_plan(
+        base_case, {"sessions": 1, "followup": {**SPARSE, "new_lesions": True, "response": "sd"}}
+    )
+    assert plan.response == "pd"
+    assert (
+        "mRECIST: the radiologist's SD is read as PD: a new lesion is progression by mRECIST; "
+        "check the imaging report."
+    ) in plan.cautions
+
+
+def test_new_spread_makes_the_computed_category_pd_too(base_case: dict[str, Any]) -> None:
+    """No category given: a sum down 40 % from baseline is PR, unless spread appeared since."""
+    history = {
+        "sessions": 1,
+        "baseline": {"extrahepatic": False, "viable_sum_mm": 50.0},
+        "followup": {**SPARSE, "viable_sum_mm": 30.0},
+    }
+    assert _followup_plan(base_case, dict(history)).response == "pr"
+    base_case["tumour"]["extrahepatic"] = True
+    plan = _followup_plan(base_case, dict(history))
+    assert (plan.response, plan.response_computed) == ("pd", True)
