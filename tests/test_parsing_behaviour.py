@@ -379,3 +379,51 @@ def test_only_answers_to_questions_that_apply_reach_the_case() -> None:
         "no_such_question": 1,  # not a question: never reaches the case
     }
     assert applicable(answers) == {"ecog": "0", "pvtt": "none"}
+
+
+# The stored course into the case (flows.case) -------------------------------------------------
+
+FOLLOWUP_ANSWERS = {
+    "earlier": True, "imaged": True, "last_intervention": "2026-06-05", "lipiodol": "none",
+    "necrosis": False, "new_lesions": False, "progression": False,
+}  # fmt: skip
+
+
+def _history(answers: dict[str, object]) -> dict[str, object]:
+    from flows.case import case_from_answers
+
+    history = case_from_answers(answers, date(2026, 7, 10))["history"]
+    assert isinstance(history, dict)
+    return history
+
+
+def test_the_stored_nadir_goes_with_a_viable_sum_only() -> None:
+    course = {"nadir_viable_sum_mm": 25.0}
+    with_sum = _history({**FOLLOWUP_ANSWERS, "viable_sum_mm": 30.0, "course": course})
+    assert with_sum["followup"]["nadir_viable_sum_mm"] == 25.0  # type: ignore[index]
+    without = _history({**FOLLOWUP_ANSWERS, "course": course})
+    assert "nadir_viable_sum_mm" not in without["followup"]  # type: ignore[operator]
+    typed = {**FOLLOWUP_ANSWERS, "viable_sum_mm": 30.0, "nadir_viable_sum_mm": 20.0}
+    # With no stored nadir the typed one is used (with one stored, the question is not asked).
+    assert _history({**typed, "course": {}})["followup"]["nadir_viable_sum_mm"] == 20.0  # type: ignore[index]
+    no_nadir = _history({**FOLLOWUP_ANSWERS, "viable_sum_mm": 30.0, "course": {}})
+    assert "nadir_viable_sum_mm" not in no_nadir["followup"]  # type: ignore[operator]
+
+
+def test_with_a_typed_last_the_baseline_is_the_latest_assessment_up_to_the_first_one() -> None:
+    """Assessments measured on or before the first (typed) intervention; the latest with values."""
+    candidates = [
+        {"on": "2026-05-01", "last": None, "values": {"ast": 30.0}},
+        {"on": "2026-06-05", "last": None, "values": {"ast": 35.0}},  # the day of it: before
+        {"on": "2026-06-06", "last": None, "values": {"ast": 99.0}},  # after: not a baseline
+    ]
+    history = _history({**FOLLOWUP_ANSWERS, "course": {"baselines": candidates}})
+    assert history["baseline"] == {"ast": 35.0}
+    # An earlier assessment that typed its own last intervention on 2026-05-01: that one is the
+    # first intervention (the same day counts), so the baseline is measured on or before it.
+    earlier = [{**candidates[0], "last": "2026-05-01"}, *candidates[1:]]
+    history = _history({**FOLLOWUP_ANSWERS, "course": {"baselines": earlier}})
+    assert history["baseline"] == {"ast": 30.0}
+    empty: list[dict[str, object]] = [{"on": "2026-06-01", "last": None, "values": {}}]
+    assert "baseline" not in _history({**FOLLOWUP_ANSWERS, "course": {"baselines": empty}})
+    assert "baseline" not in _history({**FOLLOWUP_ANSWERS, "course": {"baselines": "x"}})
