@@ -427,3 +427,56 @@ def test_with_a_typed_last_the_baseline_is_the_latest_assessment_up_to_the_first
     empty: list[dict[str, object]] = [{"on": "2026-06-01", "last": None, "values": {}}]
     assert "baseline" not in _history({**FOLLOWUP_ANSWERS, "course": {"baselines": empty}})
     assert "baseline" not in _history({**FOLLOWUP_ANSWERS, "course": {"baselines": "x"}})
+
+
+def test_help_lists_each_key_with_the_values_it_accepts() -> None:
+    from flows.quick import keys_help
+
+    lines = keys_help()
+    for expected in (
+        "age: 18-110 years",
+        "ecog: 0|1|2|3|4",
+        "ehs: yes|no",
+        "size: 0.1-30 cm",
+        "inr: 0.5-10",
+        "bili: with its unit, 0.1-50 mg/dL or 1.7-855 umol/L",
+        "last: a past date: 2026-09-01, 01.09.2026, 50d or 7w ago",
+        "wt|weight: 20-300 kg",
+    ):
+        assert expected in lines
+
+
+def test_on_given_twice_or_unreadable_is_named_and_the_rest_is_read() -> None:
+    twice = parse_quick("bed7 on=2026-09-01 on=2026-09-02 age=70", TODAY)
+    assert twice.problems == ["on is given twice (on=2026-09-01, on=2026-09-02)"]
+    assert twice.answers["age"] == 70
+    bad = parse_quick("bed7 on=someday age=70 ecog=1", TODAY)
+    assert len(bad.problems) == 1
+    assert bad.problems[0].startswith("on=someday: Send a date as")
+    assert bad.answers["ecog"] == "1"
+    long = parse_quick(f"bed7 on={'9' * 35}", TODAY)
+    assert long.problems[0].startswith(f"on={'9' * 30}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("12", 12), (" 7 ", 7), ("9" * 9, 999_999_999), ("9" * 10, None), ("²", None), ("٣", None)],
+)
+def test_a_typed_option_number_or_id_is_plain_ascii_digits_of_bounded_length(
+    text: str, expected: int | None
+) -> None:
+    from flows.parsing import whole_number
+
+    assert whole_number(text) == expected
+
+
+def test_labels_that_look_alike_are_one_label_and_mixed_alphabets_are_refused() -> None:
+    from flows.parsing import normalize_label
+
+    assert normalize_label("bed\u0667") == "bed7"  # Arabic-Indic seven
+    assert normalize_label("\uff42\uff45\uff44\uff17") == "bed7"  # full width
+    assert (
+        normalize_label("\u0431\u0435\u04347") == "\u0431\u0435\u04347"
+    )  # all Cyrillic: one script
+    with pytest.raises(Invalid):
+        normalize_label("b\u0435d7")  # a Cyrillic е among Latin letters
