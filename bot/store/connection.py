@@ -103,6 +103,25 @@ class Connection:
     Thread-safe (one lock around the connection), but meant for one thread: the asyncio loop.
     """
 
+    @staticmethod
+    def _owned(conn: sqlite3.Connection, owner_id: int, patient_id: int) -> None:
+        """Raise NotFound unless the patient exists and is the owner's (inside a write)."""
+        row = conn.execute(
+            "SELECT 1 FROM patients WHERE id = ? AND owner_id = ?", (patient_id, owner_id)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"owner {owner_id} has no patient {patient_id}")
+
+    @staticmethod
+    def _assessment_of(conn: sqlite3.Connection, patient_id: int, assessment_id: int) -> None:
+        """Raise NotFound unless the assessment is this patient's (inside a write)."""
+        row = conn.execute(
+            "SELECT 1 FROM assessments WHERE id = ? AND patient_id = ?",
+            (assessment_id, patient_id),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"patient {patient_id} has no assessment {assessment_id}")
+
     def __init__(
         self,
         path: str | Path,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
@@ -47,15 +46,6 @@ logger = logging.getLogger("bot.store")
 
 class PatientStore(AuditStore):
     """Clinicians, pseudonymous patients and their course: the plans made and the sessions done."""
-
-    @staticmethod
-    def _owned(conn: sqlite3.Connection, owner_id: int, patient_id: int) -> None:
-        """Raise NotFound unless the patient exists and is the owner's (inside a write)."""
-        row = conn.execute(
-            "SELECT 1 FROM patients WHERE id = ? AND owner_id = ?", (patient_id, owner_id)
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"owner {owner_id} has no patient {patient_id}")
 
     # -- clinicians -------------------------------------------------------------------------------
 
@@ -306,12 +296,7 @@ class PatientStore(AuditStore):
         with self._write() as conn:
             self._owned(conn, owner_id, patient_id)
             if assessment_id is not None:
-                found = conn.execute(
-                    "SELECT 1 FROM assessments WHERE id = ? AND patient_id = ?",
-                    (assessment_id, patient_id),
-                ).fetchone()
-                if found is None:
-                    raise NotFound(f"patient {patient_id} has no assessment {assessment_id}")
+                self._assessment_of(conn, patient_id, assessment_id)
             row = conn.execute(
                 "INSERT INTO sessions (patient_id, assessment_id, done_on, technique, created_at)"
                 f" VALUES (?, ?, ?, ?, ?) RETURNING {_SESSION_COLUMNS}",

@@ -56,18 +56,9 @@ class ReminderStore(Connection):
         items = [(reminder_kind(kind), _ts(due_at, "due_at")) for kind, due_at in reminders]
         now = _ts(self._now())
         with self._write() as conn:
-            owner = conn.execute(
-                "SELECT owner_id FROM patients WHERE id = ?", (patient_id,)
-            ).fetchone()
-            if owner is None or owner["owner_id"] != owner_id:
-                raise NotFound(f"owner {owner_id} has no patient {patient_id}")
+            self._owned(conn, owner_id, patient_id)
             if assessment_id is not None:
-                found = conn.execute(
-                    "SELECT 1 FROM assessments WHERE id = ? AND patient_id = ?",
-                    (assessment_id, patient_id),
-                ).fetchone()
-                if found is None:
-                    raise NotFound(f"patient {patient_id} has no assessment {assessment_id}")
+                self._assessment_of(conn, patient_id, assessment_id)
             paused = conn.execute(
                 "SELECT reminders_paused FROM clinicians WHERE user_id = ?", (owner_id,)
             ).fetchone()
