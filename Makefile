@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench mutate docs clean
+.PHONY: run test lint bench mutate docs catalogs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m lang compile
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -16,7 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot flows planner bench fuzz
+	$(BIN)/mypy bot flows planner lang bench fuzz
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -35,6 +36,11 @@ bench: $(STAMP)
 # The README's course picture, drawn by the code from the worked case in docs/make_timeline.py.
 docs: $(STAMP)
 	$(BIN)/python docs/make_timeline.py docs/timeline.png
+
+# After marking or changing sentences: merge them into every language's catalog, translate, compile.
+catalogs: $(STAMP)
+	$(BIN)/python -m lang update
+	$(BIN)/python -m lang compile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
