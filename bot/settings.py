@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         frozenset(), alias="LIVERBOT_ALLOWED_USERS"
     )
     tz: str = Field("UTC", alias="LIVERBOT_TZ")
+    default_language: str = Field("en", alias="LIVERBOT_LANG")
+    """The terminal's language, and a Telegram clinician's when neither /language nor their
+    Telegram language code says (`en` or `zh`; a tag such as `zh-Hans` is read as `zh`). Not named
+    `lang`: fields are also read by name, and LANG is the POSIX locale (`C.UTF-8`)."""
     reminder_time: time = Field(time(8, 0), alias="LIVERBOT_REMINDER_TIME")
     send_rate: float = Field(30.0, ge=0, alias="LIVERBOT_SEND_RATE")
     """Messages per second for the whole bot (Telegram's bulk limit is about 30); 0 turns it off."""
@@ -44,6 +48,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        from lang import LANGUAGES, pick  # the settings module stays import-light
+
+        if not value.strip():
+            return "en"
+        chosen = pick(value)
+        if value.strip().replace("_", "-").split("-", 1)[0].lower() != chosen:
+            raise ValueError(f"unknown language {value!r}: one of {', '.join(LANGUAGES)}")
+        return chosen
 
     @field_validator("tz")
     @classmethod

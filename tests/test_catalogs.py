@@ -141,3 +141,49 @@ def test_the_language_is_per_context() -> None:
             assert lang.active() == "en"
         assert lang.active() == "zh"
     assert lang.active() == "en"
+
+
+def test_a_clinicians_language_is_remembered_and_refused_when_unknown(tmp_path: Path) -> None:
+    from bot.store import Store
+
+    store = Store(tmp_path / "l.db")
+    try:
+        assert store.language_of(7) is None
+        store.touch_clinician(7, 70)
+        assert store.language_of(7) is None
+        store.choose_language(7, "zh")
+        assert store.language_of(7) == "zh"
+        clinician = store.clinician(7)
+        assert clinician is not None
+        assert clinician.language == "zh"
+        with pytest.raises(ValueError, match="language"):
+            store.choose_language(7, "fr")
+        assert store.language_of(7) == "zh"
+        store.choose_language(7, None)
+        assert store.language_of(7) is None
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("given", "read"), [("zh-Hans", "zh"), ("ZH", "zh"), ("en", "en"), ("", "en")]
+)
+def test_liverbot_lang_reads_a_language_tag(
+    monkeypatch: pytest.MonkeyPatch, given: str, read: str
+) -> None:
+    from bot.settings import Settings
+
+    monkeypatch.setenv("LIVERBOT_LANG", given)
+    assert Settings(_env_file=None).default_language == read  # type: ignore[call-arg]
+
+
+def test_liverbot_lang_refuses_a_language_without_catalogs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    monkeypatch.setenv("LIVERBOT_LANG", "fr")
+    with pytest.raises(ValidationError, match="LIVERBOT_LANG"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

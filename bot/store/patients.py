@@ -40,6 +40,7 @@ from bot.store.records import (
     _patient,
     _session,
 )
+from lang import LANGUAGES
 
 logger = logging.getLogger("bot.store")
 
@@ -69,6 +70,20 @@ class PatientStore(AuditStore):
         """The clinician with this Telegram user id, if they ever wrote."""
         rows = self._rows("SELECT * FROM clinicians WHERE user_id = ?", (user_id,))
         return _clinician(rows[0]) if rows else None
+
+    def choose_language(self, user_id: int, language: str | None) -> None:
+        """Remember the language a clinician chose (`None` forgets it: back to their Telegram's)."""
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE clinicians SET language = ? WHERE user_id = ?", (language, user_id)
+            )
+
+    def language_of(self, user_id: int) -> str | None:
+        """The language a clinician chose, or None when they never chose one (or never wrote)."""
+        rows = self._rows("SELECT language FROM clinicians WHERE user_id = ?", (user_id,))
+        return rows[0]["language"] if rows else None
 
     # -- patients ---------------------------------------------------------------------------------
 

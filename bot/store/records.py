@@ -26,6 +26,9 @@ class Clinician:
     chat_id: int
     first_seen: datetime
     reminders_paused: bool
+    language: str | None = None
+    """The language they chose with /language (`en`, `zh`); None: not chosen, their Telegram
+    language code (or LIVERBOT_LANG) decides."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,7 @@ def _clinician(row: sqlite3.Row) -> Clinician:
         chat_id=row["chat_id"],
         first_seen=_parse_ts(row["first_seen"]),
         reminders_paused=bool(row["reminders_paused"]),
+        language=row["language"],
     )
 
 

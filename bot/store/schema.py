@@ -269,3 +269,14 @@ def m006_inbox(db: Database) -> None:
         )
         """
     )
+
+
+@_migration
+def m007_language(db: Database) -> None:
+    """The language each clinician chose with /language (issue 15).
+
+    NULL means never chosen: the language then follows the clinician's Telegram language code, or
+    the deployment's LIVERBOT_LANG. The codes are checked in Python against the languages the
+    catalogs have, so adding a language is not a schema change.
+    """
+    db.execute("ALTER TABLE clinicians ADD COLUMN language TEXT")
