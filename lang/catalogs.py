@@ -7,10 +7,11 @@ appear untranslated, sentences gone from the code are dropped), and `compile` wr
 (a fresh clone, a catalog edited since) is compiled in memory at first use, so a clone that only ran
 `make run` or `make test` still speaks every language.
 
-Three domains keep the catalogs by layer, so a translator reviewing the plan's wording does not wade
+Four domains keep the catalogs by subject, so a translator reviewing the plan's wording does not wade
 through Telegram errors: `plan` (the plan's words: `lang/plan_words.py`, `flows/render.py`), `dialogue`
-(questions, buttons, hints and input errors: the rest of `flows/`), `bot` (the assistant, the store's
-messages, Telegram and the terminal: `bot/`). At run time the domains of one language are merged.
+(questions, buttons, hints and input errors: the rest of `flows/`), `course` (sessions, follow-ups,
+reminders, the timeline picture, the calendar and the files), `bot` (the rest of `bot/`: the assistant,
+the store's messages, Telegram and the terminal). At run time the domains of one language are merged.
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ TRANSLATED = ("zh",)
 DOMAINS: dict[str, tuple[str, ...]] = {
     "plan": ("lang/plan_words.py", "flows/render.py"),
     "dialogue": ("flows",),
+    "course": (
+        "bot/course.py",
+        "bot/course_commands.py",
+        "bot/course_view.py",
+        "bot/calendar_ics.py",
+        "bot/export.py",
+        "bot/file_commands.py",
+        "bot/files.py",
+        "bot/wording.py",
+        "bot/pictures",
+        "bot/tg/reminders.py",
+    ),
     "bot": ("bot",),
 }
 """Which sources feed which domain, as paths from the repository root. A file belongs to the first
