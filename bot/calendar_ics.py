@@ -18,9 +18,9 @@ from bot.course_commands import TECHNIQUE_WORDS
 from bot.settings import Settings
 from bot.store import Assessment, Reminder, Store
 from bot.wording import REMINDER_WORDS
+from lang.plan_words import say, words_for
 from planner import Case, Plan, ReminderKind, reminders_for
 from planner.settings import DEFAULT_SETTINGS
-from planner.wording import words_for
 
 PRODID = "-//liverbot//reminders//EN"
 UID_DOMAIN = "liverbot"
@@ -117,7 +117,7 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
         specs = []
     for spec in specs:
         if spec.kind.value == str(reminder.kind) and spec.due == due:
-            return spec.why
+            return say(spec.why)
     return f"{what[:1].upper()}{what[1:]}, from the plan of {assessment.created_at.date().isoformat()}."
 
 

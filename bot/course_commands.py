@@ -18,8 +18,8 @@ from bot.course import out_of_order, typed_days
 from bot.store import TECHNIQUES, Assessment, DueReminder, Patient, Session, Store, Technique
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
+from lang.plan_words import contraindication
 from planner import ReminderKind
-from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import add_months
 
@@ -131,7 +131,7 @@ def contraindicated(plan: dict[str, Any]) -> list[str]:
     """The contraindications a saved plan found, each in a few words (its sentence up to the
     colon, without the citation), for a one-line answer."""
     names = plan.get("contraindications") or []
-    texts = [CONTRAINDICATION_TEXT.get(n, str(n)) for n in names]
+    texts = [contraindication(str(n)) for n in names]
     return [t.split(":")[0].rsplit(" (", 1)[0].rstrip(".") for t in texts]
 
 
