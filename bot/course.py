@@ -20,6 +20,7 @@ from typing import Any
 from bot.store import Assessment, Session
 from flows.questions import LAB_IDS
 from planner import ReminderKind
+from planner.said import said
 from planner.schedule import ReminderSpec
 from planner.settings import DEFAULT_SETTINGS
 
@@ -236,6 +237,11 @@ def imaging_still_due(
     return ReminderSpec(
         ReminderKind.IMAGING_DUE,
         due,
-        f"Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of "
-        f"{last_intervention.isoformat()} (P4): the imaging of {imaged_on.isoformat()} was early.",
+        said(
+            "why.imaging_still_due",
+            first_week=first_week,
+            last_week=last_week,
+            day=last_intervention,
+            imaged=imaged_on,
+        ),
     )

@@ -521,6 +521,10 @@ WORDS: dict[str, str] = {
     "why.imaging_after_intervention": N_(
         "Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of {day} (P4)."
     ),
+    "why.imaging_still_due": N_(
+        "Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of {day} (P4): "
+        "the imaging of {imaged} was early."
+    ),
     "why.window_opens": N_(
         "The window for the next intervention opens (P5, P6); it closes on {latest}."
     ),
@@ -628,8 +632,11 @@ def known(code: str) -> bool:
     )
 
 
-def say(said: Said) -> str:
-    """A sentence of the plan in the active language."""
+def say(said: Said | str) -> str:
+    """A sentence of the plan in the active language (text already worded passes as it is: a plan
+    built in a test or copied with `model_copy(update=...)` may hold text)."""
+    if isinstance(said, str):
+        return said
     code, params = said
     if code == VERBATIM:
         return str(params.get("text", ""))
