@@ -533,6 +533,18 @@ WORDS: dict[str, str] = {
         "Earliest day after recovery (P6); it falls after the 3-month limit of P5, so the team "
         "decides the timing."
     ),
+    # ---- a case that cannot be planned: the field's path, then what is wrong with it
+    "error.field": N_("{path}: {problem}"),
+    "error.required": N_("is required"),
+    "error.unknown_field": N_("is not a known field"),
+    "error.range": N_("must be between {low} and {high}"),
+    "error.range_unit": N_("must be between {low} and {high} {unit}"),
+    "error.date_order": N_("must not be before last_intervention ({last})"),
+    "error.future_date": N_("{when} is after today ({today})"),
+    "unit.years": N_("years"),
+    "unit.nodules": N_("nodules"),
+    "unit.points": N_("points"),
+    "unit.sessions": N_("sessions"),
     # ---- the founding texts of the rules (/help on a plan)
     "rule.P1": N_(
         "The plan is chosen per patient from tumour type and size, portal vein tumour thrombus, "

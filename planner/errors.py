@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
+
+from planner.ranges import Range
+from planner.said import Said, said, verbatim
 
 
 def error_path(loc: tuple[int | str, ...]) -> str:
@@ -31,3 +36,34 @@ def first_error(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str
     if field:  # a check across fields names the one at fault, not the object holding both
         loc = (*loc, *str(field).split("."))
     return f"{error_path(prefix + loc)}: {message}"
+
+
+def first_error_said(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> Said:
+    """The first error as a code (`error.field`: the path and what is wrong with it), so a channel
+    words it in its reader's language; in English it reads exactly as `first_error`.
+
+    What the project checks itself (a missing or unknown field, a range, the order of the dates)
+    has its own codes; anything else pydantic found is its English message, kept verbatim.
+    """
+    err = exc.errors(include_url=False)[0]
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    kind = err["type"]
+    problem: Said
+    if kind == "missing":
+        problem = said("error.required")
+    elif kind == "extra_forbidden":
+        problem = said("error.unknown_field")
+    elif kind == "out_of_range" and "low" in ctx:
+        problem = Range(ctx["low"], ctx["high"], ctx["unit"]).said()
+    elif kind == "date_order":
+        problem = said("error.date_order", last=ctx["last"])
+    elif kind == "future_date":
+        problem = said("error.future_date", when=ctx["when"], today=ctx["today"])
+    else:
+        message = err["msg"]
+        problem = verbatim(message[0].lower() + message[1:])
+    loc = tuple(err["loc"])
+    field = ctx.get("field")
+    if field:
+        loc = (*loc, *str(field).split("."))
+    return said("error.field", path=error_path(prefix + loc), problem=problem)
