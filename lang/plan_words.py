@@ -646,39 +646,55 @@ def known(code: str) -> bool:
 
 def say(said: Said | str) -> str:
     """A sentence of the plan in the active language (text already worded passes as it is: a plan
-    built in a test or copied with `model_copy(update=...)` may hold text)."""
+    built in a test or copied with `model_copy(update=...)` may hold text).
+
+    Every plan the command line prints goes through here some thirty times (issue 9's budget): the
+    common cases (a sentence without parameters, English) come first and cost a lookup.
+    """
     if isinstance(said, str):
         return said
     code, params = said
-    if code == VERBATIM:
+    template = WORDS.get(code)
+    if template is not None:
+        if active() != ENGLISH:
+            template = _(template)
+        if not params:
+            return template
+    elif code == VERBATIM:
         return str(params.get("text", ""))
-    if code.startswith("join."):
+    elif code.startswith("join."):
         return join(code[5:], [_word(item) for item in params.get("items", ())])
-    if code == "decision":
+    elif code == "decision":
         return words_for(str(params.get("decision")), params.get("approach"))
-    if code in COUNTED:
+    else:
         name, sentence = COUNTED[code]
         template = sentence(int(params[name]))
-    else:
-        template = _(WORDS[code])
-    if not params:
-        return template
-    return template.format(**{name: _word(value) for name, value in params.items()})
+    return template.format_map({name: _word(value) for name, value in params.items()})
 
 
 def _word(value: Any) -> str:
     """A parameter as the reader's language writes it."""
-    if isinstance(value, Said):
-        return say(value)
-    if isinstance(value, bool) or value is None:
+    kind = type(value)
+    if kind is str:
+        if len(value) == 10 and value[4] == "-" and _ISO_DAY.match(value):
+            return _day(date.fromisoformat(value))
+        return value  # type: ignore[no-any-return]
+    if kind is int:
         return str(value)
-    if isinstance(value, float):
+    if kind is Said:
+        return say(value)
+    if kind is float:
         return f"{value:g}" if active() == ENGLISH else number(value, 4)
     if isinstance(value, date):
-        return day(value)
-    if isinstance(value, str) and _ISO_DAY.match(value):
-        return day(date.fromisoformat(value))
+        return _day(value)
+    if isinstance(value, Said | str):
+        return say(value)
     return str(value)
+
+
+def _day(value: date) -> str:
+    """A day as the reader writes it; English is ISO (lang.formats), written without Babel's cost."""
+    return value.isoformat() if active() == ENGLISH else day(value)
 
 
 def join(kind: str, items: Sequence[str]) -> str:
