@@ -541,6 +541,12 @@ WORDS: dict[str, str] = {
     "error.range_unit": N_("must be between {low} and {high} {unit}"),
     "error.date_order": N_("must not be before last_intervention ({last})"),
     "error.future_date": N_("{when} is after today ({today})"),
+    "error.integer": N_("input should be a valid integer"),
+    "error.number": N_("input should be a valid number"),
+    "error.boolean": N_("input should be a valid boolean"),
+    "error.text": N_("input should be a valid string"),
+    "error.list": N_("input should be a valid list"),
+    "error.one_of": N_("input should be {choices}"),
     "unit.years": N_("years"),
     "unit.nodules": N_("nodules"),
     "unit.points": N_("points"),
@@ -640,7 +646,7 @@ def known(code: str) -> bool:
         code in WORDS
         or code in COUNTED
         or code in (VERBATIM, "decision")
-        or code.removeprefix("join.") in _JOINS
+        or code.removeprefix("join.") in {*_JOINS, "or"}
     )
 
 
@@ -698,7 +704,13 @@ def _day(value: date) -> str:
 
 
 def join(kind: str, items: Sequence[str]) -> str:
-    """Phrases joined as the active language lists them: `comma`, `semicolon`, `and`, `sentences`."""
+    """Phrases joined as the active language lists them: `comma`, `semicolon`, `and`, `sentences`,
+    or `or` (`a, b or c`: the alternatives a value may take)."""
+    if kind == "or":
+        if len(items) < 2:
+            return "".join(items)
+        # TRANSLATORS: the last two of the values a field may take: "'a', 'b' or 'c'".
+        return _("{choices} or {last}").format(choices=join("comma", items[:-1]), last=items[-1])
     return _JOINS[kind]().join(items)
 
 
