@@ -67,7 +67,7 @@ WORDS: dict[str, str] = {
         "ART score 2.5 or more before the second TACE: no benefit expected from another TACE "
         "(Sieghart et al., Hepatology 2013)."
     ),
-    "found.child_pugh": N_("Child-Pugh {grade}"),
+    "found.child_pugh": N_("Child-Pugh {grade}{points}"),
     "found.ecog": N_("ECOG {ecog}"),
     "found.bilirubin": N_("bilirubin {value} {unit}"),
     "found.bilirubin_converted": N_("bilirubin {value} {unit} ({mg_dl} mg/dL)"),
@@ -126,7 +126,7 @@ WORDS: dict[str, str] = {
         "2018 contraindicates TACE from 2 mg/dL: under EASL, no TACE."
     ),
     "caution.child_pugh_b_easl": N_(
-        "Child-Pugh {grade}: EASL 2018 contraindicates TACE in Child-Pugh B >= 8 with jaundice, "
+        "Child-Pugh B{points}: EASL 2018 contraindicates TACE in Child-Pugh B >= 8 with jaundice, "
         "clinical encephalopathy, refractory ascites or hepatorenal syndrome."
     ),
     "caution.ecog_easl": N_(
@@ -311,7 +311,7 @@ WORDS: dict[str, str] = {
     # ---- flags: where published conventions disagree
     "flag.unchanged": N_("The class, the stage and the decision stay the same either way."),
     "flag.with_that_convention": N_("With that convention: {changes}."),
-    "change.child_pugh": N_("Child-Pugh {grade}"),
+    "change.child_pugh": N_("Child-Pugh {grade}{points}"),
     "change.bclc": N_("BCLC {stage}"),
     "change.conditional": N_("conditional"),
     "change.unconditional": N_("no longer conditional"),

@@ -121,7 +121,7 @@ def assess(case: Case, child_pugh: ChildPughResult, meld: int | None) -> Assessm
     out = Assessment()
     liver, tumour = case.liver, case.tumour
     if child_pugh.class_ == "C":
-        out.gate(CHILD_PUGH_C, said("found.child_pugh", grade=f"C{child_pugh.points}"))
+        out.gate(CHILD_PUGH_C, said("found.child_pugh", grade="C", points=child_pugh.points))
     if case.ecog >= ECOG_CONTRAINDICATED_FROM:
         out.gate(ECOG_3_4, said("found.ecog", ecog=case.ecog))
     bilirubin = round(
@@ -222,7 +222,7 @@ def _renal_note(case: Case, out: Assessment) -> None:
 def _european_cautions(case: Case, child_pugh: ChildPughResult, out: Assessment) -> None:
     """EASL 2018 differences from the Chinese list, as cautions."""
     if child_pugh.class_ == "B" and child_pugh.points >= EASL_CHILD_PUGH_B_FROM:
-        out.cautions.append(said("caution.child_pugh_b_easl", grade=f"B{child_pugh.points}"))
+        out.cautions.append(said("caution.child_pugh_b_easl", points=child_pugh.points))
     if EASL_ECOG_MAX < case.ecog < ECOG_CONTRAINDICATED_FROM:
         out.cautions.append(said("caution.ecog_easl", ecog=case.ecog))
     if case.tumour.largest_cm > EASL_TUMOUR_RELATIVE_CM:

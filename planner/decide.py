@@ -143,7 +143,7 @@ def _what_changes(core: _Core, other: _Core) -> Said:
     changes = []
     cp, other_cp = core.child_pugh, other.child_pugh
     if (cp.class_, cp.points) != (other_cp.class_, other_cp.points):
-        changes.append(said("change.child_pugh", grade=f"{other_cp.class_}{other_cp.points}"))
+        changes.append(said("change.child_pugh", grade=other_cp.class_, points=other_cp.points))
     if other.bclc != core.bclc:
         changes.append(said("change.bclc", stage=other.bclc))
     if (other.decision, other.approach) != (core.decision, core.approach):
@@ -602,7 +602,7 @@ def _severe_cirrhosis(
     """Why the cirrhosis counts as severe for P2 (protocol.md B), or an empty list."""
     why = []
     if child_pugh.points >= settings.severe_cirrhosis_child_pugh_points:
-        why.append(said("found.child_pugh", grade=f"{child_pugh.class_}{child_pugh.points}"))
+        why.append(said("found.child_pugh", grade=child_pugh.class_, points=child_pugh.points))
     if case.liver.ascites is not Ascites.NONE:
         why.append(said("sign.ascites"))
     if case.liver.encephalopathy is not Encephalopathy.NONE:
