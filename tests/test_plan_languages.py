@@ -89,6 +89,8 @@ def test_the_worked_cases_cover_every_kind_of_plan() -> None:
     assert any(plan.art is not None for _, plan in PLANS)
     assert any(plan.refractory for _, plan in PLANS)
     assert any(raw["tumour"]["type"] != "hcc" for raw, _ in PLANS)
+    assert any(plan.contraindications and plan.alternatives for _, plan in PLANS)
+    assert any(plan.window is not None for _, plan in PLANS)
 
 
 @pytest.mark.parametrize("index", range(len(PLANS)))
@@ -410,3 +412,37 @@ def test_plan_lang_zh_says_a_bad_field_in_chinese_in_one_line() -> None:
     status, out, err = _plan_json("zh", case=_bad({"age": 7}))
     assert (status, out) == (2, None)
     assert err == "age：应在 18 至 110 岁之间\n"
+
+
+def test_the_quick_checks_plan_reads_in_chinese() -> None:
+    """The plan a ward-round quick check ends with, as the dialogue lays it out (the read-back and
+    the assumptions are the dialogue's own words, checked with its questions)."""
+    from flows.engine import Dialogues
+    from flows.quick import start_quick
+    from flows.render import Layout, layout_text
+
+    line = (
+        "/quick bed7 age=80 ecog=1 n=4 size=3.5 pvtt=vp2 bili=2.4mg alb=3.0g/dL inr=1.9 "
+        "ascites=mild he=none plt=45"
+    )
+    with use("zh"):
+        turn = start_quick(Dialogues(), line, date(2026, 11, 30))
+        (layout,) = [m.layout for m in turn.messages if m.layout is not None]
+        assumed = _assumed_title()
+        plan_only = Layout(
+            headline=layout.headline,
+            byline=layout.byline,
+            lines=[x for x in layout.lines if not x.startswith(assumed)],
+            folded=[s for s in layout.folded if s.title and s.title != assumed],
+            footnote=layout.footnote,
+        )
+        text = layout_text(plan_only)
+    assert text.startswith("单纯化疗栓塞（超选择） · bed7")
+    assert "⚠ 血小板 45 x10^9/L" in text
+    assert_chinese(text, allowed=CITED | {"bed"})
+
+
+def _assumed_title() -> str:
+    from lang import _
+
+    return _("Assumed")
