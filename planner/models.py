@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from planner import ranges
 from planner.ranges import Range
-from planner.said import Text
+from planner.said import Said
 from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
 
 
@@ -367,7 +367,7 @@ class Alternative(_Out):
     """A treatment offered beside the decision (safety-and-course.md section 7); ids are fixed."""
 
     id: str
-    text: Text
+    text: Said
 
 
 class TransplantCriteria(_Out):
@@ -389,7 +389,7 @@ class RuleUse(_Out):
     """One protocol rule that shaped the plan, with the reason it applied here."""
 
     id: str
-    reason: Text
+    reason: Said
 
 
 class Plan(_Out):
@@ -409,11 +409,11 @@ class Plan(_Out):
     rules: list[str]
     contraindications: list[str]
     missing: list[str]
-    flags: list[Text]
-    before_procedure: list[Text]
-    checklist: list[Text]
+    flags: list[Said]
+    before_procedure: list[Said]
+    checklist: list[Said]
     alternatives: list[Alternative]
-    conditional: Text | None
+    conditional: Said | None
     transplant: TransplantCriteria | None
     response: Response | None
     art: ArtResult | None
@@ -424,16 +424,16 @@ class Plan(_Out):
     egfr: float | None
     response_computed: bool
     response_corrected: bool = False
-    contraindication_findings: dict[str, Text]
+    contraindication_findings: dict[str, Said]
     provisional: bool
     meld_detail: MeldResult | None
     cnlc: str | None
     tumour_burden: TumourBurden
     reasons: list[RuleUse]
-    cautions: list[Text]
-    stage_advice: Text | None
-    technique: list[Text]
-    notes: list[Text]
+    cautions: list[Said]
+    stage_advice: Said | None
+    technique: list[Said]
+    notes: list[Said]
     today: date
-    disclaimer: Text
+    disclaimer: Said
     planner_version: str

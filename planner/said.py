@@ -116,7 +116,3 @@ def _serialize(value: Said, info: SerializationInfo) -> Any:
         if say is not None:
             return say(value)
     return to_json(value)
-
-
-Text = Said
-"""A `Said` as a field of the plan: validates codes or legacy text, serialises coded or worded."""
