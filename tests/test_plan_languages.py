@@ -411,7 +411,7 @@ def test_an_input_error_reads_the_same_in_english_and_in_chinese_keeps_its_path(
 def test_plan_lang_zh_says_a_bad_field_in_chinese_in_one_line() -> None:
     status, out, err = _plan_json("zh", case=_bad({"age": 7}))
     assert (status, out) == (2, None)
-    assert err == "age：应在 18 至 110 岁之间\n"
+    assert err == "age：应为 18～110 岁\n"
 
 
 def test_the_quick_checks_plan_reads_in_chinese() -> None:
