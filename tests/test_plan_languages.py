@@ -446,3 +446,15 @@ def _assumed_title() -> str:
     from lang import _
 
     return _("Assumed")
+
+
+def test_plan_jsonl_follows_the_language_and_says_a_bad_line_in_it() -> None:
+    good = json.dumps({**BASE_CASE, "today": "2026-11-30"})
+    bad = json.dumps(_bad({"age": 7}))
+    out, err = io.StringIO(), io.StringIO()
+    data = f"{good}\n{bad}\n".encode()
+    status = run("-", stdin=io.BytesIO(data), stdout=out, stderr=err, jsonl=True, language="zh")
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert status == 2
+    assert first["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
+    assert second == {"line": 2, "error": "age：应为 18～110 岁"}
