@@ -379,7 +379,10 @@ class Dialogues:
 
     def _summary(self, state: DialogueState) -> Outgoing:
         lines = [
-            f"{i}. {x.name()}: {x.show(state.answers[x.id])}"
+            # TRANSLATORS: a line of the summary, e.g. "3. ECOG: 1 light work only"
+            _("{number}. {question}: {answer}").format(
+                number=i, question=x.name(), answer=x.show(state.answers[x.id])
+            )
             for i, x in enumerate(self._asked(state), start=1)
         ]
         text = _("Please check:\n{answers}\n\nConfirm for the plan, or Edit an answer.").format(

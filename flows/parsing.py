@@ -88,10 +88,15 @@ _UNIT_WORDS = {
 """The units of `planner.ranges` that are words, in the active language; symbols (cm, g/L) stay."""
 
 
+def unit_words(unit: str) -> str:
+    """A range's unit in the active language: `years` is 岁 in Chinese; symbols (cm, g/L) as they are."""
+    return _UNIT_WORDS[unit]() if unit in _UNIT_WORDS else unit
+
+
 def describe(bounds: Range) -> str:
     """`must be between 18 and 110 years`, in the active language (`Range.describe` is the
     planner's English, for the contract's validation errors)."""
-    unit = _UNIT_WORDS[bounds.unit]() if bounds.unit in _UNIT_WORDS else bounds.unit
+    unit = unit_words(bounds.unit)
     return _("must be between {low} and {high}{unit}").format(
         low=_bound(bounds.low), high=_bound(bounds.high), unit=f" {unit}" if unit else ""
     )
@@ -124,7 +129,7 @@ def parse_number(text: str, bounds: Range, integer: bool = False) -> float | int
 
 def _example(bounds: Range, integer: bool) -> str:
     mid = (bounds.low + bounds.high) / 2
-    return str(int(mid)) if integer else f"{round(mid, 1):g}"
+    return str(int(mid)) if integer else f"{round(mid, 1):.15g}"  # 5000000, never 5e+06
 
 
 def parse_quantity(

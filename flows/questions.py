@@ -417,8 +417,8 @@ ASCITES = Question(
     ),
     synonyms={
         "no": "none", "moderate": "moderate_severe", "severe": "moderate_severe",
-        "无": "none", "没有": "none", "轻度": "mild", "少量": "mild", "中度": "moderate_severe",
-        "重度": "moderate_severe", "中重度": "moderate_severe", "大量": "moderate_severe",
+        "无": "none", "没有": "none", "轻度": "mild", "少量": "mild", "中重度": "moderate_severe",
+        "中度": "moderate_severe", "重度": "moderate_severe", "大量": "moderate_severe",
     },  # fmt: skip
 )
 

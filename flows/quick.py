@@ -21,7 +21,18 @@ from datetime import date
 from typing import Any
 
 from flows.engine import Dialogues, Outgoing, Turn
-from flows.parsing import NO, YES, Invalid, either, fold, label_warning, parse_date, parse_label
+import lang
+from flows.parsing import (
+    NO,
+    YES,
+    Invalid,
+    either,
+    fold,
+    label_warning,
+    parse_date,
+    parse_label,
+    unit_words,
+)
 from flows.questions import ASSUMED, BY_ID, Kind, Question, contradiction, parse_answer
 from lang import N_, _, pgettext
 from planner.ranges import Range
@@ -228,16 +239,17 @@ def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> l
         return [s.replace(" ", "") for s in exc.suggestions]
     word = raw.strip().lower()
     if question.kind is Kind.YES_NO:
-        yes_no = {**dict.fromkeys(YES, "yes"), **dict.fromkeys(NO, "no")}
+        yes, no = _yes_no_typed()
+        yes_no = {**dict.fromkeys(YES, yes), **dict.fromkeys(NO, no)}
         close = nearest(word, yes_no)
         # A yes/no finding answered with what was found (`ehs=lung`, `dialysis=2x`) means yes.
-        return [yes_no[close] if close else "yes"] if word else []
+        return [yes_no[close] if close else yes] if word else []
     if question.kind is Kind.CHOICE:
         words = {c.value: c.value for c in question.choices}
         words.update({s.lower(): c.value for c in question.choices for s in c.spellings()})
         words.update(question.synonyms)
         close = nearest(word, words)
-        return [words[close]] if close else []
+        return [_typed(question, words[close])] if close else []
     if question.kind is Kind.DATE and (swapped := _swapped_date(word, today)):
         return [swapped]
     number = _LEADING_NUMBER.match(word)
@@ -318,15 +330,26 @@ def start_quick(dialogues: Dialogues, line: str, today: date) -> Turn:
 
 
 def _span(bounds: Range, unit: str | None = None) -> str:
-    return f"{bounds.low:.15g}-{bounds.high:.15g} {unit or bounds.unit}".rstrip()
+    return f"{bounds.low:.15g}-{bounds.high:.15g} {unit_words(unit or bounds.unit)}".rstrip()
+
+
+def _typed(question: Question, value: str) -> str:
+    """How a choice is best typed after `key=` in the active language: in English its value; in
+    another its first word of that language among the synonyms (`ascites=轻度`), unless the value
+    holds a digit (`vp3`, `grade_1_2`, ECOG `1`: already no English word)."""
+    if lang.active() == lang.ENGLISH or any(ch.isdigit() for ch in value):
+        return value
+    words = (w for w, v in question.synonyms.items() if v == value and not w.isascii())
+    return next(words, value)
 
 
 def _accepted(question: Question) -> str:
-    """A question's accepted values, for /help and the README (from the question itself)."""
+    """A question's accepted values, for /help and the README (from the question itself), as
+    typed in the active language (every spelling is read in every language)."""
     if question.kind is Kind.YES_NO:
-        return "yes|no"
+        return "|".join(_yes_no_typed())
     if question.kind is Kind.CHOICE:
-        return "|".join(c.value for c in question.choices)
+        return "|".join(_typed(question, c.value) for c in question.choices)
     if question.kind is Kind.NUMBER:
         assert question.bounds is not None
         return _span(question.bounds)
@@ -340,6 +363,13 @@ def _accepted(question: Question) -> str:
     if question.kind is Kind.DATE:
         return _("a past date: 2026-09-01, 01.09.2026, 50d or 7w ago")
     return _("text")
+
+
+def _yes_no_typed() -> tuple[str, str]:
+    """Yes and no as typed after `key=` in the active language: `yes`, `no`, or 是, 否."""
+    if lang.active() == lang.ENGLISH:
+        return "yes", "no"
+    return pgettext("answer", "yes"), pgettext("answer", "no")
 
 
 def keys_help() -> list[str]:
