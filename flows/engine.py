@@ -366,9 +366,9 @@ class Dialogues:
 
     def _help(self, state: DialogueState) -> str:
         if state.state in (SUMMARY, EDIT_PICK):
-            return _("Check the answers, then Confirm for the plan or Edit one. {commands}").format(
-                commands=_(COMMANDS_HELP)
-            )
+            return _(
+                "Check the answers, then Confirm for the plan or Edit one. {commands}"
+            ).format(commands=_(COMMANDS_HELP))
         return f"{q.BY_ID[state.state].explained()}\n{_(COMMANDS_HELP)}"
 
     # -- summary and edit -----------------------------------------------------------------------

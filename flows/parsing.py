@@ -116,7 +116,9 @@ def parse_number(text: str, bounds: Range, integer: bool = False) -> float | int
     """A plain number within bounds; a decimal comma is accepted, as many labs print one."""
     raw = clean(text)
     if not re.fullmatch(_NUMBER, raw):
-        raise Invalid(_("Send a number, e.g. {example}.").format(example=_example(bounds, integer)))
+        raise Invalid(
+            _("Send a number, e.g. {example}.").format(example=_example(bounds, integer))
+        )
     value = float(raw.replace(",", "."))
     if integer and not value.is_integer():
         raise Invalid(
@@ -230,7 +232,9 @@ def parse_choice(
     if raw in synonyms:
         return synonyms[raw]
     # TRANSLATORS: between the choices listed in "Choose one of: ..."
-    listed = pgettext("dialogue list", ", ").join(shown if shown is not None else [value for value, _l in choices])
+    listed = pgettext("dialogue list", ", ").join(
+        shown if shown is not None else [value for value, _l in choices]
+    )
     raise Invalid(_("Choose one of: {choices}.").format(choices=listed))
 
 

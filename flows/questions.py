@@ -208,17 +208,24 @@ def _given(question_id: str) -> Callable[[Answers], bool]:
 _BILIRUBIN_ALIASES = {
     "mg/dl": "mg/dL", "mg": "mg/dL", "mgdl": "mg/dL", "mg%": "mg/dL",
     "umol/l": "umol/L", "umol": "umol/L", "µmol/l": "umol/L", "µmol": "umol/L", "mcmol/l": "umol/L",
-    "мкмоль/л": "umol/L", "мкмоль": "umol/L",
+    "мкмоль/л": "umol/L", "мкмоль": "umol/L", "微摩尔/升": "umol/L", "毫克/分升": "mg/dL",
 }  # fmt: skip
-_ALBUMIN_ALIASES = {"g/l": "g/L", "gl": "g/L", "г/л": "g/L", "g/dl": "g/dL", "gdl": "g/dL"}
-_SIZE_ALIASES = {"cm": "cm", "см": "cm", "mm": "mm", "мм": "mm"}
+_ALBUMIN_ALIASES = {
+    "g/l": "g/L", "gl": "g/L", "г/л": "g/L", "g/dl": "g/dL", "gdl": "g/dL",
+    "克/升": "g/L", "克/分升": "g/dL",
+}  # fmt: skip
+_SIZE_ALIASES = {"cm": "cm", "см": "cm", "mm": "mm", "мм": "mm", "厘米": "cm", "毫米": "mm"}
 
 LABEL = Question(
     id="label",
     short=N_("Label"),
-    prompt=N_("Patient label? A pseudonym only (e.g. bed7, S-014): never a name or a record number."),
-    help=N_("The label lets you find the patient again and lets reminders name them. It is stored with "
-    "the plans, so it must not identify the patient: use a bed, study or code number."),
+    prompt=N_(
+        "Patient label? A pseudonym only (e.g. bed7, S-014): never a name or a record number."
+    ),
+    help=N_(
+        "The label lets you find the patient again and lets reminders name them. It is stored with "
+        "the plans, so it must not identify the patient: use a bed, study or code number."
+    ),
     kind=Kind.LABEL,
 )
 
@@ -226,8 +233,10 @@ TUMOUR_TYPE = Question(
     id="tumour_type",
     short=N_("Tumour type"),
     prompt=N_("Tumour type?"),
-    help=N_("The protocol was written for hepatocellular carcinoma (HCC). For other tumours the scores "
-    "and rules are shown but BCLC and CNLC do not apply."),
+    help=N_(
+        "The protocol was written for hepatocellular carcinoma (HCC). For other tumours the scores "
+        "and rules are shown but BCLC and CNLC do not apply."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="hcc", label="HCC"),
@@ -236,18 +245,29 @@ TUMOUR_TYPE = Question(
         Choice(value="other", label=N_("Other")),
     ),
     synonyms={
-        "icc": "icc", "cca": "icc", "mets": "metastasis", "metastases": "metastasis",
-        "肝细胞癌": "hcc", "胆管癌": "icc", "肝内胆管癌": "icc", "转移": "metastasis",
-        "转移瘤": "metastasis", "肝转移": "metastasis", "转移性肝癌": "metastasis", "其他": "other",
-    },  # fmt: skip
+        "icc": "icc",
+        "cca": "icc",
+        "mets": "metastasis",
+        "metastases": "metastasis",
+        "肝细胞癌": "hcc",
+        "胆管癌": "icc",
+        "肝内胆管癌": "icc",
+        "转移": "metastasis",
+        "转移瘤": "metastasis",
+        "肝转移": "metastasis",
+        "转移性肝癌": "metastasis",
+        "其他": "other",
+    },
 )
 
 COUNT = Question(
     id="count",
     short=N_("Nodules"),
     prompt=N_("How many nodules?"),
-    help=N_("The number of tumour nodules on the latest imaging. It decides between super-selective "
-    "(three or fewer, P9) and lobar (more than three, P10) placement."),
+    help=N_(
+        "The number of tumour nodules on the latest imaging. It decides between super-selective "
+        "(three or fewer, P9) and lobar (more than three, P10) placement."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.TUMOUR_COUNT,
     integer=True,
@@ -272,8 +292,10 @@ PVTT = Question(
     id="pvtt",
     short=N_("PV thrombus"),
     prompt=N_("Portal vein tumour thrombus?"),
-    help=N_("Japanese Vp grade: Vp1 beyond second-order branches, Vp2 second-order branch, Vp3 "
-    "first-order (right or left) branch, Vp4 main trunk or both first-order branches."),
+    help=N_(
+        "Japanese Vp grade: Vp1 beyond second-order branches, Vp2 second-order branch, Vp3 "
+        "first-order (right or left) branch, Vp4 main trunk or both first-order branches."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="none", label=N_("None")),
@@ -283,17 +305,26 @@ PVTT = Question(
         Choice(value="vp4", label=N_("Vp4 (main trunk)")),
     ),
     synonyms={
-        "no": "none", "0": "none", "vp3": "vp3", "vp4": "vp4", "main": "vp4",
-        "无": "none", "没有": "none", "无癌栓": "none", "主干": "vp4",
-    },  # fmt: skip
+        "no": "none",
+        "0": "none",
+        "vp3": "vp3",
+        "vp4": "vp4",
+        "main": "vp4",
+        "无": "none",
+        "没有": "none",
+        "无癌栓": "none",
+        "主干": "vp4",
+    },
 )
 
 COLLATERALS = Question(
     id="pvtt_collaterals",
     short=N_("Collaterals"),
     prompt=N_("Is there collateral flow around the main-trunk thrombus?"),
-    help=N_("A main trunk occluded by thrombus with few collaterals contraindicates TACE (Chinese "
-    "guideline); with good collateral flow TACE may still be done."),
+    help=N_(
+        "A main trunk occluded by thrombus with few collaterals contraindicates TACE (Chinese "
+        "guideline); with good collateral flow TACE may still be done."
+    ),
     kind=Kind.YES_NO,
     when=_is("pvtt", "vp4"),
 )
@@ -302,8 +333,10 @@ INFILTRATIVE = Question(
     id="infiltrative",
     short=N_("Infiltrative"),
     prompt=N_("Is the tumour infiltrative (diffuse, ill-defined margins)?"),
-    help=N_("An infiltrative or diffuse tumour contraindicates TACE: systemic therapy instead (BCLC "
-    "2022)."),
+    help=N_(
+        "An infiltrative or diffuse tumour contraindicates TACE: systemic therapy instead (BCLC "
+        "2022)."
+    ),
     kind=Kind.YES_NO,
 )
 
@@ -311,8 +344,10 @@ BURDEN_70 = Question(
     id="burden_ge_70pct",
     short=N_("Tumour ≥ 70 %"),
     prompt=N_("Does the tumour occupy 70 % or more of the liver?"),
-    help=N_("A relative contraindication: staged embolization only if liver function is near normal "
-    "(Chinese guideline)."),
+    help=N_(
+        "A relative contraindication: staged embolization only if liver function is near normal "
+        "(Chinese guideline)."
+    ),
     kind=Kind.YES_NO,
     optional=True,
 )
@@ -321,14 +356,21 @@ OCCLUSION = Question(
     id="pvtt_occlusion",
     short=N_("Trunk occlusion"),
     prompt=N_("Does the thrombus occlude the main trunk completely or partially?"),
-    help=N_("Without collaterals, a completely occluded main trunk contraindicates TACE; a partial "
-    "occlusion does not (small doses, super-selective) (Chinese guideline)."),
+    help=N_(
+        "Without collaterals, a completely occluded main trunk contraindicates TACE; a partial "
+        "occlusion does not (small doses, super-selective) (Chinese guideline)."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="complete", label=N_("Complete")),
         Choice(value="partial", label=N_("Partial")),
     ),
-    synonyms={"完全": "complete", "完全闭塞": "complete", "部分": "partial", "部分闭塞": "partial"},
+    synonyms={
+        "完全": "complete",
+        "完全闭塞": "complete",
+        "部分": "partial",
+        "部分闭塞": "partial",
+    },
     optional=True,
     when=lambda answers: answers.get("pvtt") == "vp4" and answers.get("pvtt_collaterals") is False,
 )
@@ -337,7 +379,9 @@ EXTRAHEPATIC = Question(
     id="extrahepatic",
     short=N_("Extrahepatic"),
     prompt=N_("Extrahepatic spread?"),
-    help=N_("Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C."),
+    help=N_(
+        "Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C."
+    ),
     kind=Kind.YES_NO,
 )
 
@@ -345,7 +389,9 @@ AFP = Question(
     id="afp",
     short="AFP",
     prompt=N_("AFP, ng/mL?"),
-    help=N_("Alpha-fetoprotein, for the HAP prognostic score before TACE (above 400 ng/mL scores)."),
+    help=N_(
+        "Alpha-fetoprotein, for the HAP prognostic score before TACE (above 400 ng/mL scores)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.AFP,
     optional=True,
@@ -386,8 +432,10 @@ PLATELETS = Question(
     id="platelets",
     short=N_("Platelets"),
     prompt=N_("Platelets, x10^9/L?"),
-    help=N_("Below 50 x10^9/L: transfuse before the procedure (SIR 2019); with white cells below 3.0, a "
-    "relative contraindication (Chinese guideline)."),
+    help=N_(
+        "Below 50 x10^9/L: transfuse before the procedure (SIR 2019); with white cells below 3.0, a "
+        "relative contraindication (Chinese guideline)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.PLATELETS,
     optional=True,
@@ -397,8 +445,10 @@ WBC = Question(
     id="wbc",
     short=N_("White cells"),
     prompt=N_("White cells, x10^9/L?"),
-    help=N_("Below 3.0 with platelets below 50: a relative contraindication unless due to "
-    "hypersplenism (Chinese guideline)."),
+    help=N_(
+        "Below 3.0 with platelets below 50: a relative contraindication unless due to "
+        "hypersplenism (Chinese guideline)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.WBC,
     optional=True,
@@ -416,10 +466,18 @@ ASCITES = Question(
         Choice(value="moderate_severe", label=N_("Moderate-severe")),
     ),
     synonyms={
-        "no": "none", "moderate": "moderate_severe", "severe": "moderate_severe",
-        "无": "none", "没有": "none", "轻度": "mild", "少量": "mild", "中重度": "moderate_severe",
-        "中度": "moderate_severe", "重度": "moderate_severe", "大量": "moderate_severe",
-    },  # fmt: skip
+        "no": "none",
+        "moderate": "moderate_severe",
+        "severe": "moderate_severe",
+        "无": "none",
+        "没有": "none",
+        "轻度": "mild",
+        "少量": "mild",
+        "中重度": "moderate_severe",
+        "中度": "moderate_severe",
+        "重度": "moderate_severe",
+        "大量": "moderate_severe",
+    },
 )
 
 ENCEPHALOPATHY = Question(
@@ -442,8 +500,8 @@ ENCEPHALOPATHY = Question(
         # Chinese: 无, and the West Haven grades as a Chinese chart writes them (1-2 级, 3～4 级)
         "无": "none",
         "没有": "none",
-        **{f"{grade}级": "grade_1_2" for grade in ("1", "2", "1-2", "1~2")},
-        **{f"{grade}级": "grade_3_4" for grade in ("3", "4", "3-4", "3~4")},
+        **{f"{g}{sp}级": "grade_1_2" for g in ("1", "2", "1-2", "1~2") for sp in ("", " ")},
+        **{f"{g}{sp}级": "grade_3_4" for g in ("3", "4", "3-4", "3~4") for sp in ("", " ")},
         "1-2": "grade_1_2",
         "1~2": "grade_1_2",
         "3-4": "grade_3_4",
@@ -455,8 +513,10 @@ AST = Question(
     id="ast",
     short="AST",
     prompt=N_("AST, U/L?"),
-    help=N_("Aspartate aminotransferase, for the ART score before the second TACE (a rise of more than "
-    "25 % scores 4)."),
+    help=N_(
+        "Aspartate aminotransferase, for the ART score before the second TACE (a rise of more than "
+        "25 % scores 4)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.AST,
     optional=True,
@@ -466,7 +526,9 @@ CREATININE = Question(
     id="creatinine",
     short=N_("Creatinine"),
     prompt=N_("Creatinine, with its unit? (e.g. 80 umol/L or 0.9 mg/dL)"),
-    help=N_("Serum creatinine: above 2 mg/dL (177 umol/L) contraindicates TACE, and MELD needs it."),
+    help=N_(
+        "Serum creatinine: above 2 mg/dL (177 umol/L) contraindicates TACE, and MELD needs it."
+    ),
     kind=Kind.QUANTITY,
     units={"umol/L": ranges.CREATININE["umol/L"], "mg/dL": ranges.CREATININE["mg/dL"]},  # type: ignore[index]
     unit_aliases=_BILIRUBIN_ALIASES,
@@ -488,8 +550,10 @@ DIALYSIS = Question(
     id="dialysis",
     short=N_("Dialysis"),
     prompt=N_("Dialysis twice or more in the last week?"),
-    help=N_("Dialysis counts as renal insufficiency (contraindicates TACE) and sets creatinine to 4.0 "
-    "in MELD."),
+    help=N_(
+        "Dialysis counts as renal insufficiency (contraindicates TACE) and sets creatinine to 4.0 "
+        "in MELD."
+    ),
     kind=Kind.YES_NO,
     optional=True,
 )
@@ -508,13 +572,21 @@ SEX = Question(
     id="sex",
     short=N_("Sex"),
     prompt=N_("Sex (for the creatinine clearance)?"),
-    help=N_("Cockcroft-Gault clearance (below 30 mL/min contraindicates TACE) needs sex and weight."),
+    help=N_(
+        "Cockcroft-Gault clearance (below 30 mL/min contraindicates TACE) needs sex and weight."
+    ),
     kind=Kind.CHOICE,
     choices=(Choice(value="female", label=N_("Female")), Choice(value="male", label=N_("Male"))),
     synonyms={
-        "f": "female", "m": "male", "woman": "female", "man": "male",
-        "女": "female", "女性": "female", "男": "male", "男性": "male",
-    },  # fmt: skip
+        "f": "female",
+        "m": "male",
+        "woman": "female",
+        "man": "male",
+        "女": "female",
+        "女性": "female",
+        "男": "male",
+        "男性": "male",
+    },
     optional=True,
     when=_given("creatinine"),
 )
@@ -526,7 +598,7 @@ WEIGHT = Question(
     help=N_("Actual body weight, for the Cockcroft-Gault creatinine clearance."),
     kind=Kind.QUANTITY,
     units={"kg": ranges.WEIGHT_KG},
-    unit_aliases={"kg": "kg", "кг": "kg"},
+    unit_aliases={"kg": "kg", "кг": "kg", "公斤": "kg", "千克": "kg"},
     default_unit="kg",
     optional=True,
     when=_given("creatinine"),
@@ -536,9 +608,11 @@ ECOG = Question(
     id="ecog",
     short="ECOG",
     prompt=N_("ECOG performance status?"),
-    help=N_("0 fully active; 1 restricted in strenuous activity, walks; 2 self-care, up more than half "
-    "the day, cannot work; 3 limited self-care, in bed or chair more than half the day; 4 completely "
-    "disabled."),
+    help=N_(
+        "0 fully active; 1 restricted in strenuous activity, walks; 2 self-care, up more than half "
+        "the day, cannot work; 3 limited self-care, in bed or chair more than half the day; 4 completely "
+        "disabled."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="0", label=N_("0 fully active")),
@@ -547,15 +621,19 @@ ECOG = Question(
         Choice(value="3", label=N_("3 bed/chair >50%")),
         Choice(value="4", label=N_("4 bedbound")),
     ),
-    synonyms={f"{score}分": str(score) for score in range(5)},  # ECOG 1 分, as a Chinese chart writes it
+    synonyms={
+        f"{score}分": str(score) for score in range(5)
+    },  # ECOG 1 分, as a Chinese chart writes it
 )
 
 EARLIER = Question(
     id="earlier",
     short=N_("Prior treatment"),
     prompt=N_("Has the patient had an earlier TACE or other intervention?"),
-    help=N_("After an intervention, follow-up imaging decides what comes next (P4) and the window "
-    "for the next one is 50 days to 3 months (P5, P6)."),
+    help=N_(
+        "After an intervention, follow-up imaging decides what comes next (P4) and the window "
+        "for the next one is 50 days to 3 months (P5, P6)."
+    ),
     kind=Kind.YES_NO,
 )
 
@@ -572,8 +650,10 @@ RECOVERED = Question(
     id="recovered_on",
     short=N_("Recovered on"),
     prompt=N_("Date the patient recovered from it? (/skip if not yet, or unknown)"),
-    help=N_("Post-embolization symptoms gone and liver tests back to the pre-intervention level. The "
-    "next intervention is at least 3 weeks after it (P6)."),
+    help=N_(
+        "Post-embolization symptoms gone and liver tests back to the pre-intervention level. The "
+        "next intervention is at least 3 weeks after it (P6)."
+    ),
     kind=Kind.DATE,
     optional=True,
     when=_is("earlier", True),
@@ -583,8 +663,10 @@ SESSIONS = Question(
     id="sessions",
     short=N_("TACE sessions"),
     prompt=N_("How many TACE sessions so far, the last one included?"),
-    help=N_("Before the second TACE the ART score decides whether to go on; refractoriness counts "
-    "consecutive sessions."),
+    help=N_(
+        "Before the second TACE the ART score decides whether to go on; refractoriness counts "
+        "consecutive sessions."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.SESSIONS,
     integer=True,
@@ -604,8 +686,12 @@ IMAGED = Question(
 _after_imaging = _is("imaged", True)
 
 CR_BUT = {
-    ("new_lesions",): N_("CR means no viable tumour and no new lesion, but new lesions were reported"),
-    ("progression",): N_("CR means no viable tumour and no new lesion, but progression was reported"),
+    ("new_lesions",): N_(
+        "CR means no viable tumour and no new lesion, but new lesions were reported"
+    ),
+    ("progression",): N_(
+        "CR means no viable tumour and no new lesion, but progression was reported"
+    ),
     ("new_lesions", "progression"): N_(
         "CR means no viable tumour and no new lesion, but new lesions and progression were reported"
     ),
@@ -621,9 +707,9 @@ CR_AGAINST = {
 
 def ask_again(why: str) -> str:
     """A contradiction, and how to resolve it: the answer is asked again, never guessed."""
-    return _("{why}: which is right? Answer again, or /back to correct the earlier answer.").format(
-        why=why
-    )
+    return _(
+        "{why}: which is right? Answer again, or /back to correct the earlier answer."
+    ).format(why=why)
 
 
 def _cr_against(finding: str) -> Callable[[Any, Answers], str | None]:
@@ -655,8 +741,10 @@ LIPIODOL = Question(
     id="lipiodol",
     short=N_("Lipiodol"),
     prompt=N_("Lipiodol deposition in the lesion?"),
-    help=N_("Dense: compact over the lesion. Dense with a marginal defect: dense but a small part of "
-    "the margin without deposition (P3). Sparse: patchy or little."),
+    help=N_(
+        "Dense: compact over the lesion. Dense with a marginal defect: dense but a small part of "
+        "the margin without deposition (P3). Sparse: patchy or little."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="dense", label=N_("Dense")),
@@ -670,11 +758,17 @@ LIPIODOL = Question(
         "beads": "none",
         "deb": "none",
         "bland": "none",
-        "致密": "dense", "致密沉积": "dense",
-        "边缘缺损": "dense_marginal_defect", "致密伴边缘缺损": "dense_marginal_defect",
-        "稀疏": "sparse", "稀疏沉积": "sparse",
-        "无": "none", "无沉积": "none", "微球": "none", "单纯栓塞": "none",
-    },  # fmt: skip
+        "致密": "dense",
+        "致密沉积": "dense",
+        "边缘缺损": "dense_marginal_defect",
+        "致密伴边缘缺损": "dense_marginal_defect",
+        "稀疏": "sparse",
+        "稀疏沉积": "sparse",
+        "无": "none",
+        "无沉积": "none",
+        "微球": "none",
+        "单纯栓塞": "none",
+    },
     when=_after_imaging,
 )
 
@@ -711,8 +805,10 @@ RESPONSE = Question(
     id="response",
     short="mRECIST",
     prompt=N_("mRECIST response, as the radiologist reads it?"),
-    help=N_("CR no enhancing tumour; PR viable sum down 30 % or more; PD up 20 % over the smallest sum "
-    "or a new lesion; SD otherwise. With no lipiodol (beads, bland) it decides."),
+    help=N_(
+        "CR no enhancing tumour; PR viable sum down 30 % or more; PD up 20 % over the smallest sum "
+        "or a new lesion; SD otherwise. With no lipiodol (beads, bland) it decides."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="cr", label="CR"),
@@ -721,10 +817,17 @@ RESPONSE = Question(
         Choice(value="pd", label="PD"),
     ),
     synonyms={
-        "complete": "cr", "partial": "pr", "stable": "sd", "progressive": "pd",
-        "完全缓解": "cr", "部分缓解": "pr", "疾病稳定": "sd", "稳定": "sd", "疾病进展": "pd",
+        "complete": "cr",
+        "partial": "pr",
+        "stable": "sd",
+        "progressive": "pd",
+        "完全缓解": "cr",
+        "部分缓解": "pr",
+        "疾病稳定": "sd",
+        "稳定": "sd",
+        "疾病进展": "pd",
         "进展": "pd",
-    },  # fmt: skip
+    },
     optional=True,
     when=_after_imaging,
     check=_response_against_findings,
@@ -734,8 +837,10 @@ VIABLE_SUM = Question(
     id="viable_sum_mm",
     short=N_("Viable sum"),
     prompt=N_("Sum of the viable (enhancing) diameters of the target lesions, in mm?"),
-    help=N_("mRECIST from the sums: with the baseline and the smallest sum so far (nadir), liverbot "
-    "reads the response itself. Asked when the category was skipped."),
+    help=N_(
+        "mRECIST from the sums: with the baseline and the smallest sum so far (nadir), liverbot "
+        "reads the response itself. Asked when the category was skipped."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.VIABLE_SUM_MM,
     optional=True,
@@ -746,8 +851,10 @@ NADIR = Question(
     id="nadir_viable_sum_mm",
     short=N_("Nadir viable sum"),
     prompt=N_("Smallest viable sum so far (the nadir), in mm?"),
-    help=N_("Progression by mRECIST is a rise of 20 % over the nadir. With sessions recorded, liverbot "
-    "takes it from the earlier follow-ups."),
+    help=N_(
+        "Progression by mRECIST is a rise of 20 % over the nadir. With sessions recorded, liverbot "
+        "takes it from the earlier follow-ups."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.VIABLE_SUM_MM,
     optional=True,
@@ -762,7 +869,9 @@ VIABLE_OVER_50 = Question(
     id="viable_over_50pct",
     short=N_("Over 50 % viable"),
     prompt=N_("Is more than 50 % of the treated tumour still viable?"),
-    help=N_("An insufficient response (JSH 2014): two follow-ups in a row make the tumour TACE-refractory."),
+    help=N_(
+        "An insufficient response (JSH 2014): two follow-ups in a row make the tumour TACE-refractory."
+    ),
     kind=Kind.YES_NO,
     optional=True,
     when=_after_imaging,
@@ -791,8 +900,10 @@ IMAGED_ON = Question(
     id="measured_on",
     short=N_("Imaging day"),
     prompt=N_("Date of the follow-up imaging? (/skip if today)"),
-    help=N_("The day the imaging was done and the labs were taken: a follow-up entered late keeps "
-    "its own day, and the course reads what came before it."),
+    help=N_(
+        "The day the imaging was done and the labs were taken: a follow-up entered late keeps "
+        "its own day, and the course reads what came before it."
+    ),
     kind=Kind.DATE,
     optional=True,
     when=_after_imaging,
@@ -853,11 +964,20 @@ LABS = Question(
     prompt=N_("Labs for this follow-up: reuse the latest, or enter today's?"),
     help=N_("Reusing shows the date they were measured; a plan is only as current as its labs."),
     kind=Kind.CHOICE,
-    choices=(Choice(value="reuse", label=N_("Reuse latest")), Choice(value="new", label=N_("Enter new"))),
+    choices=(
+        Choice(value="reuse", label=N_("Reuse latest")),
+        Choice(value="new", label=N_("Enter new")),
+    ),
     synonyms={
-        "latest": "reuse", "same": "reuse", "enter": "new", "today": "new",
-        "沿用": "reuse", "复用": "reuse", "重新输入": "new", "今天": "new",
-    },  # fmt: skip
+        "latest": "reuse",
+        "same": "reuse",
+        "enter": "new",
+        "today": "new",
+        "沿用": "reuse",
+        "复用": "reuse",
+        "重新输入": "new",
+        "今天": "new",
+    },
     when=_labs_after_the_last_intervention,
     effect=_reuse_labs,
     detail=_latest_labs_words,
@@ -891,16 +1011,14 @@ ASSUMED = {
 key=value that says otherwise. A quick check keeps the question ids it assumed (`QuickCheck.assumed`,
 stored with the dialogue) and words them when the plan is shown (`assumed_words`)."""
 
+
 def assumed_words(assumed: str) -> str:
     """`tumour type HCC (add type=icc|metastasis|other otherwise)`: an assumption, in the active
     language. A dialogue stored before assumptions were kept as ids holds the English words: as is."""
     if assumed not in ASSUMED:
         return assumed
     _value, what, otherwise = ASSUMED[assumed]
-    return _("{assumed} (add {key_value} otherwise)").format(
-        assumed=_(what), key_value=otherwise
-    )
-
+    return _("{assumed} (add {key_value} otherwise)").format(assumed=_(what), key_value=otherwise)
 
 
 def parse_answer(

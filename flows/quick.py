@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flows.engine import Dialogues, Outgoing, Turn
 import lang
+from flows.engine import Dialogues, Outgoing, Turn
 from flows.parsing import (
     NO,
     YES,
