@@ -163,6 +163,24 @@ def build_machine(spec: FlowSpec) -> Machine:
     return machine
 
 
+def _refusal(exc: ValidationError) -> str | None:
+    """Why the planner refused the answers, in the words the question's own parser uses (and so in
+    the active language), for the refusals a dialogue can reach: a date before the last
+    intervention after that date was edited, or a day gone by since a date was typed. None for
+    the rest, said in the planner's words."""
+    error = exc.errors(include_url=False)[0]
+    context = error.get("ctx") or {}
+    if error["type"] == "date_order" and "last" in context:
+        return _("That is before the intervention ({day}).").format(day=context["last"])
+    if error["type"] == "future_date" and "today" in context:
+        return _("That date is in the future (today is {today}).").format(today=context["today"])
+    return None
+
+
+def _sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:]
+
+
 class Dialogues:
     """The flows, ready to start and to take answers; one instance serves every chat."""
 
@@ -338,8 +356,7 @@ class Dialogues:
                 log.warning("case refused at finish: flow=%s", state.flow)
                 return self._reply(state.model_copy(update={"state": SUMMARY}), message)
             again = state.model_copy(update={"state": target})
-            reason = message.split(": ", 1)[-1]
-            return self._reply(again, reason[:1].upper() + reason[1:])
+            return self._reply(again, _refusal(exc) or _sentence(message.split(": ", 1)[-1]))
         plan = plan_case(case, today)
         finished = Finished(
             flow=state.flow, label=state.label or state.answers.get("label"),

@@ -47,21 +47,27 @@ NO = frozenset({"no", "n", "false", "нет", "non", "nein", "否", "不是", "�
 TODAY_WORDS = frozenset({"today", "今天", "今日"})
 YESTERDAY_WORDS = frozenset({"yesterday", "昨天", "昨日"})
 
-_IDEOGRAPHIC = str.maketrans({"。": ".", "\u3000": " "})
-"""What NFKC leaves: the ideographic full stop that a Chinese input method types for `.` (3。5)."""
+_FULL_WIDTH = {
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},  # ！ to ～: ＝ ， ： ． （ ） １ ａ
+    0x3000: ord(" "),  # the ideographic space
+    ord("。"): ord("."),  # the ideographic full stop, typed for `.` in Chinese mode (3。5)
+}
+"""What a Chinese input method types for ASCII: the full-width forms, one for one."""
 
 
 def fold(text: str) -> str:
     """`text` as ASCII where a Chinese (or other) input method typed a look-alike.
 
-    NFKC maps full-width forms to ASCII (`＝` `，` `：` `．` `（` `）` `１２` `ａｓｔ`); the ideographic
-    full stop becomes `.`, and the digits of any script (Arabic-Indic ٧) become ASCII digits. Every
-    answer, quick-check line and label goes through here, so `ａｓｔ＝４８` is `ast=48` and `bed７`
-    is `bed7` everywhere. Chinese characters are left as they are.
+    The full-width forms become ASCII (`＝` `，` `：` `．` `（` `）` `１２` `ａｓｔ`), the ideographic
+    space and full stop a space and `.`, and the decimal digits of any script (Arabic-Indic ٧) ASCII
+    digits. Every answer, quick-check line and label goes through here, so `ａｓｔ＝４８` is `ast=48`
+    and `bed７` is `bed7` everywhere. Chinese characters are left as they are, and so are
+    superscripts (unlike NFKC, which would read `5²` as 52): a character is folded only where
+    it is the same character typed another way.
     """
     return "".join(
         str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
-        for ch in unicodedata.normalize("NFKC", text).translate(_IDEOGRAPHIC)
+        for ch in text.translate(_FULL_WIDTH)
     )
 
 
@@ -70,10 +76,6 @@ def clean(text: str) -> str:
     if len(text) > MAX_ANSWER_CHARS:
         raise Invalid(_("That answer is too long ({count} characters).").format(count=len(text)))
     stripped = fold(text).strip()
-    if len(stripped) > MAX_ANSWER_CHARS:  # NFKC can lengthen a text (ligatures, ﷺ)
-        raise Invalid(
-            _("That answer is too long ({count} characters).").format(count=len(stripped))
-        )
     if not stripped:
         raise Invalid(_("The answer is empty."))
     return stripped
@@ -313,10 +315,12 @@ def _script(ch: str) -> str:
 def normalize_label(text: str) -> str:
     """One spelling per label that looks the same: NFKC, and digits of any script in ASCII.
 
-    So `bed٧` (an Arabic-Indic seven) and `ｂｅｄ７` (full width) are bed7 (`fold`). A label mixing
-    alphabets (`bеd7` with a Cyrillic е) cannot be told from another by eye: refused.
+    So `bed٧` (an Arabic-Indic seven) and `ｂｅｄ７` (full width) are bed7 (`fold`), and the
+    compatibility forms NFKC knows (`ﬁ`, `²`) are their plain letters and digits: two labels that
+    look alike are one. A label mixing alphabets (`bеd7` with a Cyrillic е) cannot be told from
+    another by eye: refused.
     """
-    folded = fold(text)
+    folded = fold(unicodedata.normalize("NFKC", text))
     scripts = {_script(ch) for ch in folded if ch.isalpha()}
     if len(scripts) > 1:
         raise Invalid(

@@ -477,3 +477,37 @@ def test_a_range_unit_is_said_in_the_active_language() -> None:
         assert parsing.describe(ranges.AGE) == "应为 18～110 岁"
     assert parsing.describe(ranges.AGE) == ranges.AGE.describe()
     assert parsing.describe(ranges.INR) == ranges.INR.describe()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "⚠ That is before the intervention (2026-10-01)."),
+        ("zh", "⚠ 该日期早于介入治疗日（2026-10-01）。"),
+    ],
+)
+def test_a_date_made_wrong_by_an_edit_is_asked_again_in_the_active_language(
+    language: str, said: str
+) -> None:
+    """Recovered on 20 September, then the last intervention edited to 1 October: the planner
+    refuses the order at Confirm, and the recovery date is asked again, in the parser's words."""
+    state = drive(ENGLISH, "en")[-1].state
+    assert state is not None
+    with lang.use(language):
+        edit = DIALOGUES.handle(state, "edit:last_intervention", TODAY)
+        assert edit.state is not None
+        summary = DIALOGUES.handle(edit.state, "2026-10-01", TODAY)
+        assert summary.state is not None
+        assert summary.state.state == SUMMARY
+        again = DIALOGUES.handle(summary.state, "confirm", TODAY)
+    assert again.state is not None
+    assert again.state.state == "recovered_on"
+    assert again.messages[-1].text.startswith(said)
+
+
+@pytest.mark.parametrize("typed", ["5²", "²", "7₂"])
+def test_superscripts_are_not_read_as_digits(typed: str) -> None:
+    """Only what is the same character typed another way is folded: `5²` is not 52."""
+    assert fold(typed) == typed
+    with pytest.raises(Invalid):
+        BY_ID["age"].parse(typed, {}, TODAY)
