@@ -511,3 +511,19 @@ def test_superscripts_are_not_read_as_digits(typed: str) -> None:
     assert fold(typed) == typed
     with pytest.raises(Invalid):
         BY_ID["age"].parse(typed, {}, TODAY)
+
+
+def test_the_latest_labs_offered_for_reuse_in_chinese() -> None:
+    answers = {
+        "last_intervention": "2026-10-01",
+        "latest_labs": {"on": "2026-10-31", "values": {"bilirubin": {"value": 1, "unit": "mg/dL"},
+                                                       "ascites": "mild"}},
+    }  # fmt: skip
+    labs = BY_ID["labs"]
+    assert labs.detail is not None
+    with lang.use("zh"):
+        said = labs.detail(answers)
+        buttons = [c.label for c in labs.buttons()]
+    assert said == "最近一次（2026年10月31日）：胆红素 1 mg/dL、腹水 轻度。"
+    assert buttons == ["沿用最近一次", "录入新结果"]
+    assert labs.detail(answers) == "Latest, as on 31 Oct 2026: Bilirubin 1 mg/dL, Ascites Mild."
