@@ -426,8 +426,9 @@ class Dialogues:
         if lower in EDIT_WORDS:
             moved = state.model_copy(update={"state": EDIT_PICK})
             return Turn(state=moved, messages=[self.prompt(moved)])
-        if lower.startswith("edit") or whole_number(lower) is not None:
-            return self._on_edit_pick(state, lower.removeprefix("edit").strip(" :"))
+        verb = next((w for w in EDIT_WORDS if lower.startswith(w)), None)
+        if verb is not None or whole_number(lower) is not None:
+            return self._on_edit_pick(state, lower.removeprefix(verb or "").strip(" :"))
         return self._reply(
             state, _("Tap Confirm for the plan, Edit to change an answer, or /cancel.")
         )

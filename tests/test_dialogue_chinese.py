@@ -375,6 +375,12 @@ def test_the_summary_and_its_edits_in_chinese() -> None:
         said += [m.text for m in DIALOGUES.handle(state, "什么", TODAY).messages]
     for text in said:
         assert_chinese(text)
+        by_number = DIALOGUES.handle(state, "修改 ３", TODAY)
+        by_name = DIALOGUES.handle(state, "修改：腹水", TODAY)
+    assert by_number.state is not None
+    assert by_number.state.state == "ecog"
+    assert by_name.state is not None
+    assert by_name.state.state == "ascites"
     with lang.use("en"):  # the Chinese short name picks the answer in English too
         assert DIALOGUES.handle(picked.state, "腹水", TODAY).state.state == "ascites"  # type: ignore[union-attr]
 
