@@ -152,7 +152,7 @@ def parse_quick(line: str, today: date, course: KnownCourse | None = None) -> Qu
             try:
                 out.measured_on = date.fromisoformat(parse_date(raw, today))
             except Invalid as exc:
-                out.problems.append(f"on={raw[:30]}: {exc}")
+                out.problems.append(_pair_problem(ON, raw, exc))
             continue
         qid = KEYS.get(key)
         if qid is None:
@@ -225,12 +225,18 @@ def _value_problem(key: str, raw: str, exc: Invalid, today: date) -> str:
     """`ehs=lung: Answer yes or no. Did you mean ehs=yes?`: the problem and the nearest value."""
     question = BY_ID[KEYS[key]]
     near = _nearest_value(question, raw, exc, today)
-    problem = f"{key}={raw[:30]}: {exc}"
+    problem = _pair_problem(key, raw, exc)
     if not near:
         return problem
     return _("{problem} Did you mean {values}?").format(
         problem=problem, values=either([f"{key}={v}" for v in near])
     )
+
+
+def _pair_problem(key: str, raw: str, exc: Invalid) -> str:
+    """`ehs=lung: Answer yes or no.`: the pair as typed (cut short) and why it was refused."""
+    # TRANSLATORS: a pair of the quick-check line as typed, then why it was refused.
+    return _("{key}={value}: {problem}").format(key=key, value=raw[:30], problem=exc)
 
 
 def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> list[str]:

@@ -24,7 +24,7 @@ from flows.questions import BY_ID, Kind, Question
 from flows.quick import KEYS, ON, keys_help, parse_quick, start_quick, syntax
 from flows.readback import read_back
 from planner import ranges
-from tests.lang_checks import assert_chinese
+from tests.lang_checks import assert_chinese as _assert_chinese
 
 TODAY = date(2026, 11, 30)
 DIALOGUES = Dialogues()
@@ -33,6 +33,17 @@ WEST_HAVEN = {"West", "Haven"}
 """The eponym of the encephalopathy grades, written in Latin letters in Chinese charts too."""
 QUICK_KEYS = {*KEYS, ON}
 """Quick-check keys stay as they are in every language."""
+
+
+_CJK_OR_WIDE = re.compile(r"([\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+def assert_chinese(text: str, allowed: set[str] | frozenset[str] = frozenset()) -> None:
+    """`tests.lang_checks.assert_chinese` on `text` with a space around every Chinese character
+    and full-width sign: its skips (`key=...`, anything with a digit) run to the next space, and
+    a Chinese sentence has none, so without them `bili=21：单位……` or `（2026年10月31日）：……`
+    would hide whatever English followed."""
+    _assert_chinese(_CJK_OR_WIDE.sub(r" \1 ", text), allowed=allowed)
 
 
 def full_width(text: str) -> str:
