@@ -544,3 +544,20 @@ def test_the_latest_labs_offered_for_reuse_in_chinese() -> None:
     assert said == "最近一次（2026年10月31日）：胆红素 1 mg/dL、腹水 轻度。"
     assert buttons == ["沿用最近一次", "录入新结果"]
     assert labs.detail(answers) == "Latest, as on 31 Oct 2026: Bilirubin 1 mg/dL, Ascites Mild."
+
+
+def test_assumptions_are_kept_as_ids_and_worded_when_shown() -> None:
+    """A quick check stores which answers it assumed, not English sentences; a dialogue stored
+    before that (English words in `assumed`) still shows them as they are."""
+    from flows.engine import flow_words
+    from flows.questions import assumed_words
+
+    check = parse_quick("/quick bed9 age=70", TODAY)
+    assert check.assumed == ["tumour_type", "extrahepatic", "infiltrative", "dialysis"]
+    assert assumed_words("extrahepatic") == "no extrahepatic spread (add ehs=yes otherwise)"
+    with lang.use("zh"):
+        assert assumed_words("extrahepatic") == "无肝外转移（如不是，请加 ehs=yes）"
+        assert assumed_words("an older sentence") == "an older sentence"
+        assert flow_words("followup") == "随访"
+        assert flow_words("unknown") == "unknown"
+    assert flow_words("quick") == "quick check"
