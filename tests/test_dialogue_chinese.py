@@ -561,3 +561,18 @@ def test_assumptions_are_kept_as_ids_and_worded_when_shown() -> None:
         assert flow_words("followup") == "随访"
         assert flow_words("unknown") == "unknown"
     assert flow_words("quick") == "quick check"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_spelling_of_every_choice_answers_in_every_language(language: str) -> None:
+    """Its value, its label in each language (a button's text typed back) and each synonym."""
+    for question in BY_ID.values():
+        if question.kind is not Kind.CHOICE:
+            continue
+        with lang.use(language):
+            for choice in question.choices:
+                for word in (choice.value, *choice.spellings()):
+                    assert question.parse(word, {}, TODAY) == choice.value, (question.id, word)
+                    assert question.parse(full_width(word), {}, TODAY) == choice.value
+            for word, value in question.synonyms.items():
+                assert question.parse(word, {}, TODAY) == value, (question.id, word)
