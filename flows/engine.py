@@ -22,6 +22,7 @@ from typing import Any, cast
 from pydantic import BaseModel, Field, ValidationError
 from transitions import EventData, Machine
 
+import lang
 from flows import questions as q
 from flows.case import case_from_answers, question_for_error
 from flows.parsing import Invalid, fold, label_warning, whole_number
@@ -38,6 +39,7 @@ START, SUMMARY, EDIT_PICK, FINISH = "start", "summary", "edit_pick", "finish"
 CONFIRM_WORDS = frozenset({"confirm", "ok", "yes", "y", "plan", "go", "确认", "确定", "是", "好"})
 EDIT_WORDS = frozenset({"edit", "修改", "编辑"})
 KEEP = "keep"
+KEEP_LABEL = N_("Keep it")
 EDIT_COLUMNS = 2
 """The edit picker's buttons a row: 20-odd answers in a dozen rows, each short label uncut."""
 COMMANDS_HELP = N_("/back previous question · /skip optional question · /cancel stop · /help")
@@ -177,6 +179,11 @@ def _refusal(exc: ValidationError) -> str | None:
     return None
 
 
+def _typed_back(word: str, label: str) -> bool:
+    """Whether `word` is a button's label typed back, in any language (`Skip`, 跳过)."""
+    return word.lower() in {lang.in_language(code, label).lower() for code in lang.LANGUAGES}
+
+
 def _sentence(reason: str) -> str:
     return reason[:1].upper() + reason[1:]
 
@@ -301,13 +308,15 @@ class Dialogues:
         if state.state == EDIT_PICK:
             return self._on_edit_pick(state, word)
         question = q.BY_ID[state.state]
-        if command == "/skip":
+        # The Skip button's text typed back (跳过) skips an optional question, as /skip does.
+        if command == "/skip" or (question.optional and _typed_back(word, q.SKIP.label)):
             if not question.optional:
                 return self._reply(
                     state, _("This one is needed for the plan and cannot be skipped.")
                 )
             return self._accept(state, question, None, today)
-        if state.pending is not None and word.lower().lstrip("/") == KEEP:
+        keep = word.lower().lstrip("/") == KEEP or _typed_back(word, KEEP_LABEL)
+        if state.pending is not None and keep:
             return self._accept(state, question, state.pending, today)
         try:
             value = q.parse_answer(question, word, state.answers, today)
@@ -319,7 +328,7 @@ class Dialogues:
             return turn
         if question.kind is q.Kind.LABEL and (why := label_warning(value)):
             pending = state.model_copy(update={"pending": value})
-            keep = Choice(value=KEEP, label=_("Keep it"))
+            keep = Choice(value=KEEP, label=_(KEEP_LABEL))
             message = _(
                 "'{label}' {why}. Labels are stored, so use a pseudonym (bed7, S-014): "
                 "send another label, or tap Keep it."

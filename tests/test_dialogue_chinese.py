@@ -576,3 +576,32 @@ def test_every_spelling_of_every_choice_answers_in_every_language(language: str)
                     assert question.parse(full_width(word), {}, TODAY) == choice.value
             for word, value in question.synonyms.items():
                 assert question.parse(word, {}, TODAY) == value, (question.id, word)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_skip_and_keep_buttons_typed_back_in_any_language(language: str) -> None:
+    """跳过 or Skip typed skips an optional question (never a needed one); 仍然保留 keeps a label
+    that looks like a name, as the buttons do."""
+    with lang.use(language):
+        start = DIALOGUES.start("intake", TODAY)
+        assert start.state is not None
+        named = DIALOGUES.handle(start.state, "张三", TODAY)
+        assert named.state is not None
+        assert named.state.pending == "张三"
+        kept = DIALOGUES.handle(named.state, "仍然保留", TODAY)
+        assert kept.state is not None
+        assert kept.state.answers["label"] == "张三"
+        needed = DIALOGUES.handle(kept.state, "跳过", TODAY)  # age cannot be skipped
+        assert needed.state is not None
+        assert needed.state.state == "age"
+        assert "age" not in needed.state.answers
+    turn = drive({**ENGLISH, "label": "bed7"}, language)
+    state = turn[-1].state
+    assert state is not None
+    assert state.answers["burden_ge_70pct"] is None
+    with lang.use(language):
+        edit = DIALOGUES.handle(state, "edit:afp", TODAY)
+        assert edit.state is not None
+        skipped = DIALOGUES.handle(edit.state, "Skip", TODAY)
+    assert skipped.state is not None
+    assert skipped.state.answers["afp"] is None
