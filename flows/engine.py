@@ -315,8 +315,8 @@ class Dialogues:
                     state, _("This one is needed for the plan and cannot be skipped.")
                 )
             return self._accept(state, question, None, today)
-        keep = word.lower().lstrip("/") == KEEP or _typed_back(word, KEEP_LABEL)
-        if state.pending is not None and keep:
+        keeping = word.lower().lstrip("/") == KEEP or _typed_back(word, KEEP_LABEL)
+        if state.pending is not None and keeping:
             return self._accept(state, question, state.pending, today)
         try:
             value = q.parse_answer(question, word, state.answers, today)
