@@ -6,6 +6,9 @@ used, because it does not fire on restore: the prompt is always computed from th
 
 Every input goes through `Dialogues.handle`, which never raises for anything a user can type: an answer that
 cannot be read re-asks the same question with the reason, and leaves the state and answers unchanged.
+
+Every message is worded when it is made, in the language active for the turn (`lang.use`): the state keeps
+ids and values only, so a dialogue begun in English goes on in Chinese after /language, and back.
 """
 
 from __future__ import annotations
@@ -19,23 +22,27 @@ from typing import Any, cast
 from pydantic import BaseModel, Field, ValidationError
 from transitions import EventData, Machine
 
+import lang
 from flows import questions as q
 from flows.case import case_from_answers, question_for_error
-from flows.parsing import Invalid, label_warning, whole_number
+from flows.parsing import Invalid, fold, label_warning, whole_number
 from flows.questions import Choice, Question
 from flows.readback import read_back
 from flows.render import Layout, layout_text, plan_layout
 from flows.state import DialogueState
+from lang import N_, _
 from planner import Case, Plan, first_error, plan_case
 
 log = logging.getLogger(__name__)
 
 START, SUMMARY, EDIT_PICK, FINISH = "start", "summary", "edit_pick", "finish"
-CONFIRM_WORDS = frozenset({"confirm", "ok", "yes", "y", "plan", "go"})
+CONFIRM_WORDS = frozenset({"confirm", "ok", "yes", "y", "plan", "go", "确认", "确定", "是", "好"})
+EDIT_WORDS = frozenset({"edit", "修改", "编辑"})
 KEEP = "keep"
+KEEP_LABEL = N_("Keep it")
 EDIT_COLUMNS = 2
 """The edit picker's buttons a row: 20-odd answers in a dozen rows, each short label uncut."""
-COMMANDS_HELP = "/back previous question · /skip optional question · /cancel stop · /help"
+COMMANDS_HELP = N_("/back previous question · /skip optional question · /cancel stop · /help")
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,14 @@ QUICK = FlowSpec("quick", 1, q.INTAKE_QUESTIONS[1:], summary=False, ask_optional
 FLOWS = {spec.name: spec for spec in (INTAKE, FOLLOWUP, QUICK)}
 
 
-FLOW_WORDS = {"intake": "intake", "followup": "follow-up", "quick": "quick check"}
-"""How a question names its dialogue in its heading ("bed9 · follow-up · 3/9")."""
+FLOW_WORDS = {"intake": N_("intake"), "followup": N_("follow-up"), "quick": N_("quick check")}
+"""How a question names its dialogue in its heading ("bed9 · follow-up · 3/9"); English, marked:
+`flow_words` says it in the active language."""
+
+
+def flow_words(flow: str) -> str:
+    """The dialogue's name in the active language (`intake`, 随访 ...)."""
+    return _(FLOW_WORDS[flow]) if flow in FLOW_WORDS else flow
 
 
 class Outgoing(BaseModel):
@@ -152,6 +165,29 @@ def build_machine(spec: FlowSpec) -> Machine:
     return machine
 
 
+def _refusal(exc: ValidationError) -> str | None:
+    """Why the planner refused the answers, in the words the question's own parser uses (and so in
+    the active language), for the refusals a dialogue can reach: a date before the last
+    intervention after that date was edited, or a day gone by since a date was typed. None for
+    the rest, said in the planner's words."""
+    error = exc.errors(include_url=False)[0]
+    context = error.get("ctx") or {}
+    if error["type"] == "date_order" and "last" in context:
+        return _("That is before the intervention ({day}).").format(day=context["last"])
+    if error["type"] == "future_date" and "today" in context:
+        return _("That date is in the future (today is {today}).").format(today=context["today"])
+    return None
+
+
+def _typed_back(word: str, label: str) -> bool:
+    """Whether `word` is a button's label typed back, in any language (`Skip`, 跳过)."""
+    return word.lower() in {lang.in_language(code, label).lower() for code in lang.LANGUAGES}
+
+
+def _sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:]
+
+
 class Dialogues:
     """The flows, ready to start and to take answers; one instance serves every chat."""
 
@@ -206,13 +242,14 @@ class Dialogues:
             body = self._edit_pick(state)
         else:
             question = q.BY_ID[state.state]
-            text = question.prompt
+            text = question.asked()
             if question.detail is not None:
                 text += "\n" + question.detail(state.answers)
             if state.state in state.answers:
-                text += f"\n(was: {question.show(state.answers[state.state])})"
+                was = question.show(state.answers[state.state])
+                text += "\n" + _("(was: {answer})").format(answer=was)
             if question.optional and "/skip" not in text:
-                text += "\n/skip if not known"
+                text += "\n" + _("/skip if not known")
             body = Outgoing(
                 text=text,
                 choices=list(question.buttons()),
@@ -227,10 +264,11 @@ class Dialogues:
         The count is of the questions this dialogue asks (those known before it began, from a
         saved plan or the quick line, are not counted) and grows when an answer opens new ones.
         """
-        who = state.label or state.answers.get("label") or "new patient"
-        flow = FLOW_WORDS.get(state.flow, state.flow)
+        who = state.label or state.answers.get("label") or _("new patient")
+        flow = flow_words(state.flow)
         if state.state in (SUMMARY, EDIT_PICK):
-            return f"{who} · {flow} · check"
+            # TRANSLATORS: the heading of the summary, e.g. "bed9 · intake · check"
+            return _("{who} · {flow} · check").format(who=who, flow=flow)
         spec = FLOWS[state.flow]
         asked = [
             x.id
@@ -250,13 +288,17 @@ class Dialogues:
         spec = FLOWS.get(state.flow)
         if spec is None or spec.version != state.version:
             turn = self.start(state.flow if spec else "intake", today, label=state.label)
-            notice = Outgoing(text="The questions changed since this conversation began, so it "
-                                   "starts again. Sorry for the repeat.")  # fmt: skip
+            notice = Outgoing(
+                text=_(
+                    "The questions changed since this conversation began, so it starts again. "
+                    "Sorry for the repeat."
+                )
+            )
             return turn.model_copy(update={"messages": [notice, *turn.messages]})
-        word = text.strip()
+        word = fold(text).strip()
         command = word.lower() if word.startswith("/") else ""
         if command == "/cancel":
-            return Turn(state=None, messages=[Outgoing(text="Cancelled.")], cancelled=True)
+            return Turn(state=None, messages=[Outgoing(text=_("Cancelled."))], cancelled=True)
         if command == "/help":
             return self._reply(state, self._help(state))
         if command == "/back":
@@ -266,11 +308,15 @@ class Dialogues:
         if state.state == EDIT_PICK:
             return self._on_edit_pick(state, word)
         question = q.BY_ID[state.state]
-        if command == "/skip":
+        # The Skip button's text typed back (跳过) skips an optional question, as /skip does.
+        if command == "/skip" or (question.optional and _typed_back(word, q.SKIP.label)):
             if not question.optional:
-                return self._reply(state, "This one is needed for the plan and cannot be skipped.")
+                return self._reply(
+                    state, _("This one is needed for the plan and cannot be skipped.")
+                )
             return self._accept(state, question, None, today)
-        if state.pending is not None and word.lower().lstrip("/") == KEEP:
+        keeping = word.lower().lstrip("/") == KEEP or _typed_back(word, KEEP_LABEL)
+        if state.pending is not None and keeping:
             return self._accept(state, question, state.pending, today)
         try:
             value = q.parse_answer(question, word, state.answers, today)
@@ -282,9 +328,11 @@ class Dialogues:
             return turn
         if question.kind is q.Kind.LABEL and (why := label_warning(value)):
             pending = state.model_copy(update={"pending": value})
-            keep = Choice(value=KEEP, label="Keep it")
-            message = (f"'{value}' {why}. Labels are stored, so use a pseudonym (bed7, S-014): "
-                       "send another label, or tap Keep it.")  # fmt: skip
+            keep = Choice(value=KEEP, label=_(KEEP_LABEL))
+            message = _(
+                "'{label}' {why}. Labels are stored, so use a pseudonym (bed7, S-014): "
+                "send another label, or tap Keep it."
+            ).format(label=value, why=why)
             return Turn(state=pending, messages=[Outgoing(text=message, choices=[keep])])
         return self._accept(state, question, value, today)
 
@@ -317,15 +365,15 @@ class Dialogues:
                 log.warning("case refused at finish: flow=%s", state.flow)
                 return self._reply(state.model_copy(update={"state": SUMMARY}), message)
             again = state.model_copy(update={"state": target})
-            reason = message.split(": ", 1)[-1]
-            return self._reply(again, reason[:1].upper() + reason[1:])
+            return self._reply(again, _refusal(exc) or _sentence(message.split(": ", 1)[-1]))
         plan = plan_case(case, today)
         finished = Finished(
             flow=state.flow, label=state.label or state.answers.get("label"),
             answers=state.answers, case=raw, plan=plan,
             final=state.model_copy(update={"state": SUMMARY}),
         )  # fmt: skip
-        layout = plan_layout(plan, finished.label, state.assumed, read_back(state.answers))
+        assumed = [q.assumed_words(a) for a in state.assumed]
+        layout = plan_layout(plan, finished.label, assumed, read_back(state.answers))
         out = Outgoing(text=layout_text(layout), layout=layout)
         return Turn(state=None, messages=[*before, out], finished=finished)
 
@@ -337,15 +385,17 @@ class Dialogues:
 
     def _back(self, state: DialogueState) -> Turn:
         if not state.history:
-            return self._reply(state, "This is the first question.")
+            return self._reply(state, _("This is the first question."))
         *rest, previous = state.history
         moved = state.model_copy(update={"state": previous, "history": rest, "pending": None})
         return Turn(state=moved, messages=[self.prompt(moved)])
 
     def _help(self, state: DialogueState) -> str:
         if state.state in (SUMMARY, EDIT_PICK):
-            return f"Check the answers, then Confirm for the plan or Edit one. {COMMANDS_HELP}"
-        return f"{q.BY_ID[state.state].help}\n{COMMANDS_HELP}"
+            return _(
+                "Check the answers, then Confirm for the plan or Edit one. {commands}"
+            ).format(commands=_(COMMANDS_HELP))
+        return f"{q.BY_ID[state.state].explained()}\n{_(COMMANDS_HELP)}"
 
     # -- summary and edit -----------------------------------------------------------------------
 
@@ -355,23 +405,26 @@ class Dialogues:
 
     def _summary(self, state: DialogueState) -> Outgoing:
         lines = [
-            f"{i}. {x.short}: {x.show(state.answers[x.id])}"
+            # TRANSLATORS: a line of the summary, e.g. "3. ECOG: 1 light work only"
+            _("{number}. {question}: {answer}").format(
+                number=i, question=x.name(), answer=x.show(state.answers[x.id])
+            )
             for i, x in enumerate(self._asked(state), start=1)
         ]
-        text = (
-            "Please check:\n" + "\n".join(lines) + "\n\nConfirm for the plan, or Edit an answer."
+        text = _("Please check:\n{answers}\n\nConfirm for the plan, or Edit an answer.").format(
+            answers="\n".join(lines)
         )
         choices = [
-            Choice(value="confirm", label="✅ Confirm"),
-            Choice(value="edit", label="✏️ Edit"),
+            Choice(value="confirm", label=_("✅ Confirm")),
+            Choice(value="edit", label=_("✏️ Edit")),
         ]
         return Outgoing(text=text, choices=choices)
 
     def _edit_pick(self, state: DialogueState) -> Outgoing:
         asked = self._asked(state)
         return Outgoing(
-            text="Which answer? (tap it, or send its number)",
-            choices=[Choice(value=f"edit:{x.id}", label=x.short) for x in asked],
+            text=_("Which answer? (tap it, or send its number)"),
+            choices=[Choice(value=f"edit:{x.id}", label=x.name()) for x in asked],
             columns=EDIT_COLUMNS,
         )
 
@@ -379,25 +432,26 @@ class Dialogues:
         lower = word.lower()
         if lower in CONFIRM_WORDS:
             return self._finish(state, today, [])
-        if lower == "edit":
+        if lower in EDIT_WORDS:
             moved = state.model_copy(update={"state": EDIT_PICK})
             return Turn(state=moved, messages=[self.prompt(moved)])
-        if lower.startswith("edit") or whole_number(lower) is not None:
-            return self._on_edit_pick(state, lower.removeprefix("edit").strip(" :"))
+        verb = next((w for w in EDIT_WORDS if lower.startswith(w)), None)
+        if verb is not None or whole_number(lower) is not None:
+            return self._on_edit_pick(state, lower.removeprefix(verb or "").strip(" :"))
         return self._reply(
-            state, "Tap Confirm for the plan, Edit to change an answer, or /cancel."
+            state, _("Tap Confirm for the plan, Edit to change an answer, or /cancel.")
         )
 
     def _on_edit_pick(self, state: DialogueState, word: str) -> Turn:
         asked = self._asked(state)
         key = word.lower().removeprefix("edit:")
-        target = next((x for x in asked if key in (x.id, x.short.lower())), None)
+        target = next((x for x in asked if key == x.id or key in x.names()), None)
         number = whole_number(key)
         if target is None and number is not None and 1 <= number <= len(asked):
             target = asked[number - 1]
         if target is None:
             return self._reply(
-                state.model_copy(update={"state": EDIT_PICK}), "Pick an answer to edit."
+                state.model_copy(update={"state": EDIT_PICK}), _("Pick an answer to edit.")
             )
         moved = state.model_copy(
             update={"state": target.id, "history": [*state.history, SUMMARY], "pending": None}

@@ -1,7 +1,9 @@
-"""Parsers for answers as clinicians type them: `1,2 mg`, `38g/L`, `7w`, `yes`, `vp4`.
+"""Parsers for answers as clinicians type them: `1,2 mg`, `38g/L`, `7w`, `yes`, `vp4`, `是`, `１２`.
 
 Each parser returns the answer as JSON-ready data or raises `Invalid` with a short message that says what was
-wrong and what is accepted. No parser raises anything else, whatever the text: the dialogue re-asks instead.
+wrong and what is accepted, in the active language. No parser raises anything else, whatever the text: the
+dialogue re-asks instead. Every answer is first folded (`fold`): what a Chinese input method types
+(full-width digits and punctuation, `＝`, `，`, `。`, the ideographic space) reads as its ASCII form.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
+from lang import _, pgettext
 from planner.ranges import Range
 
 
@@ -34,36 +37,103 @@ _QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*([^\d\s].*?)?\s*$")
 _RELATIVE = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|wk|wks|week|weeks)(?:\s+ago)?\s*$", re.I)
 _DOTTED = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
-YES = frozenset({"yes", "y", "true", "да", "oui", "si", "ja"})
-NO = frozenset({"no", "n", "false", "нет", "non", "nein"})
+_RELATIVE_ZH = re.compile(r"^\s*(\d{1,4})\s*(天|日|周|星期)\s*(?:以前|之前|前)?\s*$")
+_CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$")
+
+YES = frozenset({"yes", "y", "true", "да", "oui", "si", "ja", "是", "是的", "有", "对"})
+NO = frozenset({"no", "n", "false", "нет", "non", "nein", "否", "不是", "无", "没有", "不"})
+"""Yes and no as clinicians type them, Chinese included: a finding is answered 有 (there is) or
+无 / 没有 (there is none) as often as 是 / 否."""
+TODAY_WORDS = frozenset({"today", "今天", "今日"})
+YESTERDAY_WORDS = frozenset({"yesterday", "昨天", "昨日"})
+
+_FULL_WIDTH = {
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},  # ！ to ～: ＝ ， ： ． （ ） １ ａ
+    0x3000: ord(" "),  # the ideographic space
+    ord("。"): ord("."),  # the ideographic full stop, typed for `.` in Chinese mode (3。5)
+}
+"""What a Chinese input method types for ASCII: the full-width forms, one for one."""
+
+
+def fold(text: str) -> str:
+    """`text` as ASCII where a Chinese (or other) input method typed a look-alike.
+
+    The full-width forms become ASCII (`＝` `，` `：` `．` `（` `）` `１２` `ａｓｔ`), the ideographic
+    space and full stop a space and `.`, and the decimal digits of any script (Arabic-Indic ٧) ASCII
+    digits. Every answer, quick-check line and label goes through here, so `ａｓｔ＝４８` is `ast=48`
+    and `bed７` is `bed7` everywhere. Chinese characters are left as they are, and so are
+    superscripts (unlike NFKC, which would read `5²` as 52): a character is folded only where
+    it is the same character typed another way.
+    """
+    return "".join(
+        str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
+        for ch in text.translate(_FULL_WIDTH)
+    )
 
 
 def clean(text: str) -> str:
-    """Trim the answer and refuse what no question can need."""
+    """Trim the answer, folded to ASCII look-alikes (`fold`), and refuse what no question can need."""
     if len(text) > MAX_ANSWER_CHARS:
-        raise Invalid(f"That answer is too long ({len(text)} characters).")
-    stripped = text.strip()
+        raise Invalid(_("That answer is too long ({count} characters).").format(count=len(text)))
+    stripped = fold(text).strip()
     if not stripped:
-        raise Invalid("The answer is empty.")
+        raise Invalid(_("The answer is empty."))
     return stripped
+
+
+_UNIT_WORDS = {
+    "years": lambda: pgettext("unit", "years"),
+    "nodules": lambda: pgettext("unit", "nodules"),
+    "sessions": lambda: pgettext("unit", "sessions"),
+    "points": lambda: pgettext("unit", "points"),
+}
+"""The units of `planner.ranges` that are words, in the active language; symbols (cm, g/L) stay."""
+
+
+def unit_words(unit: str) -> str:
+    """A range's unit in the active language: `years` is 岁 in Chinese; symbols (cm, g/L) as they are."""
+    return _UNIT_WORDS[unit]() if unit in _UNIT_WORDS else unit
+
+
+def describe(bounds: Range) -> str:
+    """`must be between 18 and 110 years`, in the active language (`Range.describe` is the
+    planner's English, for the contract's validation errors)."""
+    unit = unit_words(bounds.unit)
+    return _("must be between {low} and {high}{unit}").format(
+        low=_bound(bounds.low), high=_bound(bounds.high), unit=f" {unit}" if unit else ""
+    )
+
+
+def _bound(value: float) -> str:
+    """A bound written the way a clinician would write it: 70, not 70.0."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def out_of_range(bounds: Range) -> str:
+    """`Out of range: must be between 18 and 110 years.`"""
+    return _("Out of range: {range}.").format(range=describe(bounds))
 
 
 def parse_number(text: str, bounds: Range, integer: bool = False) -> float | int:
     """A plain number within bounds; a decimal comma is accepted, as many labs print one."""
     raw = clean(text)
     if not re.fullmatch(_NUMBER, raw):
-        raise Invalid(f"Send a number, e.g. {_example(bounds, integer)}.")
+        raise Invalid(
+            _("Send a number, e.g. {example}.").format(example=_example(bounds, integer))
+        )
     value = float(raw.replace(",", "."))
     if integer and not value.is_integer():
-        raise Invalid(f"Send a whole number, e.g. {_example(bounds, integer)}.")
+        raise Invalid(
+            _("Send a whole number, e.g. {example}.").format(example=_example(bounds, integer))
+        )
     if not bounds.contains(value):
-        raise Invalid(f"Out of range: {bounds.describe()}.")
+        raise Invalid(out_of_range(bounds))
     return int(value) if integer else value
 
 
 def _example(bounds: Range, integer: bool) -> str:
     mid = (bounds.low + bounds.high) / 2
-    return str(int(mid)) if integer else f"{round(mid, 1):g}"
+    return str(int(mid)) if integer else f"{round(mid, 1):.15g}"  # 5000000, never 5e+06
 
 
 def parse_quantity(
@@ -82,9 +152,9 @@ def parse_quantity(
     """
     raw = clean(text)
     match = _QUANTITY.match(raw)
-    accepted = " or ".join(units)
+    accepted = either(units)
     if not match:
-        raise Invalid(f"Send a number with its unit ({accepted}).")
+        raise Invalid(_("Send a number with its unit ({units}).").format(units=accepted))
     value = float(match.group(1).replace(",", "."))
     written = (match.group(2) or "").lower().replace(" ", "").replace("μ", "µ")
     if not written:
@@ -93,28 +163,41 @@ def parse_quantity(
             narrow = without_unit or {}
             plausible = [u for u in fits if u not in narrow or narrow[u].contains(value)] or fits
             if not plausible:
-                raise Invalid(f"Out of range for every unit: {_describe_all(units)}.")
+                raise Invalid(
+                    _("Out of range for every unit: {ranges}.").format(ranges=_describe_all(units))
+                )
             raise Invalid(
-                f"Which unit? Send the number with its unit: {' or '.join(plausible)}.",
+                _("Which unit? Send the number with its unit: {units}.").format(
+                    units=either(plausible)
+                ),
                 [f"{value:g} {unit}" for unit in plausible],
             )
         unit = default_unit
     elif written in aliases:
         unit = aliases[written]
     else:
-        raise Invalid(f"Unknown unit '{match.group(2)}': use {accepted}.")
+        raise Invalid(
+            _("Unknown unit '{unit}': use {units}.").format(unit=match.group(2), units=accepted)
+        )
     factor = 1.0
     if unit not in units:  # an alias of another scale, e.g. mm for a question in cm
         unit, factor = _rescale(unit)
     value = round(value * factor, 6)
     if not units[unit].contains(value):
-        raise Invalid(f"Out of range: {units[unit].describe()}.")
+        raise Invalid(out_of_range(units[unit]))
     return {"value": value, "unit": unit}
+
+
+def either(words: Sequence[str] | Mapping[str, object]) -> str:
+    """`g/L or g/dL`: alternatives, joined as the active language joins them."""
+    # TRANSLATORS: between alternatives, e.g. "g/L or g/dL" (a unit, a value to type).
+    return pgettext("dialogue list", " or ").join(words)
 
 
 def _describe_all(units: Mapping[str, Range]) -> str:
     """Each unit's accepted range, for a number no unit can hold."""
-    return "; ".join(bounds.describe() for bounds in units.values())
+    # TRANSLATORS: between the accepted ranges of two units.
+    return pgettext("dialogue list", "; ").join(describe(bounds) for bounds in units.values())
 
 
 _SCALES = {"mm": ("cm", 0.1)}
@@ -131,21 +214,30 @@ def parse_yes_no(text: str) -> bool:
         return True
     if raw in NO:
         return False
-    raise Invalid("Answer yes or no.")
+    raise Invalid(_("Answer yes or no."))
 
 
 def parse_choice(
-    text: str, choices: Sequence[tuple[str, str]], synonyms: Mapping[str, str]
+    text: str,
+    choices: Sequence[tuple[str, str | Sequence[str]]],
+    synonyms: Mapping[str, str],
+    shown: Sequence[str] | None = None,
 ) -> str:
-    """One of the choices, by its value, its label, or a synonym."""
+    """One of the choices, by its value, its label (or any of its labels: one per language), or
+    a synonym; otherwise `Invalid` listing `shown` (the labels in the active language), or the
+    values when none are given."""
     raw = clean(text).lower()
-    for value, label in choices:
-        if raw in (value.lower(), label.lower()):
+    for value, labels in choices:
+        spelled = (labels,) if isinstance(labels, str) else tuple(labels)
+        if raw == value.lower() or raw in (fold(label).lower() for label in spelled):
             return value
     if raw in synonyms:
         return synonyms[raw]
-    listed = ", ".join(value for value, _ in choices)
-    raise Invalid(f"Choose one of: {listed}.")
+    # TRANSLATORS: between the choices listed in "Choose one of: ..."
+    listed = pgettext("dialogue list", ", ").join(
+        shown if shown is not None else [value for value, _l in choices]
+    )
+    raise Invalid(_("Choose one of: {choices}.").format(choices=listed))
 
 
 def parse_date(text: str, today: date, earliest: date | None = None) -> str:
@@ -155,21 +247,25 @@ def parse_date(text: str, today: date, earliest: date | None = None) -> str:
     """
     raw = clean(text).lower()
     when: date | None = None
-    if raw == "today":
+    if raw in TODAY_WORDS:
         when = today
-    elif raw == "yesterday":
+    elif raw in YESTERDAY_WORDS:
         when = today - timedelta(days=1)
-    elif match := _RELATIVE.match(raw):
-        days = int(match.group(1)) * (1 if match.group(2).startswith("d") else 7)
+    elif match := _RELATIVE.match(raw) or _RELATIVE_ZH.match(raw):
+        days = int(match.group(1)) * (1 if match.group(2)[0] in "d天日" else 7)
         when = today - timedelta(days=days)
     else:
         when = _absolute(raw)
     if when is None:
-        raise Invalid("Send a date as 2026-09-01, 01.09.2026, or how long ago: 50d, 7w.")
+        raise Invalid(_("Send a date as 2026-09-01, 01.09.2026, or how long ago: 50d, 7w."))
     if when > today:
-        raise Invalid(f"That date is in the future (today is {today.isoformat()}).")
+        raise Invalid(
+            _("That date is in the future (today is {today}).").format(today=today.isoformat())
+        )
     if earliest is not None and when < earliest:
-        raise Invalid(f"That is before the intervention ({earliest.isoformat()}).")
+        raise Invalid(
+            _("That is before the intervention ({day}).").format(day=earliest.isoformat())
+        )
     return when.isoformat()
 
 
@@ -177,6 +273,9 @@ def _absolute(raw: str) -> date | None:
     try:
         if match := _DOTTED.match(raw):
             day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if match := _CHINESE_DATE.match(raw):  # 2026年9月1日
+            year, month, day = (int(g) for g in match.groups())
             return date(year, month, day)
         return date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
     except ValueError:
@@ -187,6 +286,10 @@ _LABEL = re.compile(r"^[\w .#/-]{1,32}$")
 _ID_NUMBER = re.compile(r"\d{6,}")
 _NAME = re.compile(r"^[^\W\d_]{2,}(?:[ -][^\W\d_]{2,})+$")
 _WARD_WORDS = frozenset({"bed", "room", "ward", "case", "pt", "patient", "study", "icu", "hcc"})
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+"""A Chinese name: a surname and a given name, two to four characters, written without a space."""
+_HAN_WARD_CHARACTERS = frozenset("床号室区科例组")
+"""Characters of a ward label (七床 bed seven, 三病区 ward three, 病例 case), never of a name."""
 
 
 _ONE_SCRIPT = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "CJK": "CJK"}
@@ -212,18 +315,19 @@ def _script(ch: str) -> str:
 def normalize_label(text: str) -> str:
     """One spelling per label that looks the same: NFKC, and digits of any script in ASCII.
 
-    So `bed٧` (an Arabic-Indic seven) and `ｂｅｄ７` (full width) are bed7. A label mixing
-    alphabets (`bеd7` with a Cyrillic е) cannot be told from another by eye: refused.
+    So `bed٧` (an Arabic-Indic seven) and `ｂｅｄ７` (full width) are bed7 (`fold`), and the
+    compatibility forms NFKC knows (`ﬁ`, `²`) are their plain letters and digits: two labels that
+    look alike are one. A label mixing alphabets (`bеd7` with a Cyrillic е) cannot be told from
+    another by eye: refused.
     """
-    folded = "".join(
-        str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
-        for ch in unicodedata.normalize("NFKC", text)
-    )
+    folded = fold(unicodedata.normalize("NFKC", text))
     scripts = {_script(ch) for ch in folded if ch.isalpha()}
     if len(scripts) > 1:
         raise Invalid(
-            "That label mixes alphabets (letters that look alike from different scripts): "
-            "type it in one alphabet."
+            _(
+                "That label mixes alphabets (letters that look alike from different scripts): "
+                "type it in one alphabet."
+            )
         )
     return folded
 
@@ -233,17 +337,23 @@ def parse_label(text: str) -> str:
     normalized so that labels that look the same are the same (`normalize_label`)."""
     raw = normalize_label(clean(text))
     if raw.startswith("/"):
-        raise Invalid("A label cannot start with '/'.")
+        raise Invalid(_("A label cannot start with '/'."))
     if not _LABEL.fullmatch(raw):
-        raise Invalid("Use at most 32 letters, digits, spaces or _ . # / -, e.g. bed7 or S-014.")
+        raise Invalid(
+            _("Use at most 32 letters, digits, spaces or _ . # / -, e.g. bed7 or S-014.")
+        )
     return raw
 
 
 def label_warning(label: str) -> str | None:
     """Why a label looks like identifying data (a real name or an ID number), or None."""
     if _ID_NUMBER.search(label):
-        return "contains a long number, like a record or ID number"
+        # TRANSLATORS: follows the label: "'12345678' contains a long number, ..."
+        return _("contains a long number, like a record or ID number")
     words = [w.lower() for w in re.split(r"[ -]", label)]
-    if _NAME.fullmatch(label) and not _WARD_WORDS.intersection(words):
-        return "looks like a person's name"
+    latin_name = _NAME.fullmatch(label) and not _WARD_WORDS.intersection(words)
+    han_name = _HAN_NAME.fullmatch(label) and not _HAN_WARD_CHARACTERS.intersection(label)
+    if latin_name or han_name:
+        # TRANSLATORS: follows the label: "'John Smith' looks like a person's name"
+        return _("looks like a person's name")
     return None

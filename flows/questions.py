@@ -3,6 +3,12 @@
 The state machines are generated from these lists (flows.engine), so adding a question is adding an entry
 here. Answers are stored as JSON-ready values keyed by question id; flows.case turns them into a planner
 case.
+
+Every text here is English marked with `N_()` and said in the clinician's language where it is shown
+(`Question.asked`, `Question.name`, `Choice.shown`, ...), never at import: one process speaks English and
+Chinese to different clinicians. Values, ids and button data stay English ids, so a dialogue begun in one
+language is answered in another. A choice is read by its value, its label in any language, or a synonym
+(Chinese words included: 无, 轻度, 完全缓解), whatever the language of the dialogue.
 """
 
 from __future__ import annotations
@@ -12,10 +18,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from babel.dates import format_date
 from pydantic import BaseModel, ConfigDict
 
+import lang
 from flows import parsing
 from flows.parsing import Invalid
+from lang import N_, _, pgettext
+from lang.formats import BABEL_LOCALES
 from planner import ranges
 from planner.ranges import Range
 
@@ -40,10 +50,23 @@ class Choice(BaseModel):
 
     value: str
     label: str
+    """English, marked with `N_()`; `shown()` says it in the active language."""
+
+    def shown(self) -> str:
+        """The label in the active language (what the button says)."""
+        return _(self.label)
+
+    def spellings(self) -> tuple[str, ...]:
+        """The label in every language: typing any of them answers, whatever the dialogue's language."""
+        return tuple(lang.in_language(code, self.label) for code in lang.LANGUAGES)
+
+    def translated(self) -> Choice:
+        """This button with its label in the active language (its value unchanged)."""
+        return self.model_copy(update={"label": self.shown()})
 
 
-YES_NO_CHOICES = (Choice(value="yes", label="Yes"), Choice(value="no", label="No"))
-SKIP = Choice(value="/skip", label="Skip")
+YES_NO_CHOICES = (Choice(value="yes", label=N_("Yes")), Choice(value="no", label=N_("No")))
+SKIP = Choice(value="/skip", label=N_("Skip"))
 MORE = "5+"
 """The count button for five or more nodules: it asks for the number, which the up-to-seven
 criterion needs exactly (5 nodules of 2 cm are within it, 6 are not)."""
@@ -80,6 +103,22 @@ class Question(BaseModel):
     detail: Callable[[Answers], str] | None = None
     """Text shown under the prompt that depends on the answers (the date of the latest labs)."""
 
+    def name(self) -> str:
+        """The short name in the active language (summary, edit buttons, read-back)."""
+        return _(self.short)
+
+    def names(self) -> set[str]:
+        """The short name in every language, lower case: typing any of them picks the answer to edit."""
+        return {lang.in_language(code, self.short).lower() for code in lang.LANGUAGES}
+
+    def asked(self) -> str:
+        """The question in the active language."""
+        return _(self.prompt)
+
+    def explained(self) -> str:
+        """The help text in the active language."""
+        return _(self.help)
+
     def applies(self, answers: Answers) -> bool:
         """Whether the question is asked, given the answers so far."""
         return self.when is None or self.when(answers)
@@ -96,9 +135,11 @@ class Question(BaseModel):
         return any(any(ch.isdigit() for ch in word) for word in words)
 
     def buttons(self) -> tuple[Choice, ...]:
-        """The choices shown as buttons, with Skip last when the question may be skipped."""
+        """The choices shown as buttons, with Skip last when the question may be skipped, labelled
+        in the active language (their values are ids, the same in every language)."""
         choices = YES_NO_CHOICES if self.kind is Kind.YES_NO else self.choices
-        return (*choices, SKIP) if self.optional else choices
+        shown = (*choices, SKIP) if self.optional else choices
+        return tuple(choice.translated() for choice in shown)
 
     def parse(self, text: str, answers: Answers, today: date, *, cross_check: bool = True) -> Any:
         """The answer as JSON-ready data; raises `Invalid` with a message for the clinician,
@@ -111,15 +152,21 @@ class Question(BaseModel):
 
     def _read(self, text: str, answers: Answers, today: date) -> Any:
         if self.kind is Kind.CHOICE:
-            pairs = [(c.value, c.label) for c in self.choices]
-            return parsing.parse_choice(text, pairs, self.synonyms)
+            pairs = [(c.value, c.spellings()) for c in self.choices]
+            # English lists the values (English words themselves); another language its labels.
+            shown = None if lang.active() == lang.ENGLISH else [c.shown() for c in self.choices]
+            return parsing.parse_choice(text, pairs, self.synonyms, shown)
         if self.kind is Kind.YES_NO:
             return parsing.parse_yes_no(text)
         if self.kind is Kind.NUMBER:
             assert self.bounds is not None
-            if self.choices and text.strip() == MORE:
-                raise Invalid("Send the number of nodules (5 or more): the up-to-seven criterion "
-                              "needs it exactly.")  # fmt: skip
+            if self.choices and parsing.fold(text).strip() == MORE:
+                raise Invalid(
+                    _(
+                        "Send the number of nodules (5 or more): the up-to-seven criterion "
+                        "needs it exactly."
+                    )
+                )
             return parsing.parse_number(text, self.bounds, self.integer)
         if self.kind is Kind.QUANTITY:
             return parsing.parse_quantity(
@@ -134,13 +181,13 @@ class Question(BaseModel):
         return parsing.parse_label(text)
 
     def show(self, value: Any) -> str:
-        """An answer as the clinician would write it, for the summary."""
+        """An answer as the clinician would write it, for the summary, in the active language."""
         if value is None:
-            return "skipped"
+            return pgettext("answer", "skipped")
         if self.kind is Kind.YES_NO:
-            return "yes" if value else "no"
+            return pgettext("answer", "yes") if value else pgettext("answer", "no")
         if self.kind is Kind.CHOICE:
-            return next((c.label for c in self.choices if c.value == value), str(value))
+            return next((c.shown() for c in self.choices if c.value == value), str(value))
         if self.kind is Kind.QUANTITY:
             return f"{value['value']:g} {value['unit']}"
         if self.kind is Kind.NUMBER:
@@ -161,42 +208,66 @@ def _given(question_id: str) -> Callable[[Answers], bool]:
 _BILIRUBIN_ALIASES = {
     "mg/dl": "mg/dL", "mg": "mg/dL", "mgdl": "mg/dL", "mg%": "mg/dL",
     "umol/l": "umol/L", "umol": "umol/L", "µmol/l": "umol/L", "µmol": "umol/L", "mcmol/l": "umol/L",
-    "мкмоль/л": "umol/L", "мкмоль": "umol/L",
+    "мкмоль/л": "umol/L", "мкмоль": "umol/L", "微摩尔/升": "umol/L", "毫克/分升": "mg/dL",
 }  # fmt: skip
-_ALBUMIN_ALIASES = {"g/l": "g/L", "gl": "g/L", "г/л": "g/L", "g/dl": "g/dL", "gdl": "g/dL"}
-_SIZE_ALIASES = {"cm": "cm", "см": "cm", "mm": "mm", "мм": "mm"}
+_ALBUMIN_ALIASES = {
+    "g/l": "g/L", "gl": "g/L", "г/л": "g/L", "g/dl": "g/dL", "gdl": "g/dL",
+    "克/升": "g/L", "克/分升": "g/dL",
+}  # fmt: skip
+_SIZE_ALIASES = {"cm": "cm", "см": "cm", "mm": "mm", "мм": "mm", "厘米": "cm", "毫米": "mm"}
 
 LABEL = Question(
     id="label",
-    short="Label",
-    prompt="Patient label? A pseudonym only (e.g. bed7, S-014): never a name or a record number.",
-    help="The label lets you find the patient again and lets reminders name them. It is stored with "
-    "the plans, so it must not identify the patient: use a bed, study or code number.",
+    short=N_("Label"),
+    prompt=N_(
+        "Patient label? A pseudonym only (e.g. bed7, S-014): never a name or a record number."
+    ),
+    help=N_(
+        "The label lets you find the patient again and lets reminders name them. It is stored with "
+        "the plans, so it must not identify the patient: use a bed, study or code number."
+    ),
     kind=Kind.LABEL,
 )
 
 TUMOUR_TYPE = Question(
     id="tumour_type",
-    short="Tumour type",
-    prompt="Tumour type?",
-    help="The protocol was written for hepatocellular carcinoma (HCC). For other tumours the scores "
-    "and rules are shown but BCLC and CNLC do not apply.",
+    short=N_("Tumour type"),
+    prompt=N_("Tumour type?"),
+    help=N_(
+        "The protocol was written for hepatocellular carcinoma (HCC). For other tumours the scores "
+        "and rules are shown but BCLC and CNLC do not apply."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="hcc", label="HCC"),
-        Choice(value="icc", label="Cholangiocarcinoma"),
-        Choice(value="metastasis", label="Metastases"),
-        Choice(value="other", label="Other"),
+        Choice(value="icc", label=N_("Cholangiocarcinoma")),
+        Choice(value="metastasis", label=N_("Metastases")),
+        Choice(value="other", label=N_("Other")),
     ),
-    synonyms={"icc": "icc", "cca": "icc", "mets": "metastasis", "metastases": "metastasis"},
+    synonyms={
+        "icc": "icc",
+        "cca": "icc",
+        "mets": "metastasis",
+        "metastases": "metastasis",
+        "肝细胞癌": "hcc",
+        "胆管癌": "icc",
+        "肝内胆管癌": "icc",
+        "转移": "metastasis",
+        "转移瘤": "metastasis",
+        "肝转移": "metastasis",
+        "转移性肝癌": "metastasis",
+        "其他": "other",
+    },
 )
 
 COUNT = Question(
     id="count",
-    short="Nodules",
-    prompt="How many nodules?",
-    help="The number of tumour nodules on the latest imaging. It decides between super-selective "
-    "(three or fewer, P9) and lobar (more than three, P10) placement.",
+    short=N_("Nodules"),
+    prompt=N_("How many nodules?"),
+    help=N_(
+        "The number of tumour nodules on the latest imaging. It decides between super-selective "
+        "(three or fewer, P9) and lobar (more than three, P10) placement."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.TUMOUR_COUNT,
     integer=True,
@@ -208,9 +279,9 @@ COUNT = Question(
 
 SIZE = Question(
     id="largest_cm",
-    short="Largest",
-    prompt="Largest nodule diameter, in cm?",
-    help="The longest diameter of the largest nodule, in cm (35 mm is accepted as 3.5 cm).",
+    short=N_("Largest"),
+    prompt=N_("Largest nodule diameter, in cm?"),
+    help=N_("The longest diameter of the largest nodule, in cm (35 mm is accepted as 3.5 cm)."),
     kind=Kind.QUANTITY,
     units={"cm": ranges.TUMOUR_SIZE_CM},
     unit_aliases=_SIZE_ALIASES,
@@ -219,78 +290,108 @@ SIZE = Question(
 
 PVTT = Question(
     id="pvtt",
-    short="PV thrombus",
-    prompt="Portal vein tumour thrombus?",
-    help="Japanese Vp grade: Vp1 beyond second-order branches, Vp2 second-order branch, Vp3 "
-    "first-order (right or left) branch, Vp4 main trunk or both first-order branches.",
+    short=N_("PV thrombus"),
+    prompt=N_("Portal vein tumour thrombus?"),
+    help=N_(
+        "Japanese Vp grade: Vp1 beyond second-order branches, Vp2 second-order branch, Vp3 "
+        "first-order (right or left) branch, Vp4 main trunk or both first-order branches."
+    ),
     kind=Kind.CHOICE,
     choices=(
-        Choice(value="none", label="None"),
+        Choice(value="none", label=N_("None")),
         Choice(value="vp1", label="Vp1"),
         Choice(value="vp2", label="Vp2"),
-        Choice(value="vp3", label="Vp3 (right/left)"),
-        Choice(value="vp4", label="Vp4 (main trunk)"),
+        Choice(value="vp3", label=N_("Vp3 (right/left)")),
+        Choice(value="vp4", label=N_("Vp4 (main trunk)")),
     ),
-    synonyms={"no": "none", "0": "none", "vp3": "vp3", "vp4": "vp4", "main": "vp4"},
+    synonyms={
+        "no": "none",
+        "0": "none",
+        "vp3": "vp3",
+        "vp4": "vp4",
+        "main": "vp4",
+        "无": "none",
+        "没有": "none",
+        "无癌栓": "none",
+        "主干": "vp4",
+    },
 )
 
 COLLATERALS = Question(
     id="pvtt_collaterals",
-    short="Collaterals",
-    prompt="Is there collateral flow around the main-trunk thrombus?",
-    help="A main trunk occluded by thrombus with few collaterals contraindicates TACE (Chinese "
-    "guideline); with good collateral flow TACE may still be done.",
+    short=N_("Collaterals"),
+    prompt=N_("Is there collateral flow around the main-trunk thrombus?"),
+    help=N_(
+        "A main trunk occluded by thrombus with few collaterals contraindicates TACE (Chinese "
+        "guideline); with good collateral flow TACE may still be done."
+    ),
     kind=Kind.YES_NO,
     when=_is("pvtt", "vp4"),
 )
 
 INFILTRATIVE = Question(
     id="infiltrative",
-    short="Infiltrative",
-    prompt="Is the tumour infiltrative (diffuse, ill-defined margins)?",
-    help="An infiltrative or diffuse tumour contraindicates TACE: systemic therapy instead (BCLC "
-    "2022).",
+    short=N_("Infiltrative"),
+    prompt=N_("Is the tumour infiltrative (diffuse, ill-defined margins)?"),
+    help=N_(
+        "An infiltrative or diffuse tumour contraindicates TACE: systemic therapy instead (BCLC "
+        "2022)."
+    ),
     kind=Kind.YES_NO,
 )
 
 BURDEN_70 = Question(
     id="burden_ge_70pct",
-    short="Tumour ≥ 70 %",
-    prompt="Does the tumour occupy 70 % or more of the liver?",
-    help="A relative contraindication: staged embolization only if liver function is near normal "
-    "(Chinese guideline).",
+    short=N_("Tumour ≥ 70 %"),
+    prompt=N_("Does the tumour occupy 70 % or more of the liver?"),
+    help=N_(
+        "A relative contraindication: staged embolization only if liver function is near normal "
+        "(Chinese guideline)."
+    ),
     kind=Kind.YES_NO,
     optional=True,
 )
 
 OCCLUSION = Question(
     id="pvtt_occlusion",
-    short="Trunk occlusion",
-    prompt="Does the thrombus occlude the main trunk completely or partially?",
-    help="Without collaterals, a completely occluded main trunk contraindicates TACE; a partial "
-    "occlusion does not (small doses, super-selective) (Chinese guideline).",
+    short=N_("Trunk occlusion"),
+    prompt=N_("Does the thrombus occlude the main trunk completely or partially?"),
+    help=N_(
+        "Without collaterals, a completely occluded main trunk contraindicates TACE; a partial "
+        "occlusion does not (small doses, super-selective) (Chinese guideline)."
+    ),
     kind=Kind.CHOICE,
     choices=(
-        Choice(value="complete", label="Complete"),
-        Choice(value="partial", label="Partial"),
+        Choice(value="complete", label=N_("Complete")),
+        Choice(value="partial", label=N_("Partial")),
     ),
+    synonyms={
+        "完全": "complete",
+        "完全闭塞": "complete",
+        "部分": "partial",
+        "部分闭塞": "partial",
+    },
     optional=True,
     when=lambda answers: answers.get("pvtt") == "vp4" and answers.get("pvtt_collaterals") is False,
 )
 
 EXTRAHEPATIC = Question(
     id="extrahepatic",
-    short="Extrahepatic",
-    prompt="Extrahepatic spread?",
-    help="Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C.",
+    short=N_("Extrahepatic"),
+    prompt=N_("Extrahepatic spread?"),
+    help=N_(
+        "Any metastasis outside the liver (lymph nodes, lung, bone, ...). It makes BCLC stage C."
+    ),
     kind=Kind.YES_NO,
 )
 
 AFP = Question(
     id="afp",
     short="AFP",
-    prompt="AFP, ng/mL?",
-    help="Alpha-fetoprotein, for the HAP prognostic score before TACE (above 400 ng/mL scores).",
+    prompt=N_("AFP, ng/mL?"),
+    help=N_(
+        "Alpha-fetoprotein, for the HAP prognostic score before TACE (above 400 ng/mL scores)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.AFP,
     optional=True,
@@ -299,9 +400,9 @@ AFP = Question(
 
 BILIRUBIN = Question(
     id="bilirubin",
-    short="Bilirubin",
-    prompt="Total bilirubin, with its unit? (e.g. 21 umol/L or 1.2 mg/dL)",
-    help="Total serum bilirubin. Child-Pugh is scored with the table of the unit you give.",
+    short=N_("Bilirubin"),
+    prompt=N_("Total bilirubin, with its unit? (e.g. 21 umol/L or 1.2 mg/dL)"),
+    help=N_("Total serum bilirubin. Child-Pugh is scored with the table of the unit you give."),
     kind=Kind.QUANTITY,
     units={str(u): r for u, r in ranges.BILIRUBIN.items()},
     unit_aliases=_BILIRUBIN_ALIASES,
@@ -309,9 +410,9 @@ BILIRUBIN = Question(
 
 ALBUMIN = Question(
     id="albumin",
-    short="Albumin",
-    prompt="Albumin, with its unit? (e.g. 38 g/L or 3.8 g/dL)",
-    help="Serum albumin, used by Child-Pugh and ALBI.",
+    short=N_("Albumin"),
+    prompt=N_("Albumin, with its unit? (e.g. 38 g/L or 3.8 g/dL)"),
+    help=N_("Serum albumin, used by Child-Pugh and ALBI."),
     kind=Kind.QUANTITY,
     units={str(u): r for u, r in ranges.ALBUMIN.items()},
     unit_aliases=_ALBUMIN_ALIASES,
@@ -321,18 +422,20 @@ ALBUMIN = Question(
 INR = Question(
     id="inr",
     short="INR",
-    prompt="INR?",
-    help="International normalised ratio of prothrombin time (no unit).",
+    prompt=N_("INR?"),
+    help=N_("International normalised ratio of prothrombin time (no unit)."),
     kind=Kind.NUMBER,
     bounds=ranges.INR,
 )
 
 PLATELETS = Question(
     id="platelets",
-    short="Platelets",
-    prompt="Platelets, x10^9/L?",
-    help="Below 50 x10^9/L: transfuse before the procedure (SIR 2019); with white cells below 3.0, a "
-    "relative contraindication (Chinese guideline).",
+    short=N_("Platelets"),
+    prompt=N_("Platelets, x10^9/L?"),
+    help=N_(
+        "Below 50 x10^9/L: transfuse before the procedure (SIR 2019); with white cells below 3.0, a "
+        "relative contraindication (Chinese guideline)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.PLATELETS,
     optional=True,
@@ -340,10 +443,12 @@ PLATELETS = Question(
 
 WBC = Question(
     id="wbc",
-    short="White cells",
-    prompt="White cells, x10^9/L?",
-    help="Below 3.0 with platelets below 50: a relative contraindication unless due to "
-    "hypersplenism (Chinese guideline).",
+    short=N_("White cells"),
+    prompt=N_("White cells, x10^9/L?"),
+    help=N_(
+        "Below 3.0 with platelets below 50: a relative contraindication unless due to "
+        "hypersplenism (Chinese guideline)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.WBC,
     optional=True,
@@ -351,28 +456,40 @@ WBC = Question(
 
 ASCITES = Question(
     id="ascites",
-    short="Ascites",
-    prompt="Ascites?",
-    help="Mild: slight, easily controlled. Moderate-severe: poorly controlled or refractory.",
+    short=N_("Ascites"),
+    prompt=N_("Ascites?"),
+    help=N_("Mild: slight, easily controlled. Moderate-severe: poorly controlled or refractory."),
     kind=Kind.CHOICE,
     choices=(
-        Choice(value="none", label="None"),
-        Choice(value="mild", label="Mild"),
-        Choice(value="moderate_severe", label="Moderate-severe"),
+        Choice(value="none", label=N_("None")),
+        Choice(value="mild", label=N_("Mild")),
+        Choice(value="moderate_severe", label=N_("Moderate-severe")),
     ),
-    synonyms={"no": "none", "moderate": "moderate_severe", "severe": "moderate_severe"},
+    synonyms={
+        "no": "none",
+        "moderate": "moderate_severe",
+        "severe": "moderate_severe",
+        "无": "none",
+        "没有": "none",
+        "轻度": "mild",
+        "少量": "mild",
+        "中重度": "moderate_severe",
+        "中度": "moderate_severe",
+        "重度": "moderate_severe",
+        "大量": "moderate_severe",
+    },
 )
 
 ENCEPHALOPATHY = Question(
     id="encephalopathy",
-    short="Encephalopathy",
-    prompt="Hepatic encephalopathy?",
-    help="West Haven grade: 1-2 mild (confusion, asterixis), 3-4 severe (somnolence to coma).",
+    short=N_("Encephalopathy"),
+    prompt=N_("Hepatic encephalopathy?"),
+    help=N_("West Haven grade: 1-2 mild (confusion, asterixis), 3-4 severe (somnolence to coma)."),
     kind=Kind.CHOICE,
     choices=(
-        Choice(value="none", label="None"),
-        Choice(value="grade_1_2", label="Grade 1-2"),
-        Choice(value="grade_3_4", label="Grade 3-4"),
+        Choice(value="none", label=N_("None")),
+        Choice(value="grade_1_2", label=N_("Grade 1-2")),
+        Choice(value="grade_3_4", label=N_("Grade 3-4")),
     ),
     synonyms={
         "no": "none",
@@ -380,15 +497,26 @@ ENCEPHALOPATHY = Question(
         "2": "grade_1_2",
         "3": "grade_3_4",
         "4": "grade_3_4",
+        # Chinese: 无, and the West Haven grades as a Chinese chart writes them (1-2 级, 3～4 级)
+        "无": "none",
+        "没有": "none",
+        **{f"{g}{sp}级": "grade_1_2" for g in ("1", "2", "1-2", "1~2") for sp in ("", " ")},
+        **{f"{g}{sp}级": "grade_3_4" for g in ("3", "4", "3-4", "3~4") for sp in ("", " ")},
+        "1-2": "grade_1_2",
+        "1~2": "grade_1_2",
+        "3-4": "grade_3_4",
+        "3~4": "grade_3_4",
     },
 )
 
 AST = Question(
     id="ast",
     short="AST",
-    prompt="AST, U/L?",
-    help="Aspartate aminotransferase, for the ART score before the second TACE (a rise of more than "
-    "25 % scores 4).",
+    prompt=N_("AST, U/L?"),
+    help=N_(
+        "Aspartate aminotransferase, for the ART score before the second TACE (a rise of more than "
+        "25 % scores 4)."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.AST,
     optional=True,
@@ -396,9 +524,11 @@ AST = Question(
 
 CREATININE = Question(
     id="creatinine",
-    short="Creatinine",
-    prompt="Creatinine, with its unit? (e.g. 80 umol/L or 0.9 mg/dL)",
-    help="Serum creatinine: above 2 mg/dL (177 umol/L) contraindicates TACE, and MELD needs it.",
+    short=N_("Creatinine"),
+    prompt=N_("Creatinine, with its unit? (e.g. 80 umol/L or 0.9 mg/dL)"),
+    help=N_(
+        "Serum creatinine: above 2 mg/dL (177 umol/L) contraindicates TACE, and MELD needs it."
+    ),
     kind=Kind.QUANTITY,
     units={"umol/L": ranges.CREATININE["umol/L"], "mg/dL": ranges.CREATININE["mg/dL"]},  # type: ignore[index]
     unit_aliases=_BILIRUBIN_ALIASES,
@@ -407,9 +537,9 @@ CREATININE = Question(
 
 SODIUM = Question(
     id="sodium",
-    short="Sodium",
-    prompt="Sodium, mmol/L?",
-    help="Serum sodium, for MELD-Na (applied when MELD is above 11).",
+    short=N_("Sodium"),
+    prompt=N_("Sodium, mmol/L?"),
+    help=N_("Serum sodium, for MELD-Na (applied when MELD is above 11)."),
     kind=Kind.NUMBER,
     bounds=ranges.SODIUM,
     optional=True,
@@ -418,19 +548,21 @@ SODIUM = Question(
 
 DIALYSIS = Question(
     id="dialysis",
-    short="Dialysis",
-    prompt="Dialysis twice or more in the last week?",
-    help="Dialysis counts as renal insufficiency (contraindicates TACE) and sets creatinine to 4.0 "
-    "in MELD.",
+    short=N_("Dialysis"),
+    prompt=N_("Dialysis twice or more in the last week?"),
+    help=N_(
+        "Dialysis counts as renal insufficiency (contraindicates TACE) and sets creatinine to 4.0 "
+        "in MELD."
+    ),
     kind=Kind.YES_NO,
     optional=True,
 )
 
 AGE = Question(
     id="age",
-    short="Age",
-    prompt="Age, in years?",
-    help="Age decides the elderly rule (P2: plain ultra-selective chemo-embolization).",
+    short=N_("Age"),
+    prompt=N_("Age, in years?"),
+    help=N_("Age decides the elderly rule (P2: plain ultra-selective chemo-embolization)."),
     kind=Kind.NUMBER,
     bounds=ranges.AGE,
     integer=True,
@@ -438,24 +570,35 @@ AGE = Question(
 
 SEX = Question(
     id="sex",
-    short="Sex",
-    prompt="Sex (for the creatinine clearance)?",
-    help="Cockcroft-Gault clearance (below 30 mL/min contraindicates TACE) needs sex and weight.",
+    short=N_("Sex"),
+    prompt=N_("Sex (for the creatinine clearance)?"),
+    help=N_(
+        "Cockcroft-Gault clearance (below 30 mL/min contraindicates TACE) needs sex and weight."
+    ),
     kind=Kind.CHOICE,
-    choices=(Choice(value="female", label="Female"), Choice(value="male", label="Male")),
-    synonyms={"f": "female", "m": "male", "woman": "female", "man": "male"},
+    choices=(Choice(value="female", label=N_("Female")), Choice(value="male", label=N_("Male"))),
+    synonyms={
+        "f": "female",
+        "m": "male",
+        "woman": "female",
+        "man": "male",
+        "女": "female",
+        "女性": "female",
+        "男": "male",
+        "男性": "male",
+    },
     optional=True,
     when=_given("creatinine"),
 )
 
 WEIGHT = Question(
     id="weight_kg",
-    short="Weight",
-    prompt="Weight, in kg?",
-    help="Actual body weight, for the Cockcroft-Gault creatinine clearance.",
+    short=N_("Weight"),
+    prompt=N_("Weight, in kg?"),
+    help=N_("Actual body weight, for the Cockcroft-Gault creatinine clearance."),
     kind=Kind.QUANTITY,
     units={"kg": ranges.WEIGHT_KG},
-    unit_aliases={"kg": "kg", "кг": "kg"},
+    unit_aliases={"kg": "kg", "кг": "kg", "公斤": "kg", "千克": "kg"},
     default_unit="kg",
     optional=True,
     when=_given("creatinine"),
@@ -464,44 +607,53 @@ WEIGHT = Question(
 ECOG = Question(
     id="ecog",
     short="ECOG",
-    prompt="ECOG performance status?",
-    help="0 fully active; 1 restricted in strenuous activity, walks; 2 self-care, up more than half "
-    "the day, cannot work; 3 limited self-care, in bed or chair more than half the day; 4 completely "
-    "disabled.",
+    prompt=N_("ECOG performance status?"),
+    help=N_(
+        "0 fully active; 1 restricted in strenuous activity, walks; 2 self-care, up more than half "
+        "the day, cannot work; 3 limited self-care, in bed or chair more than half the day; 4 completely "
+        "disabled."
+    ),
     kind=Kind.CHOICE,
     choices=(
-        Choice(value="0", label="0 fully active"),
-        Choice(value="1", label="1 light work only"),
-        Choice(value="2", label="2 self-care, no work"),
-        Choice(value="3", label="3 bed/chair >50%"),
-        Choice(value="4", label="4 bedbound"),
+        Choice(value="0", label=N_("0 fully active")),
+        Choice(value="1", label=N_("1 light work only")),
+        Choice(value="2", label=N_("2 self-care, no work")),
+        Choice(value="3", label=N_("3 bed/chair >50%")),
+        Choice(value="4", label=N_("4 bedbound")),
     ),
+    synonyms={
+        f"{score}分": str(score) for score in range(5)
+    },  # ECOG 1 分, as a Chinese chart writes it
 )
 
 EARLIER = Question(
     id="earlier",
-    short="Prior treatment",
-    prompt="Has the patient had an earlier TACE or other intervention?",
-    help="After an intervention, follow-up imaging decides what comes next (P4) and the window "
-    "for the next one is 50 days to 3 months (P5, P6).",
+    short=N_("Prior treatment"),
+    prompt=N_("Has the patient had an earlier TACE or other intervention?"),
+    help=N_(
+        "After an intervention, follow-up imaging decides what comes next (P4) and the window "
+        "for the next one is 50 days to 3 months (P5, P6)."
+    ),
     kind=Kind.YES_NO,
 )
 
 LAST = Question(
     id="last_intervention",
-    short="Last treatment",
-    prompt="Date of the last intervention? (2026-09-01, 01.09.2026, or 50d / 7w ago)",
-    help="The day of the last TACE or ablation.",
+    short=N_("Last treatment"),
+    prompt=N_("Date of the last intervention? (2026-09-01, 01.09.2026, or 50d / 7w ago)"),
+    help=N_("The day of the last TACE or ablation."),
     kind=Kind.DATE,
     when=_is("earlier", True),
 )
 
 RECOVERED = Question(
     id="recovered_on",
-    short="Recovered on",
-    prompt="Date the patient recovered from it? (/skip if not yet, or unknown)",
-    help="Post-embolization symptoms gone and liver tests back to the pre-intervention level. The "
-    "next intervention is at least 3 weeks after it (P6).",
+    short=N_("Recovered on"),
+    prompt=N_("Date the patient recovered from it? (/skip if not yet, or unknown)"),
+    help=N_(
+        "Post-embolization symptoms gone and liver tests back to the pre-intervention level. The "
+        "next intervention is at least 3 weeks after it (P6)."
+    ),
     kind=Kind.DATE,
     optional=True,
     when=_is("earlier", True),
@@ -509,10 +661,12 @@ RECOVERED = Question(
 
 SESSIONS = Question(
     id="sessions",
-    short="TACE sessions",
-    prompt="How many TACE sessions so far, the last one included?",
-    help="Before the second TACE the ART score decides whether to go on; refractoriness counts "
-    "consecutive sessions.",
+    short=N_("TACE sessions"),
+    prompt=N_("How many TACE sessions so far, the last one included?"),
+    help=N_(
+        "Before the second TACE the ART score decides whether to go on; refractoriness counts "
+        "consecutive sessions."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.SESSIONS,
     integer=True,
@@ -522,26 +676,48 @@ SESSIONS = Question(
 
 IMAGED = Question(
     id="imaged",
-    short="Imaging done",
-    prompt="Has follow-up imaging (CT or MRI) been done since?",
-    help="Its findings decide between hold, ethanol injection and a new TACE (P3, P4, P7).",
+    short=N_("Imaging done"),
+    prompt=N_("Has follow-up imaging (CT or MRI) been done since?"),
+    help=N_("Its findings decide between hold, ethanol injection and a new TACE (P3, P4, P7)."),
     kind=Kind.YES_NO,
     when=_is("earlier", True),
 )
 
 _after_imaging = _is("imaged", True)
 
-CONTRADICTION = "CR means no viable tumour and no new lesion, but {what}"
-ASK_AGAIN = ": which is right? Answer again, or /back to correct the earlier answer."
-"""mRECIST (safety-and-course.md section 6): a new lesion or progression is PD, never CR."""
+CR_BUT = {
+    ("new_lesions",): N_(
+        "CR means no viable tumour and no new lesion, but new lesions were reported"
+    ),
+    ("progression",): N_(
+        "CR means no viable tumour and no new lesion, but progression was reported"
+    ),
+    ("new_lesions", "progression"): N_(
+        "CR means no viable tumour and no new lesion, but new lesions and progression were reported"
+    ),
+}
+"""mRECIST (safety-and-course.md section 6): a new lesion or progression is PD, never CR; one
+whole sentence for each set of findings reported (Chinese orders the words differently)."""
+CR_AGAINST = {
+    "new_lesions": N_("CR means no viable tumour and no new lesion, but a new lesion is PD"),
+    "progression": N_("CR means no viable tumour and no new lesion, but progression is PD"),
+}
+"""A finding answered yes after CR was given: why the two cannot both be right."""
 
 
-def _cr_against(what: str) -> Callable[[Any, Answers], str | None]:
+def ask_again(why: str) -> str:
+    """A contradiction, and how to resolve it: the answer is asked again, never guessed."""
+    return _(
+        "{why}: which is right? Answer again, or /back to correct the earlier answer."
+    ).format(why=why)
+
+
+def _cr_against(finding: str) -> Callable[[Any, Answers], str | None]:
     """A check for a yes/no finding: yes contradicts a complete response given earlier."""
 
     def check(value: Any, answers: Answers) -> str | None:
         if value is True and answers.get("response") == "cr":
-            return CONTRADICTION.format(what=what) + ASK_AGAIN
+            return ask_again(_(CR_AGAINST[finding]))
         return None
 
     return check
@@ -550,30 +726,31 @@ def _cr_against(what: str) -> Callable[[Any, Answers], str | None]:
 def _response_against_findings(value: Any, answers: Answers) -> str | None:
     """CR contradicts new lesions or progression given earlier."""
     why = contradiction({**answers, "response": value})
-    return why + ASK_AGAIN if why else None
+    return ask_again(why) if why else None
 
 
 def contradiction(answers: Answers) -> str | None:
     """Why the findings contradict each other, or None (CR with new lesions or progression)."""
     if answers.get("response") != "cr":
         return None
-    found = [w for k, w in (("new_lesions", "new lesions"), ("progression", "progression"))
-             if answers.get(k) is True]  # fmt: skip
-    return CONTRADICTION.format(what=f"{' and '.join(found)} were reported") if found else None
+    found = tuple(k for k in ("new_lesions", "progression") if answers.get(k) is True)
+    return _(CR_BUT[found]) if found else None
 
 
 LIPIODOL = Question(
     id="lipiodol",
-    short="Lipiodol",
-    prompt="Lipiodol deposition in the lesion?",
-    help="Dense: compact over the lesion. Dense with a marginal defect: dense but a small part of "
-    "the margin without deposition (P3). Sparse: patchy or little.",
+    short=N_("Lipiodol"),
+    prompt=N_("Lipiodol deposition in the lesion?"),
+    help=N_(
+        "Dense: compact over the lesion. Dense with a marginal defect: dense but a small part of "
+        "the margin without deposition (P3). Sparse: patchy or little."
+    ),
     kind=Kind.CHOICE,
     choices=(
-        Choice(value="dense", label="Dense"),
-        Choice(value="dense_marginal_defect", label="Dense, marginal defect"),
-        Choice(value="sparse", label="Sparse"),
-        Choice(value="none", label="None (beads or bland)"),
+        Choice(value="dense", label=N_("Dense")),
+        Choice(value="dense_marginal_defect", label=N_("Dense, marginal defect")),
+        Choice(value="sparse", label=N_("Sparse")),
+        Choice(value="none", label=N_("None (beads or bland)")),
     ),
     synonyms={
         "defect": "dense_marginal_defect",
@@ -581,45 +758,57 @@ LIPIODOL = Question(
         "beads": "none",
         "deb": "none",
         "bland": "none",
+        "致密": "dense",
+        "致密沉积": "dense",
+        "边缘缺损": "dense_marginal_defect",
+        "致密伴边缘缺损": "dense_marginal_defect",
+        "稀疏": "sparse",
+        "稀疏沉积": "sparse",
+        "无": "none",
+        "无沉积": "none",
+        "微球": "none",
+        "单纯栓塞": "none",
     },
     when=_after_imaging,
 )
 
 NECROSIS = Question(
     id="necrosis",
-    short="Necrosis",
-    prompt="Tumour necrosis on imaging?",
-    help="Non-enhancing tumour where lipiodol deposited.",
+    short=N_("Necrosis"),
+    prompt=N_("Tumour necrosis on imaging?"),
+    help=N_("Non-enhancing tumour where lipiodol deposited."),
     kind=Kind.YES_NO,
     when=_after_imaging,
 )
 
 NEW_LESIONS = Question(
     id="new_lesions",
-    short="New lesions",
-    prompt="New lesions?",
-    help="Any new intrahepatic nodule since the last intervention.",
+    short=N_("New lesions"),
+    prompt=N_("New lesions?"),
+    help=N_("Any new intrahepatic nodule since the last intervention."),
     kind=Kind.YES_NO,
     when=_after_imaging,
-    check=_cr_against("a new lesion is PD"),
+    check=_cr_against("new_lesions"),
 )
 
 PROGRESSION = Question(
     id="progression",
-    short="Progression",
-    prompt="Progression of the treated lesions?",
-    help="Growth of viable (enhancing) tumour (mRECIST: >= 20 % increase).",
+    short=N_("Progression"),
+    prompt=N_("Progression of the treated lesions?"),
+    help=N_("Growth of viable (enhancing) tumour (mRECIST: >= 20 % increase)."),
     kind=Kind.YES_NO,
     when=_after_imaging,
-    check=_cr_against("progression is PD"),
+    check=_cr_against("progression"),
 )
 
 RESPONSE = Question(
     id="response",
     short="mRECIST",
-    prompt="mRECIST response, as the radiologist reads it?",
-    help="CR no enhancing tumour; PR viable sum down 30 % or more; PD up 20 % over the smallest sum "
-    "or a new lesion; SD otherwise. With no lipiodol (beads, bland) it decides.",
+    prompt=N_("mRECIST response, as the radiologist reads it?"),
+    help=N_(
+        "CR no enhancing tumour; PR viable sum down 30 % or more; PD up 20 % over the smallest sum "
+        "or a new lesion; SD otherwise. With no lipiodol (beads, bland) it decides."
+    ),
     kind=Kind.CHOICE,
     choices=(
         Choice(value="cr", label="CR"),
@@ -627,7 +816,18 @@ RESPONSE = Question(
         Choice(value="sd", label="SD"),
         Choice(value="pd", label="PD"),
     ),
-    synonyms={"complete": "cr", "partial": "pr", "stable": "sd", "progressive": "pd"},
+    synonyms={
+        "complete": "cr",
+        "partial": "pr",
+        "stable": "sd",
+        "progressive": "pd",
+        "完全缓解": "cr",
+        "部分缓解": "pr",
+        "疾病稳定": "sd",
+        "稳定": "sd",
+        "疾病进展": "pd",
+        "进展": "pd",
+    },
     optional=True,
     when=_after_imaging,
     check=_response_against_findings,
@@ -635,10 +835,12 @@ RESPONSE = Question(
 
 VIABLE_SUM = Question(
     id="viable_sum_mm",
-    short="Viable sum",
-    prompt="Sum of the viable (enhancing) diameters of the target lesions, in mm?",
-    help="mRECIST from the sums: with the baseline and the smallest sum so far (nadir), liverbot "
-    "reads the response itself. Asked when the category was skipped.",
+    short=N_("Viable sum"),
+    prompt=N_("Sum of the viable (enhancing) diameters of the target lesions, in mm?"),
+    help=N_(
+        "mRECIST from the sums: with the baseline and the smallest sum so far (nadir), liverbot "
+        "reads the response itself. Asked when the category was skipped."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.VIABLE_SUM_MM,
     optional=True,
@@ -647,10 +849,12 @@ VIABLE_SUM = Question(
 
 NADIR = Question(
     id="nadir_viable_sum_mm",
-    short="Nadir viable sum",
-    prompt="Smallest viable sum so far (the nadir), in mm?",
-    help="Progression by mRECIST is a rise of 20 % over the nadir. With sessions recorded, liverbot "
-    "takes it from the earlier follow-ups.",
+    short=N_("Nadir viable sum"),
+    prompt=N_("Smallest viable sum so far (the nadir), in mm?"),
+    help=N_(
+        "Progression by mRECIST is a rise of 20 % over the nadir. With sessions recorded, liverbot "
+        "takes it from the earlier follow-ups."
+    ),
     kind=Kind.NUMBER,
     bounds=ranges.VIABLE_SUM_MM,
     optional=True,
@@ -663,9 +867,11 @@ NADIR = Question(
 
 VIABLE_OVER_50 = Question(
     id="viable_over_50pct",
-    short="Over 50 % viable",
-    prompt="Is more than 50 % of the treated tumour still viable?",
-    help="An insufficient response (JSH 2014): two follow-ups in a row make the tumour TACE-refractory.",
+    short=N_("Over 50 % viable"),
+    prompt=N_("Is more than 50 % of the treated tumour still viable?"),
+    help=N_(
+        "An insufficient response (JSH 2014): two follow-ups in a row make the tumour TACE-refractory."
+    ),
     kind=Kind.YES_NO,
     optional=True,
     when=_after_imaging,
@@ -684,17 +890,20 @@ def _in_date_order(value: Any, answers: Answers) -> str | None:
     """The imaging day may not come before the course's latest entry (date order)."""
     floor = answers.get(COURSE_FLOOR)
     if isinstance(value, str) and isinstance(floor, str) and value < floor:
-        return (f"That is before the latest entry of the course ({floor}): enter the course in "
-                "date order.")  # fmt: skip
+        return _(
+            "That is before the latest entry of the course ({day}): enter the course in date order."
+        ).format(day=floor)
     return None
 
 
 IMAGED_ON = Question(
     id="measured_on",
-    short="Imaging day",
-    prompt="Date of the follow-up imaging? (/skip if today)",
-    help="The day the imaging was done and the labs were taken: a follow-up entered late keeps "
-    "its own day, and the course reads what came before it.",
+    short=N_("Imaging day"),
+    prompt=N_("Date of the follow-up imaging? (/skip if today)"),
+    help=N_(
+        "The day the imaging was done and the labs were taken: a follow-up entered late keeps "
+        "its own day, and the course reads what came before it."
+    ),
     kind=Kind.DATE,
     optional=True,
     when=_after_imaging,
@@ -711,13 +920,20 @@ is then missing rather than carried over unseen)."""
 def _latest_labs_words(answers: Answers) -> str:
     latest = answers.get("latest_labs") or {}
     values = latest.get("values") or {}
-    shown = ", ".join(
-        f"{BY_ID[k].short} {BY_ID[k].show(v)}" for k, v in values.items() if k in BY_ID
+    shown = pgettext("dialogue list", ", ").join(
+        f"{BY_ID[k].name()} {BY_ID[k].show(v)}" for k, v in values.items() if k in BY_ID
     )
     day = latest.get("on")
     on = date.fromisoformat(day) if day else None
-    when = f"{on.day} {on:%b %Y}" if on else "an earlier day"
-    return f"Latest, as on {when}: {shown}."
+    # TRANSLATORS: a Babel (CLDR) date pattern for the day the latest labs were measured:
+    # "d MMM yyyy" is 31 Oct 2026; Chinese writes "yyyy年M月d日".
+    pattern = _("d MMM yyyy")
+    when = (
+        format_date(on, pattern, locale=BABEL_LOCALES[lang.active()])
+        if on
+        else _("an earlier day")
+    )
+    return _("Latest, as on {day}: {values}.").format(day=when, values=shown)
 
 
 def _reuse_labs(value: Any, answers: Answers) -> dict[str, Any]:
@@ -744,12 +960,24 @@ def _labs_after_the_last_intervention(answers: Answers) -> bool:
 
 LABS = Question(
     id="labs",
-    short="Labs",
-    prompt="Labs for this follow-up: reuse the latest, or enter today's?",
-    help="Reusing shows the date they were measured; a plan is only as current as its labs.",
+    short=N_("Labs"),
+    prompt=N_("Labs for this follow-up: reuse the latest, or enter today's?"),
+    help=N_("Reusing shows the date they were measured; a plan is only as current as its labs."),
     kind=Kind.CHOICE,
-    choices=(Choice(value="reuse", label="Reuse latest"), Choice(value="new", label="Enter new")),
-    synonyms={"latest": "reuse", "same": "reuse", "enter": "new", "today": "new"},
+    choices=(
+        Choice(value="reuse", label=N_("Reuse latest")),
+        Choice(value="new", label=N_("Enter new")),
+    ),
+    synonyms={
+        "latest": "reuse",
+        "same": "reuse",
+        "enter": "new",
+        "today": "new",
+        "沿用": "reuse",
+        "复用": "reuse",
+        "重新输入": "new",
+        "今天": "new",
+    },
     when=_labs_after_the_last_intervention,
     effect=_reuse_labs,
     detail=_latest_labs_words,
@@ -773,6 +1001,26 @@ presents a case; each question after the label is headed with the patient's labe
 BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS, IMAGED_ON)}
 
 
+ASSUMED = {
+    "tumour_type": ("hcc", N_("tumour type HCC"), "type=icc|metastasis|other"),
+    "extrahepatic": (False, N_("no extrahepatic spread"), "ehs=yes"),
+    "infiltrative": (False, N_("not infiltrative"), "infiltrative=yes"),
+    "dialysis": (False, N_("no dialysis"), "dialysis=yes"),
+}
+"""What an absent key is taken to be: the value, what that means (English, marked), and the
+key=value that says otherwise. A quick check keeps the question ids it assumed (`QuickCheck.assumed`,
+stored with the dialogue) and words them when the plan is shown (`assumed_words`)."""
+
+
+def assumed_words(assumed: str) -> str:
+    """`tumour type HCC (add type=icc|metastasis|other otherwise)`: an assumption, in the active
+    language. A dialogue stored before assumptions were kept as ids holds the English words: as is."""
+    if assumed not in ASSUMED:
+        return assumed
+    _value, what, otherwise = ASSUMED[assumed]
+    return _("{assumed} (add {key_value} otherwise)").format(assumed=_(what), key_value=otherwise)
+
+
 def parse_answer(
     question: Question, text: str, answers: Answers, today: date, *, cross_check: bool = True
 ) -> Any:
@@ -787,4 +1035,4 @@ def parse_answer(
         KeyError,
         TypeError,
     ) as exc:  # defensive: keep the dialogue
-        raise Invalid("That answer could not be read.") from exc
+        raise Invalid(_("That answer could not be read.")) from exc

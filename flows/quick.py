@@ -5,6 +5,10 @@ Values are read by the same parsers as the intake's questions, so `bili=21umol` 
 with the nearest key or value); what is missing is asked by the quick flow, never guessed. Only the tumour
 type (HCC), extrahepatic spread (none), an infiltrative pattern (none) and dialysis (none) are assumed when
 absent, and the plan says so.
+
+The line is folded first (`flows.parsing.fold`): a Chinese input method's `ａｓｔ＝４８，` is `ast=48,`.
+Keys stay as they are in every language; values may be Chinese words (`ascites=轻度`), read by the
+questions' own parsers. Every problem is worded in the active language.
 """
 
 from __future__ import annotations
@@ -16,9 +20,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import lang
 from flows.engine import Dialogues, Outgoing, Turn
-from flows.parsing import NO, YES, Invalid, label_warning, parse_date, parse_label
-from flows.questions import BY_ID, Kind, Question, contradiction, parse_answer
+from flows.parsing import (
+    NO,
+    YES,
+    Invalid,
+    either,
+    fold,
+    label_warning,
+    parse_date,
+    parse_label,
+    unit_words,
+)
+from flows.questions import ASSUMED, BY_ID, Kind, Question, contradiction, parse_answer
+from lang import N_, _, pgettext
 from planner.ranges import Range
 
 KEYS = {
@@ -63,12 +79,6 @@ KEYS = {
 }
 """Quick-check keys and the intake questions that read their values."""
 
-ASSUMED = {
-    "tumour_type": ("hcc", "tumour type HCC (add type=icc|metastasis|other otherwise)"),
-    "extrahepatic": (False, "no extrahepatic spread (add ehs=yes otherwise)"),
-    "infiltrative": (False, "not infiltrative (add infiltrative=yes otherwise)"),
-    "dialysis": (False, "no dialysis (add dialysis=yes otherwise)"),
-}
 FINDINGS = (
     "lipiodol", "necrosis", "new_lesions", "progression", "response", "viable_sum_mm",
     "nadir_viable_sum_mm", "viable_over_50pct",
@@ -87,6 +97,7 @@ class QuickCheck:
     answers: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
+    """The question ids taken as `ASSUMED` (words for them: `assumed_words`)."""
     given: list[str] = field(default_factory=list)
     """Question ids known from the line, assumed ones included: not counted in the step numbers."""
     measured_on: date | None = None
@@ -114,7 +125,7 @@ def parse_quick(line: str, today: date, course: KnownCourse | None = None) -> Qu
     `course` (a saved patient's recorded sessions), `last=` and `sessions=` come from it.
     """
     out = QuickCheck()
-    words = line.split()
+    words = fold(line).split()
     if words and words[0].lower() == "/quick":
         words = words[1:]
     if words and "=" not in words[0]:
@@ -126,28 +137,39 @@ def parse_quick(line: str, today: date, course: KnownCourse | None = None) -> Qu
     for word in words:
         match = _PAIR.match(word)
         if match is None:
-            out.problems.append(f"'{word[:40]}' is not key=value")
+            out.problems.append(_("'{word}' is not key=value").format(word=word[:40]))
             continue
         key, raw = match.group(1).lower(), match.group(2)
         if key == ON:
             if key in seen:
-                out.problems.append(f"on is given twice (on={seen[key][:20]}, on={raw[:20]})")
+                out.problems.append(
+                    _("on is given twice (on={first}, on={second})").format(
+                        first=seen[key][:20], second=raw[:20]
+                    )
+                )
                 continue
             seen[key] = raw
             try:
                 out.measured_on = date.fromisoformat(parse_date(raw, today))
             except Invalid as exc:
-                out.problems.append(f"on={raw[:30]}: {exc}")
+                out.problems.append(_pair_problem(ON, raw, exc))
             continue
         qid = KEYS.get(key)
         if qid is None:
             near = nearest(key, [*KEYS, ON])
-            hint = f": did you mean {near}=?" if near else f" (keys: {' '.join([*KEYS, ON])})"
-            out.problems.append(f"unknown key '{key[:20]}'{hint}")
+            if near:
+                problem = _("unknown key '{key}': did you mean {near}=?")
+            else:
+                problem = _("unknown key '{key}' (keys: {keys})")
+            out.problems.append(
+                problem.format(key=key[:20], near=near, keys=" ".join([*KEYS, ON]))
+            )
             continue
         if key in seen:
             out.problems.append(
-                f"{key} is given twice ({key}={seen[key][:20]}, {key}={raw[:20]}): give it once"
+                _("{key} is given twice ({key}={first}, {key}={second}): give it once").format(
+                    key=key, first=seen[key][:20], second=raw[:20]
+                )
             )
             continue
         seen[key] = raw
@@ -159,7 +181,7 @@ def parse_quick(line: str, today: date, course: KnownCourse | None = None) -> Qu
         _agree(out, course)
     _complete(out)
     if not out.problems and (why := contradiction(out.answers)):
-        out.problems.append(f"response=cr: {why}; correct the line")
+        out.problems.append(_("response=cr: {why}; correct the line").format(why=why))
     out.given = list(out.answers)
     return out
 
@@ -171,14 +193,18 @@ def _agree(out: QuickCheck, course: KnownCourse) -> None:
     given_last = answers.get("last_intervention")
     if given_last is not None and given_last != course.last_intervention.isoformat():
         out.problems.append(
-            f"last={given_last} disagrees with the last recorded session "
-            f"({course.last_intervention.isoformat()}, see /patient): leave last= out or correct it"
+            _(
+                "last={given} disagrees with the last recorded session ({recorded}, see "
+                "/patient): leave last= out or correct it"
+            ).format(given=given_last, recorded=course.last_intervention.isoformat())
         )
     given_sessions = answers.get("sessions")
     if given_sessions is not None and given_sessions != course.sessions:
         out.problems.append(
-            f"sessions={given_sessions} disagrees with the {course.sessions} TACE session(s) "
-            "recorded: leave sessions= out or correct it"
+            _(
+                "sessions={given} disagrees with the {count} TACE session(s) recorded: leave "
+                "sessions= out or correct it"
+            ).format(given=given_sessions, count=course.sessions)
         )
     if not out.problems:
         for key, value in course.answers.items():
@@ -199,8 +225,18 @@ def _value_problem(key: str, raw: str, exc: Invalid, today: date) -> str:
     """`ehs=lung: Answer yes or no. Did you mean ehs=yes?`: the problem and the nearest value."""
     question = BY_ID[KEYS[key]]
     near = _nearest_value(question, raw, exc, today)
-    hint = f" Did you mean {' or '.join(f'{key}={v}' for v in near)}?" if near else ""
-    return f"{key}={raw[:30]}: {exc}{hint}"
+    problem = _pair_problem(key, raw, exc)
+    if not near:
+        return problem
+    return _("{problem} Did you mean {values}?").format(
+        problem=problem, values=either([f"{key}={v}" for v in near])
+    )
+
+
+def _pair_problem(key: str, raw: str, exc: Invalid) -> str:
+    """`ehs=lung: Answer yes or no.`: the pair as typed (cut short) and why it was refused."""
+    # TRANSLATORS: a pair of the quick-check line as typed, then why it was refused.
+    return _("{key}={value}: {problem}").format(key=key, value=raw[:30], problem=exc)
 
 
 def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> list[str]:
@@ -209,16 +245,17 @@ def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> l
         return [s.replace(" ", "") for s in exc.suggestions]
     word = raw.strip().lower()
     if question.kind is Kind.YES_NO:
-        yes_no = {**dict.fromkeys(YES, "yes"), **dict.fromkeys(NO, "no")}
+        yes, no = _yes_no_typed()
+        yes_no = {**dict.fromkeys(YES, yes), **dict.fromkeys(NO, no)}
         close = nearest(word, yes_no)
         # A yes/no finding answered with what was found (`ehs=lung`, `dialysis=2x`) means yes.
-        return [yes_no[close] if close else "yes"] if word else []
+        return [yes_no[close] if close else yes] if word else []
     if question.kind is Kind.CHOICE:
         words = {c.value: c.value for c in question.choices}
-        words.update({c.label.lower(): c.value for c in question.choices})
+        words.update({s.lower(): c.value for c in question.choices for s in c.spellings()})
         words.update(question.synonyms)
         close = nearest(word, words)
-        return [words[close]] if close else []
+        return [_typed(question, words[close])] if close else []
     if question.kind is Kind.DATE and (swapped := _swapped_date(word, today)):
         return [swapped]
     number = _LEADING_NUMBER.match(word)
@@ -244,17 +281,21 @@ def _read_label(words: list[str], out: QuickCheck) -> None:
     if len(words) > 1:
         joined = "".join(words)[:32]
         out.problems.append(
-            f"the label has a space ('{' '.join(words)[:40]}'): labels are one word in a quick "
-            f"check; did you mean {joined}?"
+            _(
+                "the label has a space ('{typed}'): labels are one word in a quick check; did "
+                "you mean {joined}?"
+            ).format(typed=" ".join(words)[:40], joined=joined)
         )
         return
     try:
         label = parse_label(words[0])
     except Invalid as exc:
-        out.problems.append(f"label: {exc}")
+        out.problems.append(_("label: {problem}").format(problem=exc))
         return
     if why := label_warning(label):
-        out.problems.append(f"label '{label}' {why}: not saved; use a pseudonym")
+        out.problems.append(
+            _("label '{label}' {why}: not saved; use a pseudonym").format(label=label, why=why)
+        )
         return
     out.label = label
 
@@ -262,25 +303,25 @@ def _read_label(words: list[str], out: QuickCheck) -> None:
 def _complete(out: QuickCheck) -> None:
     """Fill what the line implies: history when `last` is given, findings when one of them is."""
     answers = out.answers
-    for qid, (value, why) in ASSUMED.items():
+    for qid, (value, _what, _otherwise) in ASSUMED.items():
         if qid not in answers:
             answers[qid] = value
-            out.assumed.append(why)
+            out.assumed.append(qid)
     answers["earlier"] = "last_intervention" in answers
     if answers["earlier"]:
         answers["imaged"] = any(f in answers for f in FINDINGS)
     elif (
         any(key in answers for key in (*FINDINGS, "recovered_on", "sessions")) and not out.problems
     ):
-        out.problems.append("follow-up findings need last=DATE of the intervention")
+        out.problems.append(_("follow-up findings need last=DATE of the intervention"))
 
 
-NOTHING_DONE = "Nothing was planned or saved: send the corrected line."
+NOTHING_DONE = N_("Nothing was planned or saved: send the corrected line.")
 
 
 def problems_message(check: QuickCheck) -> Outgoing:
     """Every problem of the line, one a line, and that nothing was planned."""
-    return Outgoing(text="⚠ " + "\n⚠ ".join(check.problems) + "\n" + NOTHING_DONE)
+    return Outgoing(text="⚠ " + "\n⚠ ".join(check.problems) + "\n" + _(NOTHING_DONE))
 
 
 def start_quick(dialogues: Dialogues, line: str, today: date) -> Turn:
@@ -295,25 +336,46 @@ def start_quick(dialogues: Dialogues, line: str, today: date) -> Turn:
 
 
 def _span(bounds: Range, unit: str | None = None) -> str:
-    return f"{bounds.low:.15g}-{bounds.high:.15g} {unit or bounds.unit}".rstrip()
+    return f"{bounds.low:.15g}-{bounds.high:.15g} {unit_words(unit or bounds.unit)}".rstrip()
+
+
+def _typed(question: Question, value: str) -> str:
+    """How a choice is best typed after `key=` in the active language: in English its value; in
+    another its first word of that language among the synonyms (`ascites=轻度`), unless the value
+    holds a digit (`vp3`, `grade_1_2`, ECOG `1`: already no English word)."""
+    if lang.active() == lang.ENGLISH or any(ch.isdigit() for ch in value):
+        return value
+    words = (w for w, v in question.synonyms.items() if v == value and not w.isascii())
+    return next(words, value)
 
 
 def _accepted(question: Question) -> str:
-    """A question's accepted values, for /help and the README (from the question itself)."""
+    """A question's accepted values, for /help and the README (from the question itself), as
+    typed in the active language (every spelling is read in every language)."""
     if question.kind is Kind.YES_NO:
-        return "yes|no"
+        return "|".join(_yes_no_typed())
     if question.kind is Kind.CHOICE:
-        return "|".join(c.value for c in question.choices)
+        return "|".join(_typed(question, c.value) for c in question.choices)
     if question.kind is Kind.NUMBER:
         assert question.bounds is not None
         return _span(question.bounds)
     if question.kind is Kind.QUANTITY:
         if question.default_unit:
             return _span(question.units[question.default_unit])
-        return "with its unit, " + " or ".join(_span(r, u) for u, r in question.units.items())
+        spans = pgettext("dialogue list", " or ").join(
+            _span(r, u) for u, r in question.units.items()
+        )
+        return _("with its unit, {ranges}").format(ranges=spans)
     if question.kind is Kind.DATE:
-        return "a past date: 2026-09-01, 01.09.2026, 50d or 7w ago"
-    return "text"
+        return _("a past date: 2026-09-01, 01.09.2026, 50d or 7w ago")
+    return _("text")
+
+
+def _yes_no_typed() -> tuple[str, str]:
+    """Yes and no as typed after `key=` in the active language: `yes`, `no`, or 是, 否."""
+    if lang.active() == lang.ENGLISH:
+        return "yes", "no"
+    return pgettext("answer", "yes"), pgettext("answer", "no")
 
 
 def keys_help() -> list[str]:
@@ -322,18 +384,21 @@ def keys_help() -> list[str]:
     for key, qid in KEYS.items():
         by_question.setdefault(qid, []).append(key)
     lines = [f"{'|'.join(keys)}: {_accepted(BY_ID[qid])}" for qid, keys in by_question.items()]
-    lines.append(f"{ON}: the day measured or imaged, a past date (default today)")
+    lines.append(
+        _("{key}: the day measured or imaged, a past date (default today)").format(key=ON)
+    )
     return lines
 
 
 def syntax(example: str) -> str:
     """What `/quick` alone answers: the form of the line, an example, and every key with the values
     it accepts (`keys_help`, as /help lists them), so no dialogue is started without a line."""
-    assumed = ", ".join(words.split(" (add", 1)[0] for _, words in ASSUMED.values())
-    return (
+    assumed = pgettext("dialogue list", ", ").join(_(what) for _v, what, _o in ASSUMED.values())
+    return _(
         "A quick check is one line: /quick LABEL key=value ...\n"
-        f"e.g. {example}\n"
-        "Keys and their values:\n  " + "\n  ".join(keys_help()) + "\n"
-        f"Values not given are asked one by one, except these, assumed: {assumed}. "
+        "e.g. {example}\n"
+        "Keys and their values:\n"
+        "  {keys}\n"
+        "Values not given are asked one by one, except these, assumed: {assumed}. "
         "Without a LABEL the plan is shown but not saved."
-    )
+    ).format(example=example, keys="\n  ".join(keys_help()), assumed=assumed)

@@ -12,20 +12,23 @@ from typing import Any
 
 from flows.case import CASE_PATHS, applicable
 from flows.questions import INTAKE_QUESTIONS
+from lang import N_, _, pgettext
 
-READ = "Read: "
+READ = N_("Read: {answers}.")
 
 
 def read_back(answers: dict[str, Any]) -> str:
     """`Read: Age 70, ECOG 0, Nodules 2, Largest 3.5 cm, ...`: the answers that reach the planner.
 
-    In question order, each shown as the dialogue's summary shows it; answers to questions that
-    do not apply (and skipped ones) are left out, since the planner never sees them.
+    In question order, each shown as the dialogue's summary shows it, in the active language;
+    answers to questions that do not apply (and skipped ones) are left out, since the planner
+    never sees them.
     """
     used = applicable(answers)
     parts = [
-        f"{q.short} {q.show(used[q.id])}"
+        f"{q.name()} {q.show(used[q.id])}"
         for q in INTAKE_QUESTIONS
         if q.id in used and q.id in CASE_PATHS
     ]
-    return READ + (", ".join(parts) or "nothing") + "."
+    listed = pgettext("dialogue list", ", ").join(parts) or pgettext("read back", "nothing")
+    return _(READ).format(answers=listed)

@@ -327,7 +327,8 @@ def test_nearest_finds_one_close_word_or_a_unique_prefix_of_three_letters() -> N
 
 
 def test_the_read_back_of_nothing_says_nothing() -> None:
-    assert read_back({}) == READ + "nothing."
+    assert read_back({}) == "Read: nothing."
+    assert read_back({}) == READ.format(answers="nothing")
 
 
 def test_the_read_back_opens_the_plans_details(base_case: dict[str, Any]) -> None:
@@ -335,7 +336,7 @@ def test_the_read_back_opens_the_plans_details(base_case: dict[str, Any]) -> Non
     plan = plan_case(Case.model_validate(base_case))
     layout = plan_layout(plan, "bed7", read=read_back({"age": 70}))
     assert layout.folded[0] == Section(lines=["Read: Age 70."], bullets=False)
-    assert not any(line.startswith(READ) for line in layout.lines)
+    assert not any(line.startswith("Read: ") for line in layout.lines)
     bloated = plan.model_copy(update={"notes": ["n" * 500] * 20, "cautions": ["c" * 300] * 10})
     shortened = plan_layout(bloated, "bed7", read=read_back({"age": 70}))
     assert shortened.folded[0].lines == ["Read: Age 70."], "the read-back is kept, notes go first"
