@@ -280,3 +280,14 @@ def m007_language(db: Database) -> None:
     catalogs have, so adding a language is not a schema change.
     """
     db.execute("ALTER TABLE clinicians ADD COLUMN language TEXT")
+
+
+@_migration
+def m008_telegram_language(db: Database) -> None:
+    """The language code the clinician's Telegram app last sent (issue 15), e.g. `zh-hans`.
+
+    A reminder is sent without an update to read the code from: kept here, a Chinese clinician who
+    never typed /language still gets their reminders in Chinese. NULL: none sent yet (the terminal,
+    or a Telegram app that sends none); the deployment's LIVERBOT_LANG then applies.
+    """
+    db.execute("ALTER TABLE clinicians ADD COLUMN telegram_language TEXT")
