@@ -8,7 +8,7 @@ menu, re-scheduling reminders from SQLite) live in `post_init`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,23 +55,24 @@ def commands_in(language: str) -> list[BotCommand]:
         return [BotCommand(name, summary) for name, summary in menu()]
 
 
-def profile_calls(app: App) -> list[tuple[str, Any]]:
+def profile_calls(app: App) -> Iterator[tuple[str, Coroutine[Any, Any, bool]]]:
     """The menu and the descriptions, once per language: English as the default (no
     `language_code`: every app set to a language without its own), then each other language for
-    the apps set to it (Telegram matches the two-letter code: `zh` covers `zh-hans`)."""
-    calls = []
+    the apps set to it (Telegram matches the two-letter code: `zh` covers `zh-hans`). Each call is
+    made when it is reached, so a failure leaves no call un-awaited behind it."""
     for language in LANGUAGES:
         code = None if language == ENGLISH else language
         with use(language):
             words, short = description(), _(SHORT_DESCRIPTION)
-        calls += [
-            (f"command menu ({language})",
-             app.bot.set_my_commands(commands_in(language), language_code=code)),
-            (f"description ({language})", app.bot.set_my_description(words, language_code=code)),
-            (f"short description ({language})",
-             app.bot.set_my_short_description(short, language_code=code)),
-        ]  # fmt: skip
-    return calls
+        yield (
+            f"command menu ({language})",
+            app.bot.set_my_commands(commands_in(language), language_code=code),
+        )
+        yield f"description ({language})", app.bot.set_my_description(words, language_code=code)
+        yield (
+            f"short description ({language})",
+            app.bot.set_my_short_description(short, language_code=code),
+        )
 
 
 def file_url(api_url: str) -> str:
