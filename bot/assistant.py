@@ -257,7 +257,7 @@ class Assistant:
         return reply
 
     def _typed(self, owner_id: int, chat_id: int, typed: str) -> Reply:
-        word = typed.strip()
+        word = typed.replace("\u3000", " ").strip()  # a Chinese input method's full-width space
         head, _space, rest = word.partition(" ")
         command = find(head)
         state = self._load(owner_id, chat_id)
@@ -270,7 +270,7 @@ class Assistant:
         if state is None:
             if not word:
                 return self._help(owner_id, chat_id, "")
-            if "=" in word and not head.startswith("/"):
+            if ("=" in word or "＝" in word) and not head.startswith(("/", "／")):
                 return self._quick(owner_id, chat_id, word)
             return text(_("Send /new for an assessment or /quick for a quick check. /help lists "
                           "everything."))  # fmt: skip

@@ -6,6 +6,7 @@ did drift apart. Channel-neutral: the Telegram adapter turns `menu()` into its c
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from flows.quick import keys_help
@@ -108,7 +109,9 @@ LANGUAGE_NAMES = {"english": "en", "中文": "zh", "chinese": "zh", "汉语": "z
 
 
 def find(word: str) -> Command | None:
-    """The command a message starts with (`/New` too), or None for anything else."""
+    """The command a message starts with (`/New` too, and `／ｎｅｗ` as a Chinese input method
+    types it in full width), or None for anything else."""
+    word = unicodedata.normalize("NFKC", word)
     if not word.startswith("/"):
         return None
     return BY_NAME.get(word[1:].lower())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant
-from bot.commands import COMMANDS, find, help_text, language_named, menu
+from bot.commands import BY_NAME, COMMANDS, find, help_text, language_named, menu
 from bot.settings import Settings
 from bot.store import Store
 from bot.tg.app import commands_in
@@ -47,6 +47,12 @@ def test_help_and_the_telegram_menu_list_the_same_commands(language: str) -> Non
 )  # fmt: skip
 def test_language_named_reads_codes_tags_and_names(typed: str, code: str | None) -> None:
     assert language_named(typed) == code
+
+
+def test_a_full_width_command_is_the_command() -> None:
+    """A Chinese input method types `／` and full-width letters."""
+    assert find("／ｎｅｗ") is BY_NAME["new"]
+    assert find("／language") is BY_NAME["language"]
 
 
 @pytest.mark.parametrize("word", ["/new@liverbot_test_bot", "new", "/nope", "/", ""])

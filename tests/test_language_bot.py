@@ -336,3 +336,13 @@ async def test_a_stranger_is_refused_in_their_apps_language(server: FakeBotApi, 
         assert_chinese(refusal.text, OURS)
         await settled(server, app)
         assert services(app).store.clinician(STRANGER) is None
+
+
+def test_a_chinese_input_methods_command_and_space_are_read(
+    assistant: Assistant, store: Store
+) -> None:
+    """`／language　zh`: full-width slash, letters and space, as a Chinese input method types them."""
+    switched = assistant.handle(1, 1, "／ｌａｎｇｕａｇｅ\u3000zh")
+    assert switched.language == "zh"
+    assert store.language_of(1) == "zh"
+    assert assistant.handle(1, 1, "／ｐａｔｉｅｎｔｓ").messages[0].text.startswith("尚无患者")
