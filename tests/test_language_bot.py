@@ -270,7 +270,9 @@ async def test_a_zh_hans_clinician_hears_chinese_and_an_english_one_english(
         server.push_text(USER, "/help", language_code="zh-hans")
         shown = await server.next_message(USER)
         assert shown.text is not None
-        assert shown.text.startswith("liverbot 依据最初的诊疗规范和指南制定肝癌 TACE 治疗方案。\n/new：")
+        assert shown.text.startswith(
+            "liverbot 依据最初的诊疗规范和指南制定肝癌 TACE 治疗方案。\n/new："
+        )
         assert_chinese(own_lines(shown.text), OURS | TYPED)
         server.push_text(USER, "a sticker of sorts", language_code="zh-hans")
         fallback = await server.next_message(USER)
