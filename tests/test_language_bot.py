@@ -348,3 +348,33 @@ def test_a_chinese_input_methods_command_and_space_are_read(
     assert switched.language == "zh"
     assert store.language_of(1) == "zh"
     assert assistant.handle(1, 1, "／ｐａｔｉｅｎｔｓ").messages[0].text.startswith("尚无患者")
+
+
+async def test_the_adapters_own_words_follow_the_clinician(server: FakeBotApi, db: Path) -> None:
+    """A sticker, an edited and a forwarded message are answered in the clinician's language."""
+    async with running_bot(server, db):
+        server.push_text(USER, "/language zh", language_code="en")
+        assert (
+            await server.next_message(USER)
+        ).text == "此后 liverbot 将使用中文。/language 可再次切换。"
+        chat = server.chat(USER)
+        sticker = {"message_id": chat.allocate_id(), "date": 0, "chat": chat.chat,
+                   "from": chat.user, "sticker": {"file_id": "s", "file_unique_id": "s",
+                   "type": "regular", "width": 1, "height": 1, "is_animated": False,
+                   "is_video": False}}  # fmt: skip
+        server.push_update("message", sticker)
+        assert (await server.next_message(USER)).text == "只能读取文字和按钮。/help 列出全部命令。"
+        server.push_update(
+            "edited_message", {**sticker, "sticker": None, "text": "bed9", "edit_date": 1}
+        )
+        edited = await server.next_message(USER)
+        assert edited.text is not None
+        assert edited.text.startswith("不读取编辑过的消息")
+        origin = {"type": "hidden_user", "date": 0, "sender_user_name": "Dr X"}
+        server.push_text(USER, "bed7", forward_origin=origin)
+        forwarded = await server.next_message(USER)
+        assert forwarded.text is not None
+        assert forwarded.text.startswith("转发的消息不作为回答")
+        for text in (edited.text, forwarded.text):
+            assert_chinese(text, OURS)
+    server.assert_no_violations()
