@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import textwrap
+import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -37,17 +38,54 @@ a pipe or a file is not wrapped, so a script reads each line whole."""
 
 def wrap(text: str, width: int | None) -> str:
     """Each line wrapped at word boundaries to `width`; a bullet's continuation is indented under
-    its text, and blank lines are kept. None: as is (output to a pipe or file, for scripts)."""
+    its text, and blank lines are kept. None: as is (output to a pipe or file, for scripts).
+
+    A line with Chinese is wrapped by the columns it takes (a Chinese character takes two) and may
+    break between any two Chinese characters, as Chinese is written without spaces."""
     if width is None:
         return text
     out = []
     for line in text.split("\n"):
         indent = "  " if line.startswith(("• ", "  [")) else ""
-        out.append(
-            textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False,
-                          break_long_words=True) if line.strip() else line
-        )  # fmt: skip
+        if not line.strip():
+            out.append(line)
+        elif any(_wide(ch) for ch in line):
+            out.append(_wrap_wide(line, width, indent))
+        else:
+            out.append(textwrap.fill(line, width, subsequent_indent=indent,
+                                     break_on_hyphens=False, break_long_words=True))  # fmt: skip
     return "\n".join(out)
+
+
+NO_LINE_START = frozenset("，。：；、！？）》」』”’,.:;!?)]")
+"""Punctuation a line never starts with (it stays with the character before it)."""
+
+
+def _wide(ch: str) -> bool:
+    """Whether a character takes two columns in a terminal (Chinese, full-width forms)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _columns(text: str) -> int:
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+def _wrap_wide(line: str, width: int, indent: str) -> str:
+    """`line` wrapped to `width` columns: Latin words and numbers kept whole, a break allowed
+    before any Chinese character except closing punctuation, spaces at a break dropped."""
+    lines: list[str] = []
+    current = ""
+    for chunk in re.findall(r"\s+|[!-~]+|.", line):
+        if chunk.isspace():
+            current += " " if current.strip() else chunk
+            continue
+        fits = _columns(current) + _columns(chunk) <= width
+        if not fits and current.strip() and chunk[0] not in NO_LINE_START:
+            lines.append(current.rstrip())
+            current = indent
+        current += chunk
+    lines.append(current.rstrip())
+    return "\n".join(lines)
 
 
 def render(message: Message, width: int | None = WIDEST) -> str:

@@ -25,7 +25,7 @@ from bot.commands import SHORT_DESCRIPTION, description, help_text, menu
 from bot.language import language_for
 from bot.settings import Settings
 from bot.store import DueReminder, ReminderKind, Store
-from bot.terminal import chat
+from bot.terminal import NO_LINE_START, _columns, chat
 from bot.tg.app import commands_in
 from lang import _, use
 from tests.botkit import OTHER, STRANGER, USER, running_bot, services, settled
@@ -378,3 +378,15 @@ async def test_the_adapters_own_words_follow_the_clinician(server: FakeBotApi, d
         for text in (edited.text, forwarded.text):
             assert_chinese(text, OURS)
     server.assert_no_violations()
+
+
+def test_chinese_is_wrapped_by_the_columns_it_takes(assistant: Assistant) -> None:
+    """A Chinese character takes two columns: a phone-wide terminal gets lines that fit it, broken
+    between characters, never before closing punctuation, Latin words whole."""
+    out = io.StringIO()
+    chat(assistant, io.StringIO("/start\n/help\n"), out, False, 40, "zh")
+    lines = out.getvalue().splitlines()
+    assert max(_columns(line) for line in lines) <= 40
+    assert not any(line.lstrip()[:1] in NO_LINE_START for line in lines)
+    assert "liverbot 协助制定肝癌（以 HCC 为主）的" in lines
+    assert "".join(lines).count("liverbot") >= 2  # no Latin word cut in two
