@@ -13,7 +13,6 @@ import re
 import shutil
 import sys
 import textwrap
-import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +22,7 @@ from bot.files import write_private
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
 from bot.store.lock import only_process
+from bot.widths import columns, wide
 from flows.parsing import whole_number
 from flows.render import FOLD_RULE, layout_text
 from lang import _, use
@@ -49,7 +49,7 @@ def wrap(text: str, width: int | None) -> str:
         indent = "  " if line.startswith(("• ", "  [")) else ""
         if not line.strip():
             out.append(line)
-        elif any(_wide(ch) for ch in line):
+        elif any(wide(ch) for ch in line):
             out.append(_wrap_wide(line, width, indent))
         else:
             out.append(textwrap.fill(line, width, subsequent_indent=indent,
@@ -61,15 +61,6 @@ NO_LINE_START = frozenset("，。：；、！？）》」』”’,.:;!?)]")
 """Punctuation a line never starts with (it stays with the character before it)."""
 
 
-def _wide(ch: str) -> bool:
-    """Whether a character takes two columns in a terminal (Chinese, full-width forms)."""
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def _columns(text: str) -> int:
-    return sum(2 if _wide(ch) else 1 for ch in text)
-
-
 def _wrap_wide(line: str, width: int, indent: str) -> str:
     """`line` wrapped to `width` columns: Latin words and numbers kept whole, a break allowed
     before any Chinese character except closing punctuation, spaces at a break dropped."""
@@ -79,7 +70,7 @@ def _wrap_wide(line: str, width: int, indent: str) -> str:
         if chunk.isspace():
             current += " " if current.strip() else chunk
             continue
-        fits = _columns(current) + _columns(chunk) <= width
+        fits = columns(current) + columns(chunk) <= width
         if not fits and current.strip() and chunk[0] not in NO_LINE_START:
             lines.append(current.rstrip())
             current = indent

@@ -25,8 +25,10 @@ from bot.commands import SHORT_DESCRIPTION, description, help_text, menu
 from bot.language import language_for
 from bot.settings import Settings
 from bot.store import DueReminder, ReminderKind, Store
-from bot.terminal import NO_LINE_START, _columns, chat
+from bot.terminal import NO_LINE_START, chat
 from bot.tg.app import commands_in
+from bot.tg.callbacks import rows
+from bot.widths import columns
 from lang import _, use
 from tests.botkit import OTHER, STRANGER, USER, running_bot, services, settled
 from tests.fakebotapi import FakeBotApi
@@ -386,7 +388,15 @@ def test_chinese_is_wrapped_by_the_columns_it_takes(assistant: Assistant) -> Non
     out = io.StringIO()
     chat(assistant, io.StringIO("/start\n/help\n"), out, False, 40, "zh")
     lines = out.getvalue().splitlines()
-    assert max(_columns(line) for line in lines) <= 40
+    assert max(columns(line) for line in lines) <= 40
     assert not any(line.lstrip()[:1] in NO_LINE_START for line in lines)
     assert "liverbot 协助制定肝癌（以 HCC 为主）的" in lines
     assert "".join(lines).count("liverbot") >= 2  # no Latin word cut in two
+
+
+def test_chinese_buttons_are_laid_out_by_their_width() -> None:
+    """Three six-character Chinese labels are as wide as three twelve-letter ones: two a row."""
+    chinese = [("录入随访结果", "a"), ("推迟一天", "b"), ("已完成", "c")]
+    assert [len(row) for row in rows(chinese)] == [2, 1]
+    assert [len(row) for row in rows([("继续", "k"), ("重新开始", "r")])] == [2]
+    assert [len(row) for row in rows([("1", "1"), ("2", "2"), ("3", "3")])] == [3]
