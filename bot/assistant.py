@@ -105,12 +105,13 @@ TUMOUR_WORDS = {
 }
 """The tumour types of the contract (`planner.models.TumourType`), as a label conflict names them."""
 WINDOW_WORDS = {
-    "not_yet_open": N_("not yet open"),
-    "open": N_("open"),
+    "not_yet_open": N_("not open yet"),
+    "open": N_("open now"),
     "closed": N_("closed"),
-    "impossible": N_("impossible"),
+    "impossible": N_("no valid window: earliest after latest"),
 }
-"""Where today falls in a plan's next-intervention window (`planner.models.Window.status`)."""
+"""Where today falls in a plan's next-intervention window (`planner.models.Window.status`), in the
+plan's own words for it (the same sentences as the plan's status line)."""
 
 
 @dataclass
