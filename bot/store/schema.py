@@ -283,7 +283,7 @@ def m007_language(db: Database) -> None:
 
 
 @_migration
-def m008_telegram_language(db: Database) -> None:
+def m009_telegram_language(db: Database) -> None:
     """The language code the clinician's Telegram app last sent (issue 15), e.g. `zh-hans`.
 
     A reminder is sent without an update to read the code from: kept here, a Chinese clinician who
