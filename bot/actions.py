@@ -53,6 +53,8 @@ class Act(StrEnum):
     """Record plan `target` as carried out, `value` days ago (empty: today)."""
     SESSION_OTHER_DAY = "so"
     """Ask on which day plan `target` was carried out."""
+    LANGUAGE = "l"
+    """Speak the language `value` (`en`, `zh`) to this clinician from now on (/language)."""
 
 
 DIALOGUE_ACTS = frozenset({Act.ANSWER, Act.CONTINUE, Act.RESTART, Act.SAME_PATIENT, Act.NEW_LABEL})

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import lang
 from bot.actions import DIALOGUE_ACTS, Act, Action, Attachment, Button, Message
 from bot.calendar_ics import calendar_for, entries
-from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text
+from bot.commands import BY_NAME, PURPOSE, QUICK_EXAMPLE, find, help_text, language_named
 from bot.course import (
     baseline_candidates,
     imaging_caution,
@@ -43,6 +44,7 @@ from bot.course_commands import (
 )
 from bot.course_view import course_timeline
 from bot.files import File
+from bot.language import language_for
 from bot.pictures.timeline import render_png
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store, Technique
@@ -53,22 +55,27 @@ from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
 from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
 from flows.render import MESSAGE_LIMIT, Layout, Section, layout_text, words_for
 from flows.state import DialogueState
+from lang import LANGUAGES, N_, _, ngettext
+from lang.formats import day
 from planner import PLANNER_VERSION, Case, reminders_for
 from planner.decide import INTERVENING
 from planner.schedule import ReminderSpec
 
 log = logging.getLogger(__name__)
 
-HELP = help_text()
-FORGOTTEN = "Deleted for good, with every plan and reminder."
+FORGOTTEN = N_("Deleted for good, with every plan and reminder.")
 LATE_AFTER = timedelta(minutes=15)
 """A reminder sent this long after its time says it is late, and by how much (one missed while
 the bot was down: from a minute late, since it is known to have waited)."""
-OTHER_DIALOGUE = "That button belongs to a dialogue that is over or was replaced: nothing changed."
-ANSWERED = "That question was already answered: nothing changed."
-NEW_LABEL = "Send the new label for this patient: a pseudonym, e.g. bed8 (or /cancel)."
-CONTINUE_WORDS = frozenset({"continue", "keep going"})
-RESTART_WORDS = frozenset({"start over", "restart"})
+OTHER_DIALOGUE = N_(
+    "That button belongs to a dialogue that is over or was replaced: nothing changed."
+)
+ANSWERED = N_("That question was already answered: nothing changed.")
+NEW_LABEL = N_("Send the new label for this patient: a pseudonym, e.g. bed8 (or /cancel).")
+NO_LONGER_OFFERED = N_("That button is no longer offered: nothing changed.")
+CONTINUE_WORDS = frozenset({"continue", "keep going", "继续"})
+RESTART_WORDS = frozenset({"start over", "restart", "重新开始"})
+"""Typed instead of tapping Continue / Start over, in every language spoken."""
 HISTORY = frozenset({q.id for q in HISTORY_QUESTIONS} | {"earlier", "labs", "latest_labs",
                                                          "course", "measured_on",
                                                          COURSE_FLOOR})  # fmt: skip
@@ -79,12 +86,32 @@ MEASURED_ON = "measured_on"
 PAGE_SIZE = 8
 """Patients a bare /patient offers at once (most recent first), with Next for the rest."""
 PICKER_QUESTIONS = {
-    "patient": "Whose plans?",
-    "followup": "Follow-up findings for which patient?",
-    "forget": "Delete which patient for good? (you confirm next)",
+    "patient": N_("Whose plans?"),
+    "followup": N_("Follow-up findings for which patient?"),
+    "forget": N_("Delete which patient for good? (you confirm next)"),
 }
 """What a bare command asks over its patient buttons; a command not listed asks `Which patient?`."""
-START_BUTTONS = (("New patient", "new"), ("Quick check", "quick"), ("My patients", "patients"))
+START_BUTTONS = (
+    (N_("New patient"), "new"),
+    (N_("Quick check"), "quick"),
+    (N_("My patients"), "patients"),
+)
+NO_PATIENTS = N_("No patients yet: /new or /quick LABEL ... saves one.")
+TUMOUR_WORDS = {
+    "hcc": "HCC",
+    "icc": N_("cholangiocarcinoma"),
+    "metastasis": N_("metastases"),
+    "other": N_("another tumour"),
+}
+"""The tumour types of the contract (`planner.models.TumourType`), as a label conflict names them."""
+WINDOW_WORDS = {
+    "not_yet_open": N_("not open yet"),
+    "open": N_("open now"),
+    "closed": N_("closed"),
+    "impossible": N_("no valid window: earliest after latest"),
+}
+"""Where today falls in a plan's next-intervention window (`planner.models.Window.status`), in the
+plan's own words for it (the same sentences as the plan's status line)."""
 
 
 @dataclass
@@ -101,6 +128,9 @@ class Reply:
     """Reminders added, moved or cancelled by this input, for the channel to (re)schedule."""
     stale: str | None = None
     """A press refused (another dialogue's, or an answered question's): why; nothing changed."""
+    language: str = ""
+    """The language the reply speaks (after /language: the new one), for the channel's own
+    words around it (a refusal, the choice shown on a pressed button); set by every turn."""
 
 
 def plain(state: DialogueState) -> DialogueState:
@@ -112,10 +142,10 @@ def plain(state: DialogueState) -> DialogueState:
 
 
 SIDE_LABELS = {
-    Act.CONTINUE: "Continue",
-    Act.RESTART: "Start over",
-    Act.SAME_PATIENT: "Same patient",
-    Act.NEW_LABEL: "New label",
+    Act.CONTINUE: N_("Continue"),
+    Act.RESTART: N_("Start over"),
+    Act.SAME_PATIENT: N_("Same patient"),
+    Act.NEW_LABEL: N_("New label"),
 }
 
 
@@ -123,7 +153,9 @@ def side_question(state: DialogueState, words: str, *acts: Act) -> Message:
     """A question about the dialogue itself (Continue / Start over, Same patient / New label),
     its buttons tied to the dialogue and step like its answers, so an old one is refused too."""
     buttons = [
-        Button(label=SIDE_LABELS[act], action=Action(act=act, dialogue=state.id, step=state.state))
+        Button(
+            label=_(SIDE_LABELS[act]), action=Action(act=act, dialogue=state.id, step=state.state)
+        )
         for act in acts
     ]
     return Message(text=words, buttons=buttons)
@@ -131,10 +163,10 @@ def side_question(state: DialogueState, words: str, *acts: Act) -> Message:
 
 def asked_again(question: Message) -> Message:
     """A side question asked again after typed text, which does not answer it."""
-    choices = " or ".join(b.label for b in question.buttons)
-    return question.model_copy(
-        update={"text": f"Tap {choices} first (or /cancel).\n{question.text}"}
-    )
+    first, second = (b.label for b in question.buttons)  # a side question has two
+    # TRANSLATORS: {first} and {second} are the two buttons, e.g. Continue and Start over.
+    words = _("Tap {first} or {second} first (or /cancel).").format(first=first, second=second)
+    return question.model_copy(update={"text": f"{words}\n{question.text}"})
 
 
 def text(words: str) -> Reply:
@@ -148,8 +180,10 @@ def duration(delta: timedelta) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h"
-    return f"{hours} h {mins} min" if hours else f"{mins} min"
+        return _("{days} d {hours} h").format(days=days, hours=hours)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=mins)
+    return _("{minutes} min").format(minutes=mins)
 
 
 class Assistant:
@@ -173,16 +207,48 @@ class Assistant:
 
     # -- entry ----------------------------------------------------------------------------------
 
-    def handle(self, owner_id: int, chat_id: int, typed: str) -> Reply:
+    def language(self, owner_id: int, language_code: str | None = None) -> str:
+        """The language `owner_id` is spoken to in (`bot.language.language_for`)."""
+        return language_for(self.store, self.settings, owner_id, language_code)
+
+    def handle(
+        self,
+        owner_id: int,
+        chat_id: int,
+        typed: str,
+        language_code: str | None = None,
+        language: str | None = None,
+    ) -> Reply:
         """Typed text from a clinician; never raises for anything they can type.
 
-        Text is only ever a command, an answer, or a quick-check line: never a press.
+        Text is only ever a command, an answer, or a quick-check line: never a press. The reply
+        speaks `language` when the channel insists on one (the terminal's `--lang`), else the
+        clinician's (`language_code`: the one their Telegram app sent, if any).
         """
-        return self._where(owner_id, chat_id, self._typed(owner_id, chat_id, typed))
+        spoken = language or self.language(owner_id, language_code)
+        return self._turn(spoken, lambda: self._typed(owner_id, chat_id, typed), owner_id, chat_id)
 
-    def press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
+    def press(
+        self,
+        owner_id: int,
+        chat_id: int,
+        action: Action,
+        language_code: str | None = None,
+        language: str | None = None,
+    ) -> Reply:
         """A press of a button this assistant offered: refused, changing nothing, when stale."""
-        return self._where(owner_id, chat_id, self._pressed(owner_id, chat_id, action))
+        spoken = language or self.language(owner_id, language_code)
+        return self._turn(
+            spoken, lambda: self._pressed(owner_id, chat_id, action), owner_id, chat_id
+        )
+
+    def _turn(self, spoken: str, run: Callable[[], Reply], owner_id: int, chat_id: int) -> Reply:
+        """One input handled in the clinician's language, decided once for the whole turn."""
+        with lang.use(spoken) as code:
+            reply = self._where(owner_id, chat_id, run())
+        if not reply.language:  # not switched by /language during the turn
+            reply.language = code
+        return reply
 
     def _where(self, owner_id: int, chat_id: int, reply: Reply) -> Reply:
         """The reply with the chat's dialogue and step as they are now, after the input."""
@@ -192,8 +258,8 @@ class Assistant:
         return reply
 
     def _typed(self, owner_id: int, chat_id: int, typed: str) -> Reply:
-        word = typed.strip()
-        head, _, rest = word.partition(" ")
+        word = typed.replace("\u3000", " ").strip()  # a Chinese input method's full-width space
+        head, _space, rest = word.partition(" ")
         command = find(head)
         state = self._load(owner_id, chat_id)
         if command is not None and not (command.in_dialogue and state is not None):
@@ -205,10 +271,10 @@ class Assistant:
         if state is None:
             if not word:
                 return self._help(owner_id, chat_id, "")
-            if "=" in word and not head.startswith("/"):
+            if ("=" in word or "＝" in word) and not head.startswith(("/", "／")):
                 return self._quick(owner_id, chat_id, word)
-            return text("Send /new for an assessment or /quick for a quick check. /help lists "
-                        "everything.")  # fmt: skip
+            return text(_("Send /new for an assessment or /quick for a quick check. /help lists "
+                          "everything."))  # fmt: skip
         if state.replacing is not None and command is None:
             return self._on_replace_words(owner_id, chat_id, state, word)
         if state.awaiting_label and command is None:
@@ -222,9 +288,9 @@ class Assistant:
         if action.act in DIALOGUE_ACTS:
             state = self._load(owner_id, chat_id)
             if state is None or state.id != action.dialogue:
-                return Reply(stale=OTHER_DIALOGUE)
+                return Reply(stale=_(OTHER_DIALOGUE))
             if state.state != action.step:
-                return Reply(stale=ANSWERED)
+                return Reply(stale=_(ANSWERED))
             if action.act is Act.CONTINUE:
                 return self._continue(owner_id, chat_id, state)
             if action.act is Act.RESTART:
@@ -241,6 +307,10 @@ class Assistant:
             return self._plan_press(owner_id, chat_id, action)
         if action.act in (Act.SESSION_DONE, Act.SESSION_OTHER_DAY):
             return self._plan_done(owner_id, chat_id, action)
+        if action.act is Act.LANGUAGE:
+            if action.value not in LANGUAGES:
+                return Reply(stale=_(NO_LONGER_OFFERED))
+            return self._switch_language(owner_id, chat_id, action.value)
         return self._reminder_action(owner_id, chat_id, action.act, action.target)
 
     def reminder_message(self, reminder: Reminder, late: bool = False) -> Message | None:
@@ -252,18 +322,21 @@ class Assistant:
         patient = self.store.patient(reminder.owner_id, reminder.patient_id)
         if patient is None:
             return None
-        planned = reminder.due_at.astimezone(self.settings.zone).date().isoformat()
-        what = REMINDER_WORDS.get(reminder.kind, reminder.kind)
-        words = f"Reminder for {patient.label}: {what} ({planned})."
+        planned = day(reminder.due_at.astimezone(self.settings.zone).date())
+        what = _(REMINDER_WORDS.get(reminder.kind, reminder.kind))
+        words = _("Reminder for {label}: {what} ({day}).").format(
+            label=patient.label, what=what, day=planned
+        )
         behind = self.clock() - reminder.fires_at
         if behind >= (timedelta(minutes=1) if late else LATE_AFTER):
-            words += f"\nLate by {duration(behind)}: it could not be sent on time."
+            late_words = _("Late by {duration}: it could not be sent on time.")
+            words += "\n" + late_words.format(duration=duration(behind))
         buttons = [
-            Button(label=label, action=Action(act=act, target=reminder.id))
+            Button(label=_(label), action=Action(act=act, target=reminder.id))
             for act, label in (
-                (Act.FOLLOW_UP, "Enter follow-up findings"),
-                (Act.SNOOZE, "Snooze a day"),
-                (Act.DONE, "Done"),
+                (Act.FOLLOW_UP, N_("Enter follow-up findings")),
+                (Act.SNOOZE, N_("Snooze a day")),
+                (Act.DONE, N_("Done")),
             )
         ]
         return Message(text=words, buttons=buttons)
@@ -288,7 +361,7 @@ class Assistant:
         if state.label_conflict is not None:
             return self._label_question(state)
         if state.awaiting_label:
-            return Message(text=NEW_LABEL)
+            return Message(text=_(NEW_LABEL))
         return self._message(self.dialogues.prompt(state), state)
 
     # -- dialogues ------------------------------------------------------------------------------
@@ -364,8 +437,8 @@ class Assistant:
         still_due = self._imaging_still_due(done)
         if done.label is None:
             self.store.audit(owner_id, done.flow)
-            _add_status(reply, "Not saved (no label): add one, e.g. /quick bed7 ..., to get "
-                               "reminders.")  # fmt: skip
+            _add_status(reply, _("Not saved (no label): add one, e.g. /quick bed7 ..., to get "
+                                 "reminders."))  # fmt: skip
             return
         specs = reminders_for(Case.model_validate(done.case), done.plan)
         if still_due is not None and all(s.kind != still_due.kind for s in specs):
@@ -390,24 +463,30 @@ class Assistant:
         reply.saved_assessment = assessment_id
         reply.to_schedule = sorted({*superseded, *(r.id for r in added)})
         ordered = sorted(specs, key=lambda s: s.due)
-        words = f"✅ Saved for {done.label}"
-        if superseded:
-            words += " (replaces the previous plan and its reminders)"
+        saved = (
+            _("✅ Saved for {label} (replaces the previous plan and its reminders)")
+            if superseded
+            else _("✅ Saved for {label}")
+        )
+        words = saved.format(label=done.label)
         if ordered:
             first = ordered[0]
-            words += f" · next: {REMINDER_WORDS[first.kind.value]} {first.due.isoformat()}"
-        lines = [f"{s.due.isoformat()} {REMINDER_WORDS[s.kind.value]}" for s in ordered]
+            following = _("next: {what} {day}").format(
+                what=_(REMINDER_WORDS[first.kind.value]), day=day(first.due)
+            )
+            words += f" · {following}"
+        lines = [f"{day(s.due)} {_(REMINDER_WORDS[s.kind.value])}" for s in ordered]
         buttons = self.plan_buttons(patient.id, assessment_id, done.plan.decision in INTERVENING)
-        _add_status(reply, words, Section(title="Reminders", lines=lines), buttons)
+        _add_status(reply, words, Section(title=_("Reminders"), lines=lines), buttons)
 
     def plan_buttons(self, patient_id: int, assessment_id: int, intervenes: bool) -> list[Button]:
         """What comes next under a saved plan, as channel-neutral actions: Done today / Done on
         another day when the plan intervenes (issue 12: they record the session), then that
         patient's Follow-up and Reminders."""
         follow = [
-            Button(label=label, action=Action(act=act, target=patient_id))
-            for act, label in ((Act.PLAN_FOLLOW_UP, "Follow-up"),
-                               (Act.PLAN_REMINDERS, "Reminders"))
+            Button(label=_(label), action=Action(act=act, target=patient_id))
+            for act, label in ((Act.PLAN_FOLLOW_UP, N_("Follow-up")),
+                               (Act.PLAN_REMINDERS, N_("Reminders")))
         ]  # fmt: skip
         return [*(done_buttons(assessment_id) if intervenes else []), *follow]
 
@@ -461,27 +540,37 @@ class Assistant:
         if isinstance(old_age, int) and isinstance(new_age, int):
             years = (self.today() - since).days / 365.25
             if abs(new_age - old_age - years) > 1:
-                reasons.append(f"age {old_age} then, {new_age} now")
+                reasons.append(_("age {then} then, {now} now").format(then=old_age, now=new_age))
         old_type = (last.case.get("tumour") or {}).get("type")
         new_type = (done.case.get("tumour") or {}).get("type")
         if old_type and new_type and old_type != new_type:
-            reasons.append(f"tumour type {old_type} then, {new_type} now")
+            reasons.append(
+                _("tumour type {then} then, {now} now").format(
+                    then=_(TUMOUR_WORDS.get(old_type, old_type)),
+                    now=_(TUMOUR_WORDS.get(new_type, new_type)),
+                )
+            )
         if not reasons:
             return None
-        return f"{done.label} has a plan from {since.isoformat()} ({'; '.join(reasons)})"
+        # TRANSLATORS: {reasons} are the differences, e.g. "age 62 then, 80 now".
+        return _("{label} has a plan from {day} ({reasons})").format(
+            label=done.label, day=day(since), reasons=_("; ").join(reasons)
+        )
 
     def _label_question(self, state: DialogueState) -> Message:
         """`bed7 has a plan from ... (age 62 then, 80 now). Same patient, or a New label?`"""
-        words = f"{state.label_conflict}. Same patient, or a New label? Nothing is saved yet."
+        words = _("{conflict}. Same patient, or a New label? Nothing is saved yet.").format(
+            conflict=state.label_conflict
+        )
         return side_question(state, words, Act.SAME_PATIENT, Act.NEW_LABEL)
 
     def _label_answer(self, owner_id: int, chat_id: int, state: DialogueState, act: Act) -> Reply:
         if state.label_conflict is None:
-            return Reply(stale=ANSWERED)
+            return Reply(stale=_(ANSWERED))
         if act is Act.NEW_LABEL:
             update = {"label_conflict": None, "awaiting_label": True}
             self._keep(owner_id, chat_id, state.model_copy(update=update))
-            return text(NEW_LABEL)
+            return text(_(NEW_LABEL))
         update = {"label_conflict": None, "label_confirmed": True}
         return self._confirm(owner_id, chat_id, state.model_copy(update=update))
 
@@ -490,9 +579,10 @@ class Assistant:
         try:
             label = parse_label(word)
         except Invalid as exc:
-            return text(f"⚠ {exc}\n{NEW_LABEL}")
+            return text(f"⚠ {exc}\n{_(NEW_LABEL)}")
         if why := label_warning(label):
-            return text(f"⚠ '{label}' {why}.\n{NEW_LABEL}")
+            warning = _("⚠ '{label}' {why}.").format(label=label, why=why)
+            return text(f"{warning}\n{_(NEW_LABEL)}")
         answers = {**state.answers, "label": label} if "label" in state.answers else state.answers
         update = {"label": label, "answers": answers, "awaiting_label": False}
         return self._confirm(owner_id, chat_id, state.model_copy(update=update))
@@ -514,14 +604,27 @@ class Assistant:
 
     def _replace_question(self, state: DialogueState) -> Message:
         """`bed7's intake has 12 answers: Continue, or Start over?`, tied to that dialogue."""
-        who = state.label or state.answers.get("label") or "The unfinished"
-        owner = f"{who}'s" if who != "The unfinished" else who
+        who = state.label or state.answers.get("label")
         count = len(state.history) + (len(state.prefilled) if state.flow == "quick" else 0)
-        noun = "answer" if count == 1 else "answers"
-        words = (
-            f"{owner} {FLOW_WORDS.get(state.flow, state.flow)} has {count} {noun}: Continue it, "
-            f"or Start over with {(state.replacing or '').split(' ')[0]} (its answers are lost)?"
-        )
+        flow = _(FLOW_WORDS.get(state.flow, state.flow))
+        command = (state.replacing or "").split(" ")[0]
+        if who:
+            asked = ngettext(
+                "{label}'s {flow} has {count} answer: Continue it, or Start over with {command} "
+                "(its answers are lost)?",
+                "{label}'s {flow} has {count} answers: Continue it, or Start over with {command} "
+                "(its answers are lost)?",
+                count,
+            )
+        else:
+            asked = ngettext(
+                "The unfinished {flow} has {count} answer: Continue it, or Start over with "
+                "{command} (its answers are lost)?",
+                "The unfinished {flow} has {count} answers: Continue it, or Start over with "
+                "{command} (its answers are lost)?",
+                count,
+            )
+        words = asked.format(label=who, flow=flow, count=count, command=command)
         return side_question(state, words, Act.CONTINUE, Act.RESTART)
 
     def _on_replace_words(
@@ -542,7 +645,7 @@ class Assistant:
 
     def _restart(self, owner_id: int, chat_id: int, state: DialogueState) -> Reply:
         if state.replacing is None:
-            return Reply(stale=ANSWERED)
+            return Reply(stale=_(ANSWERED))
         self.store.clear_dialogue(owner_id, chat_id)
         return self._typed(owner_id, chat_id, state.replacing)
 
@@ -556,25 +659,61 @@ class Assistant:
             return None
 
     def _help(self, owner_id: int, chat_id: int, rest: str) -> Reply:
-        return text(HELP)
+        return text(help_text())
 
     def _start(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         """A greeting: what the bot is for, and buttons for the three ways in."""
         layout = Layout(
             headline="liverbot",
-            byline="TACE planning for liver cancer",
-            lines=[PURPOSE, "Labels are pseudonyms (bed7, S-014), never names.",
-                   "/help lists every command."],
+            byline=_("TACE planning for liver cancer"),
+            lines=[_(PURPOSE), _("Labels are pseudonyms (bed7, S-014), never names."),
+                   _("/help lists every command; /language: English or 中文.")],
         )  # fmt: skip
-        buttons = [Button(label=label, action=Action(act=Act.RUN, value=name))
+        buttons = [Button(label=_(label), action=Action(act=Act.RUN, value=name))
                    for label, name in START_BUTTONS]  # fmt: skip
         return Reply([Message.laid_out(layout, buttons)])
+
+    def _language(self, owner_id: int, chat_id: int, rest: str) -> Reply:
+        """`/language`: the languages as buttons; `/language zh` (or `中文`, `en`): switch now."""
+        if not rest.strip():
+            buttons = [
+                Button(label=name, action=Action(act=Act.LANGUAGE, value=code))
+                for code, name in LANGUAGES.items()
+            ]
+            current = LANGUAGES[lang.active()]
+            words = _("Language: {current}. Which one should liverbot speak?").format(
+                current=current
+            )
+            return Reply([Message(text=words, buttons=buttons, numbered=True)])
+        code = language_named(rest)
+        if code is None:
+            names = " · ".join(
+                _("{command} ({name})").format(command=f"/language {c}", name=n)
+                for c, n in LANGUAGES.items()
+            )
+            return text(_("Unknown language {typed}: {choices}.").format(
+                typed=rest.strip()[:20], choices=names
+            ))  # fmt: skip
+        return self._switch_language(owner_id, chat_id, code)
+
+    def _switch_language(self, owner_id: int, chat_id: int, code: str) -> Reply:
+        """Remember the clinician's language and confirm in it; a question waiting is asked again
+        in it, so the dialogue goes on in the new language."""
+        self.store.touch_clinician(owner_id, chat_id)  # the terminal's clinician never wrote
+        self.store.choose_language(owner_id, code)
+        with lang.use(code):
+            reply = text(_("From now on liverbot speaks English. /language switches again."))
+            prompt = self.resume_prompt(owner_id, chat_id)
+        if prompt is not None:
+            reply.messages.append(prompt)
+        reply.language = code
+        return reply
 
     def _command_press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
         """A press that runs a command: /start's buttons, a patient picked, a page turned."""
         command = BY_NAME.get(action.value)
         if command is None:
-            return Reply(stale="That button is no longer offered: nothing changed.")
+            return Reply(stale=_(NO_LONGER_OFFERED))
         if action.act is Act.PAGE:
             return self._pick_patient(owner_id, command.name, action.target or 0)
         handler: Callable[[int, int, str], Reply] = getattr(self, f"_{command.handler}")
@@ -584,7 +723,7 @@ class Assistant:
             return handler(owner_id, chat_id, "")
         patient = self.store.patient(owner_id, action.target) if action.target else None
         if patient is None:
-            return text("That patient is no longer in your list: /patients.")
+            return text(_("That patient is no longer in your list: /patients."))
         picked: Callable[[int, int, str], Reply] = getattr(
             self, f"_{command.handler}_picked", handler
         )
@@ -596,10 +735,12 @@ class Assistant:
         patient = self._find(owner_id, label)
         latest = self.store.latest_assessment(owner_id, patient.id) if patient else None
         if patient is None or latest is None:
-            return text("That patient has no plan yet: /done LABEL DATE records a session.")
+            return text(_("That patient has no plan yet: /done LABEL DATE records a session."))
         decision = words_for(str(latest.plan.get("decision")), latest.plan.get("approach"))
-        words = (f"{patient.label}: record the session of the plan of "
-                 f"{latest.created_at.astimezone(self.settings.zone):%Y-%m-%d} ({decision})?")  # fmt: skip
+        made = day(latest.created_at.astimezone(self.settings.zone).date())
+        words = _("{label}: record the session of the plan of {day} ({decision})?").format(
+            label=patient.label, day=made, decision=decision
+        )
         return Reply([Message(text=words, buttons=done_buttons(latest.id))])
 
     def _pick_patient(self, owner_id: int, name: str, start: int = 0) -> Reply:
@@ -610,7 +751,7 @@ class Assistant:
             reverse=True,
         )
         if not rows:
-            return text("No patients yet: /new or /quick LABEL ... saves one.")
+            return text(_(NO_PATIENTS))
         start = min(max(start, 0), (len(rows) - 1) // PAGE_SIZE * PAGE_SIZE)
         page = rows[start : start + PAGE_SIZE]
 
@@ -619,25 +760,27 @@ class Assistant:
 
         buttons = [button(r.patient.label, Act.PICK, r.patient.id) for r in page]
         if start > 0:
-            buttons.append(button("‹ Previous", Act.PAGE, max(start - PAGE_SIZE, 0)))
+            buttons.append(button(_("‹ Previous"), Act.PAGE, max(start - PAGE_SIZE, 0)))
         if start + PAGE_SIZE < len(rows):
-            buttons.append(button("Next ›", Act.PAGE, start + PAGE_SIZE))
-        paged = len(rows) > PAGE_SIZE
-        shown = f" ({start + 1}-{start + len(page)} of {len(rows)})" if paged else ""
-        ask = PICKER_QUESTIONS.get(name, "Which patient?")
-        return Reply([Message(text=f"{ask}{shown}", buttons=buttons, columns=2)])
+            buttons.append(button(_("Next ›"), Act.PAGE, start + PAGE_SIZE))
+        ask = _(PICKER_QUESTIONS.get(name, N_("Which patient?")))
+        if len(rows) > PAGE_SIZE:
+            ask = _("{question} ({first}-{last} of {total})").format(
+                question=ask, first=start + 1, last=start + len(page), total=len(rows)
+            )
+        return Reply([Message(text=ask, buttons=buttons, columns=2)])
 
     def _plan_press(self, owner_id: int, chat_id: int, action: Action) -> Reply:
         """A button under a plan: that patient's follow-up, or their upcoming reminders."""
         patient = self.store.patient(owner_id, action.target) if action.target else None
         if patient is None:
-            return text("That patient is no longer in your list: /patients.")
+            return text(_("That patient is no longer in your list: /patients."))
         if action.act is Act.PLAN_FOLLOW_UP:
             return self._followup(owner_id, chat_id, patient.label)
         return self._reminders(owner_id, chat_id, "", patient.label)
 
     def _no_dialogue(self, owner_id: int, chat_id: int, rest: str) -> Reply:
-        return text("No dialogue in progress: /new starts one.")
+        return text(_("No dialogue in progress: /new starts one."))
 
     def _new(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         if asked := self._ask_to_replace(owner_id, chat_id, "/new"):
@@ -697,11 +840,13 @@ class Assistant:
         course when sessions are recorded, and are asked otherwise."""
         patient = self._find(owner_id, label)
         if patient is None:
-            return text(f"No patient {label.strip()[:30]}: /followup alone lists yours.")
+            return text(_("No patient {label}: /followup alone lists yours.").format(
+                label=label.strip()[:30]
+            ))  # fmt: skip
         last = self.store.latest_assessment(owner_id, patient.id)
         if last is None:
-            return text(f"{patient.label} has no plan to follow up yet: /quick {patient.label} "
-                        "... or /new makes one.")  # fmt: skip
+            return text(_("{label} has no plan to follow up yet: /quick {label} ... or /new makes "
+                          "one.").format(label=patient.label))  # fmt: skip
         if asked := self._ask_to_replace(owner_id, chat_id, f"/followup {patient.label}"):
             return asked
         assessments = self.store.patient_assessments(owner_id, patient.id)
@@ -725,10 +870,14 @@ class Assistant:
         """`/done LABEL [DATE] [TECHNIQUE]`: record an intervention done; one line if refused."""
         words = rest.split()
         if not words:
-            return text(f"Usage: {DONE_USAGE} (date default today; technique from the plan).")
+            return text(_("Usage: {usage} (date default today; technique from the plan).").format(
+                usage=_(DONE_USAGE)
+            ))  # fmt: skip
         patient = self._find(owner_id, words[0])
         if patient is None:
-            return text(f"No patient {words[0][:30]}: nothing recorded. /patients lists yours.")
+            return text(_("No patient {label}: nothing recorded. /patients lists yours.").format(
+                label=words[0][:30]
+            ))  # fmt: skip
         try:
             done_on, technique = read_done_words(words[1:], self.today())
         except SessionRefused as exc:
@@ -759,22 +908,25 @@ class Assistant:
         )
         patient = self.store.patient(owner_id, plan.patient_id) if plan is not None else None
         if plan is None or patient is None:
-            return text("That plan is no longer there: nothing recorded.")
+            return text(_("That plan is no longer there: nothing recorded."))
         latest = self.store.latest_assessment(owner_id, patient.id)
         if latest is None or latest.id != plan.id:
-            return text(f"A newer plan replaced that one: nothing recorded. /done {patient.label} "
-                        "records a session for the current plan.")  # fmt: skip
+            return text(_("A newer plan replaced that one: nothing recorded. /done {label} records "
+                          "a session for the current plan.").format(label=patient.label))  # fmt: skip
         carried = [
             s for s in self.store.sessions(owner_id, patient.id) if s.assessment_id == plan.id
         ]
         if carried:
             s0 = carried[0]
-            return text(f"Already recorded: {TECHNIQUE_WORDS[s0.technique]} on "
-                        f"{s0.done_on.isoformat()}. Nothing changed.")  # fmt: skip
+            return text(_("Already recorded: {technique} on {day}. Nothing changed.").format(
+                technique=_(TECHNIQUE_WORDS[s0.technique]), day=day(s0.done_on)
+            ))  # fmt: skip
         if action.act is Act.SESSION_OTHER_DAY:
             return Reply([other_day_question(patient.label, plan, self.today())])
         try:
-            done_on, _ = read_done_words([action.value] if action.value else [], self.today())
+            done_on, _technique = read_done_words(
+                [action.value] if action.value else [], self.today()
+            )
         except SessionRefused as exc:
             return text(f"⚠ {exc}")
         return self._record(owner_id, chat_id, patient, done_on, None)
@@ -782,20 +934,26 @@ class Assistant:
     def _patients(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         rows = self.store.list_patients(owner_id)
         if not rows:
-            return text("No patients yet: /new or /quick LABEL ... saves one.")
-        lines = [
-            f"{r.patient.label}: {words_for(r.last_decision) if r.last_decision else '-'}"
-            + (f", next {r.next_due.isoformat()}" if r.next_due else "")
-            for r in rows
-        ]
-        return text("Your patients:\n" + "\n".join(lines))
+            return text(_(NO_PATIENTS))
+        lines = []
+        for r in rows:
+            decision = words_for(r.last_decision) if r.last_decision else "-"
+            line = (
+                _("{label}: {decision}, next {day}").format(
+                    label=r.patient.label, decision=decision, day=day(r.next_due)
+                )
+                if r.next_due
+                else _("{label}: {decision}").format(label=r.patient.label, decision=decision)
+            )
+            lines.append(line)
+        return text(_("Your patients:") + "\n" + "\n".join(lines))
 
     def _patient(self, owner_id: int, chat_id: int, label: str) -> Reply:
         """The course at a glance: plans, sessions and follow-ups in date order, the current
         window and the next reminder."""
         patient = self._find(owner_id, label)
         if patient is None:
-            return text("No such patient: /patient alone lists yours.")
+            return text(_("No such patient: /patient alone lists yours."))
         assessments = self.store.patient_assessments(owner_id, patient.id)
         sessions = self.store.sessions(owner_id, patient.id)
         zone = self.settings.zone
@@ -808,30 +966,37 @@ class Assistant:
         current = assessments[-1].plan if assessments else {}
         window = current.get("window")
         if isinstance(window, dict):
-            lines.append(f"Window: {window['earliest']} to {window['latest']} "
-                         f"({str(window['status']).replace('_', ' ')})")  # fmt: skip
+            status = str(window["status"])
+            lines.append(_("Window: {earliest} to {latest} ({status})").format(
+                earliest=day(date.fromisoformat(window["earliest"])),
+                latest=day(date.fromisoformat(window["latest"])),
+                status=_(WINDOW_WORDS.get(status, status.replace("_", " "))),
+            ))  # fmt: skip
         if reminders:
             r = reminders[0]
-            lines.append(f"Next reminder: {r.fires_at.astimezone(zone):%Y-%m-%d} "
-                         f"{REMINDER_WORDS.get(r.kind, r.kind)}")  # fmt: skip
+            lines.append(_("Next reminder: {day} {what}").format(
+                day=day(r.fires_at.astimezone(zone).date()),
+                what=_(REMINDER_WORDS.get(r.kind, r.kind)),
+            ))  # fmt: skip
         picture = Message(
-            text=f"{patient.label}: the course as a picture.",
+            text=_("{label}: the course as a picture.").format(label=patient.label),
             attachment=Attachment(kind="timeline", target=patient.id),
         )
-        return Reply([Message(text=f"{patient.label}, the course:\n" + "\n".join(lines)), picture])
+        heading = _("{label}, the course:").format(label=patient.label)
+        return Reply([Message(text=heading + "\n" + "\n".join(lines)), picture])
 
     def _calendar(self, owner_id: int, chat_id: int, rest: str) -> Reply:
         """/calendar: the clinician's reminders and windows as one file to import."""
         found = entries(self.store, owner_id, self.settings, self.today())
         if not found:
-            return text("No upcoming reminders or windows: nothing to put in a calendar yet.")
+            return text(_("No upcoming reminders or windows: nothing to put in a calendar yet."))
         windows = sum(1 for e in found if e.uid.startswith("window-"))
         reminders = len(found) - windows
-        words = (
-            f"{reminders} reminder{'s' * (reminders != 1)} and {windows} "
-            f"window{'s' * (windows != 1)} for your calendar: open the file to import it. "
-            "Importing a newer one updates these events instead of adding copies."
-        )
+        words = _("{reminders} and {windows} for your calendar: open the file to import it. "
+                  "Importing a newer one updates these events instead of adding copies.").format(
+            reminders=ngettext("{n} reminder", "{n} reminders", reminders).format(n=reminders),
+            windows=ngettext("{n} window", "{n} windows", windows).format(n=windows),
+        )  # fmt: skip
         return Reply([Message(text=words, attachment=Attachment(kind="calendar"))])
 
     # -- files ----------------------------------------------------------------------------------
@@ -862,24 +1027,39 @@ class Assistant:
             upcoming = [u for u in upcoming if u.label == label]
         if not upcoming:
             return text(
-                f"No upcoming reminders for {label}." if label else "No upcoming reminders."
+                _("No upcoming reminders for {label}.").format(label=label)
+                if label
+                else _("No upcoming reminders.")
             )
         zone = self.settings.zone
-        lines = [
-            f"{u.reminder.fires_at.astimezone(zone):%Y-%m-%d %H:%M} {u.label}: "
-            f"{REMINDER_WORDS.get(u.reminder.kind, u.reminder.kind)}"
-            + (" (paused)" if u.reminder.status == "paused" else "")
-            for u in upcoming
-        ]
-        return text(f"Upcoming reminders{f' for {label}' if label else ''}:\n" + "\n".join(lines))
+        lines = []
+        for u in upcoming:
+            at = u.reminder.fires_at.astimezone(zone)
+            what = _(REMINDER_WORDS.get(u.reminder.kind, u.reminder.kind))
+            line = (
+                _("{day} {time} {label}: {what} (paused)")
+                if u.reminder.status == "paused"
+                else _("{day} {time} {label}: {what}")
+            )
+            lines.append(
+                line.format(day=day(at.date()), time=f"{at:%H:%M}", label=u.label, what=what)
+            )
+        heading = (
+            _("Upcoming reminders for {label}:").format(label=label)
+            if label
+            else _("Upcoming reminders:")
+        )
+        return text(heading + "\n" + "\n".join(lines))
 
     def _forget(self, owner_id: int, chat_id: int, label: str) -> Reply:
         patient = self._find(owner_id, label)
         if patient is None:
-            return text("No such patient: /forget alone lists yours.")
-        confirm = Button(label="Delete for good", action=Action(act=Act.FORGET, target=patient.id))
-        words = (f"Delete {patient.label} and every plan and reminder about them? This cannot be "
-                 "undone.")  # fmt: skip
+            return text(_("No such patient: /forget alone lists yours."))
+        confirm = Button(
+            label=_("Delete for good"), action=Action(act=Act.FORGET, target=patient.id)
+        )
+        words = _("Delete {label} and every plan and reminder about them? This cannot be "
+                  "undone.").format(label=patient.label)  # fmt: skip
         return Reply([Message(text=words, buttons=[confirm])])
 
     def _reminder_action(
@@ -897,19 +1077,23 @@ class Assistant:
         )
         patient = self.store.patient(owner_id, reminder.patient_id) if reminder else None
         if reminder is None or patient is None:
-            return text("That reminder is no longer there.")
-        if reminder.status in ("done", "cancelled"):
-            why = "a newer plan replaced it" if reminder.status == "cancelled" else "it is done"
-            return text(f"That reminder was already dealt with ({why}): nothing changed.")
+            return text(_("That reminder is no longer there."))
+        if reminder.status == "cancelled":
+            return text(_("That reminder was already dealt with (a newer plan replaced it): "
+                          "nothing changed."))  # fmt: skip
+        if reminder.status == "done":
+            return text(_("That reminder was already dealt with (it is done): nothing changed."))
         if act is Act.DONE:
             self.store.mark_done(owner_id, reminder.id)
-            return text("Marked done.")
+            return text(_("Marked done."))
         tomorrow = self._at_reminder_time(self.today() + timedelta(days=1))
         self.store.snooze(owner_id, reminder.id, tomorrow)
         if act is Act.SNOOZE:
             when = tomorrow.astimezone(self.settings.zone)
-            return Reply([Message(text=f"Snoozed until {when:%Y-%m-%d %H:%M}.")],
-                         to_schedule=[reminder.id])  # fmt: skip
+            words = _("Snoozed until {day} {time}.").format(
+                day=day(when.date()), time=f"{when:%H:%M}"
+            )
+            return Reply([Message(text=words)], to_schedule=[reminder.id])
         reply = self._followup(owner_id, chat_id, patient.label, reminder_id=reminder.id)
         reply.to_schedule.append(reminder.id)
         return reply
@@ -917,13 +1101,13 @@ class Assistant:
     def _forget_confirmed(self, owner_id: int, chat_id: int, patient_id: int | None) -> Reply:
         patient = self.store.patient(owner_id, patient_id) if patient_id is not None else None
         if patient is None:
-            return text("Already deleted, or not yours.")
+            return text(_("Already deleted, or not yours."))
         self.store.forget_patient(owner_id, patient.label)
         state = self._load(owner_id, chat_id)
         if state is not None and (state.label or state.answers.get("label")) == patient.label:
             self.store.clear_dialogue(owner_id, chat_id)
         # No label here: this reply is kept as the chat's last one (bot.conversation).
-        return text(FORGOTTEN)
+        return text(_(FORGOTTEN))
 
 
 def _add_status(reply: Reply, words: str, *extra: Section | list[Button]) -> None:

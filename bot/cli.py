@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat = sub.add_parser("chat", help="the terminal chat on the local SQLite store")
     chat.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
+    chat.add_argument(
+        "--lang",
+        type=_language,
+        help="speak en (English) or zh (中文) in this session (default: the one chosen with "
+        "/language, else LIVERBOT_LANG, else en)",
+    )
     sub.add_parser(
         "run",
         help="the Telegram bot if a token is configured (environment or .env), else the chat",
@@ -54,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     serve.add_argument("--webhook", metavar="URL", help="webhook mode behind HTTPS at this URL")
     return parser
+
+
+def _language(value: str) -> str:
+    """`--lang`: a language the assistant speaks (a tag such as zh-Hans is read as zh)."""
+    from bot.commands import language_named
+    from lang import LANGUAGES
+
+    code = language_named(value)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            f"unknown language {value!r}: one of {', '.join(LANGUAGES)}"
+        )
+    return code
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "chat":
         from bot.terminal import run_chat
 
-        return run_chat(args.db)
+        return run_chat(args.db, getattr(args, "lang", None))
     from bot.tg.serve import run_serve
 
     return run_serve(args.webhook)

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from bot.actions import Action, Message
 from bot.assistant import Assistant
 from bot.store import Store
+from lang import ENGLISH
 
 REDELIVERY_WINDOW = timedelta(hours=24)
 """Telegram keeps an unconfirmed update at most 24 hours (Bot API, Getting updates); after a week
@@ -45,6 +46,8 @@ class Outcome:
     dialogue: int | None = None
     step: str | None = None
     """The chat's dialogue and step after the input: only their buttons still answer anything."""
+    language: str = ENGLISH
+    """The language the reply speaks, for the channel's own words around it."""
 
 
 def stored_messages(raw: list[dict[str, Any]]) -> list[Message]:
@@ -73,9 +76,17 @@ class Conversation:
         self.clock = clock
 
     def process(
-        self, owner_id: int, chat_id: int, update_id: int, received: str | Action
+        self,
+        owner_id: int,
+        chat_id: int,
+        update_id: int,
+        received: str | Action,
+        language_code: str | None = None,
     ) -> Outcome:
-        """Apply one input: typed text, or a press decoded by the channel into an `Action`."""
+        """Apply one input: typed text, or a press decoded by the channel into an `Action`.
+
+        `language_code` is the one the clinician's app sent with it (Telegram's `language_code`),
+        kept for what is sent unprompted (reminders); the assistant decides the language."""
         with self.store.transaction():
             last = self.store.last_reply(owner_id, chat_id)
             if (
@@ -83,19 +94,25 @@ class Conversation:
                 and update_id <= last.update_id
                 and last.at > self.clock() - REDELIVERY_WINDOW
             ):
+                spoken = self.assistant.language(owner_id, language_code)
                 if update_id < last.update_id:
-                    return Outcome()  # answered before the later update was handled
-                return Outcome(messages=stored_messages(last.messages), repeat=True)
-            clinician = self.store.touch_clinician(owner_id, chat_id)
+                    # answered before the later update was handled
+                    return Outcome(language=spoken)
+                return Outcome(
+                    messages=stored_messages(last.messages), repeat=True, language=spoken
+                )
+            clinician = self.store.touch_clinician(owner_id, chat_id, language_code)
             resumed = (
                 self.store.resume_for_clinician(owner_id) if clinician.reminders_paused else []
             )
             if isinstance(received, Action):
-                reply = self.assistant.press(owner_id, chat_id, received)
+                reply = self.assistant.press(owner_id, chat_id, received, language_code)
             else:
-                reply = self.assistant.handle(owner_id, chat_id, received)
+                reply = self.assistant.handle(owner_id, chat_id, received, language_code)
             if reply.stale is not None:
-                return Outcome(stale=reply.stale, to_schedule=[r.id for r in resumed])
+                return Outcome(
+                    stale=reply.stale, to_schedule=[r.id for r in resumed], language=reply.language
+                )
             self.store.save_reply(
                 owner_id, chat_id, update_id, [m.model_dump(mode="json") for m in reply.messages]
             )
@@ -104,4 +121,5 @@ class Conversation:
             [r.id for r in resumed] + reply.to_schedule,
             dialogue=reply.dialogue,
             step=reply.step,
+            language=reply.language,
         )

@@ -22,8 +22,10 @@ from bot.files import write_private
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
 from bot.store.lock import only_process
+from bot.widths import columns, wide
 from flows.parsing import whole_number
 from flows.render import FOLD_RULE, layout_text
+from lang import _, use
 
 TERMINAL_USER = TERMINAL_OWNER
 """The terminal is one local clinician: owner and chat id 0 (the Telegram bot sends it nothing)."""
@@ -36,17 +38,45 @@ a pipe or a file is not wrapped, so a script reads each line whole."""
 
 def wrap(text: str, width: int | None) -> str:
     """Each line wrapped at word boundaries to `width`; a bullet's continuation is indented under
-    its text, and blank lines are kept. None: as is (output to a pipe or file, for scripts)."""
+    its text, and blank lines are kept. None: as is (output to a pipe or file, for scripts).
+
+    A line with Chinese is wrapped by the columns it takes (a Chinese character takes two) and may
+    break between any two Chinese characters, as Chinese is written without spaces."""
     if width is None:
         return text
     out = []
     for line in text.split("\n"):
         indent = "  " if line.startswith(("• ", "  [")) else ""
-        out.append(
-            textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False,
-                          break_long_words=True) if line.strip() else line
-        )  # fmt: skip
+        if not line.strip():
+            out.append(line)
+        elif any(wide(ch) for ch in line):
+            out.append(_wrap_wide(line, width, indent))
+        else:
+            out.append(textwrap.fill(line, width, subsequent_indent=indent,
+                                     break_on_hyphens=False, break_long_words=True))  # fmt: skip
     return "\n".join(out)
+
+
+NO_LINE_START = frozenset("，。：；、！？）》」』”’,.:;!?)]")
+"""Punctuation a line never starts with (it stays with the character before it)."""
+
+
+def _wrap_wide(line: str, width: int, indent: str) -> str:
+    """`line` wrapped to `width` columns: Latin words and numbers kept whole, a break allowed
+    before any Chinese character except closing punctuation, spaces at a break dropped."""
+    lines: list[str] = []
+    current = ""
+    for chunk in re.findall(r"\s+|[!-~]+|.", line):
+        if chunk.isspace():
+            current += " " if current.strip() else chunk
+            continue
+        fits = columns(current) + columns(chunk) <= width
+        if not fits and current.strip() and chunk[0] not in NO_LINE_START:
+            lines.append(current.rstrip())
+            current = indent
+        current += chunk
+    lines.append(current.rstrip())
+    return "\n".join(lines)
 
 
 def render(message: Message, width: int | None = WIDEST) -> str:
@@ -86,18 +116,21 @@ def deliver_file(
     assert message.attachment is not None
     option = OPTION_FOR[message.attachment.kind]
     if output is None or output[0] != option:
-        print(f"{message.text} (add --{option} FILE to write it)\n", file=stdout)
+        hint = _("{caption} (add --{option} FILE to write it)")
+        print(hint.format(caption=message.text, option=option) + "\n", file=stdout)
         return
     made = assistant.attachment(TERMINAL_USER, message.attachment)
     if made is None:
-        print("Nothing to write: that patient is no longer there.\n", file=stdout)
+        print(_("Nothing to write: that patient is no longer there.") + "\n", file=stdout)
         return
     try:
         write_private(output[1], made.content)
     except OSError as exc:
-        print(f"Could not write {output[1]}: {exc.strerror or exc}.\n", file=stdout)
+        failed = _("Could not write {path}: {reason}.")
+        print(failed.format(path=output[1], reason=exc.strerror or exc) + "\n", file=stdout)
         return
-    print(f"{message.text} Written to {output[1]}.\n", file=stdout)
+    written = _("{caption} Written to {path}.")
+    print(written.format(caption=message.text, path=output[1]) + "\n", file=stdout)
 
 
 def translate(typed: str, shown: Message | None) -> str | Action:
@@ -120,15 +153,23 @@ def chat(
     stdout: TextIO,
     interactive: bool,
     width: int | None = WIDEST,
+    language: str | None = None,
 ) -> int:
-    """The read-answer loop; returns the exit status."""
-    shown = assistant.resume_prompt(TERMINAL_USER, TERMINAL_USER)
-    if shown is not None:
-        print("Resuming where you left off (/cancel to drop it):\n" + render(shown, width),
-              file=stdout)  # fmt: skip
-    elif interactive:
-        print("liverbot: /new for an assessment, /quick for a quick check, /help, /quit.",
-              file=stdout)  # fmt: skip
+    """The read-answer loop; returns the exit status.
+
+    `language` (`--lang`) is this session's language, over the one chosen with /language before;
+    /language during the session switches it (and is remembered). Without it, the terminal's
+    clinician speaks their /language choice, else LIVERBOT_LANG.
+    """
+    spoken = language or assistant.language(TERMINAL_USER)
+    with use(spoken):
+        shown = assistant.resume_prompt(TERMINAL_USER, TERMINAL_USER)
+        if shown is not None:
+            print(_("Resuming where you left off (/cancel to drop it):") + "\n"
+                  + render(shown, width), file=stdout)  # fmt: skip
+        elif interactive:
+            print(_("liverbot: /new for an assessment, /quick for a quick check, /help, "
+                    "/language, /quit."), file=stdout)  # fmt: skip
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
@@ -142,22 +183,27 @@ def chat(
         line, output = split_output(line)
         received = translate(line, shown)
         if isinstance(received, Action):
-            reply = assistant.press(TERMINAL_USER, TERMINAL_USER, received)
+            reply = assistant.press(TERMINAL_USER, TERMINAL_USER, received, language=language)
         else:
-            reply = assistant.handle(TERMINAL_USER, TERMINAL_USER, received)
+            reply = assistant.handle(TERMINAL_USER, TERMINAL_USER, received, language=language)
+        if language is not None:
+            language = reply.language  # a /language in the session overrides --lang
         if reply.stale is not None:
             print(wrap(reply.stale, width) + "\n", file=stdout)
-        for message in reply.messages:
-            if message.attachment is not None:
-                deliver_file(assistant, message, output, stdout)
-            else:
-                print(render(message, width) + "\n", file=stdout)
+        with use(reply.language):
+            for message in reply.messages:
+                if message.attachment is not None:
+                    deliver_file(assistant, message, output, stdout)
+                else:
+                    print(render(message, width) + "\n", file=stdout)
         if reply.messages:
             shown = reply.messages[-1]
 
 
-def run_chat(db: str | None) -> int:
-    """Entry point of `liverbot chat`: 2 with one line when the database cannot be used."""
+def run_chat(db: str | None, language: str | None = None) -> int:
+    """Entry point of `liverbot chat`: 2 with one line when the database cannot be used.
+
+    `language` is `--lang` (already checked by the command line)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     path = Path(db) if db else settings.db
@@ -168,7 +214,12 @@ def run_chat(db: str | None) -> int:
                 min(shutil.get_terminal_size().columns, WIDEST) if sys.stdout.isatty() else None
             )
             return chat(
-                Assistant(store, settings), sys.stdin, sys.stdout, sys.stdin.isatty(), width
+                Assistant(store, settings),
+                sys.stdin,
+                sys.stdout,
+                sys.stdin.isatty(),
+                width,
+                language,
             )
     except StoreError as exc:
         print(f"liverbot: {exc}", file=sys.stderr)

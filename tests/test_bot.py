@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import ANSWERED, FORGOTTEN, HELP
+from bot.assistant import ANSWERED, FORGOTTEN
+from bot.commands import help_text
 from bot.store import TERMINAL_OWNER, Reminder, Store
 from bot.tg import reminders
-from bot.tg.app import COMMANDS, App
+from bot.tg.app import App, commands_in
 from bot.tg.callbacks import CHOSEN
 from bot.tg.handlers import EDITED, NOT_TEXT, REFUSAL, SORRY
 from bot.tg.reminders import job_name
@@ -68,7 +69,7 @@ async def test_full_intake_by_buttons_and_typing(server: FakeBotApi, db: Path) -
         assert assessment.plan["decision"] == "tace"
         assert store.load_dialogue(USER, USER) is None
     commands = server.requests_for("setMyCommands")[0].params["commands"]
-    assert [c["command"] for c in commands] == [c.command for c in COMMANDS]
+    assert [c["command"] for c in commands] == [c.command for c in commands_in("en")]
 
 
 async def test_invalid_answer_is_asked_again(server: FakeBotApi, db: Path) -> None:
@@ -237,7 +238,7 @@ async def test_a_reminder_survives_a_restart_and_is_sent_once(
         await server.next_message(USER)
     texts = [m.text for m in server.messages(USER)]
     assert [t for t in texts if t.startswith("Reminder for")] == texts[:1]
-    assert texts[1:] == [HELP]
+    assert texts[1:] == [help_text()]
 
 
 async def test_an_overdue_reminder_is_sent_once_after_start_marked_late(
@@ -346,11 +347,11 @@ async def test_an_internal_error_says_sorry_and_keeps_the_dialogue(
         calls = []
         secret = "bed7, 1.2 mg/dL"
 
-        def broken(owner_id: int, chat_id: int, text: str) -> object:
+        def broken(owner_id: int, chat_id: int, text: str, *args: str | None) -> object:
             calls.append(text)
             if len(calls) == 1:
                 raise RuntimeError(f"{secret}: a message that must not reach the log")
-            return real(owner_id, chat_id, text)
+            return real(owner_id, chat_id, text, *args)
 
         monkeypatch.setattr(assistant, "handle", broken)
         server.push_text(USER, "hcc")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.assistant import HELP, Assistant
-from bot.commands import COMMANDS, find, menu
+from bot.assistant import Assistant
+from bot.commands import BY_NAME, COMMANDS, find, help_text, language_named, menu
 from bot.settings import Settings
 from bot.store import Store
-from bot.tg.app import COMMANDS as TELEGRAM_MENU
+from bot.tg.app import commands_in
+from lang import LANGUAGES, use
 
 FALLBACK = "Send /new for an assessment"
 
@@ -29,10 +31,28 @@ def test_every_command_is_dispatched_in_any_case(assistant: Assistant, command: 
         assert not reply.messages[0].text.startswith(FALLBACK), spelled
 
 
-def test_help_and_the_telegram_menu_list_the_same_commands() -> None:
-    listed = [line.split(":")[0].split()[0] for line in HELP.splitlines() if line.startswith("/")]
-    assert listed == [f"/{name}" for name, _ in menu()]
-    assert [(c.command, c.description) for c in TELEGRAM_MENU] == menu()
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_help_and_the_telegram_menu_list_the_same_commands(language: str) -> None:
+    with use(language):
+        shown = help_text()
+        listed = [re.split(r"[\s:：]", line)[0] for line in shown.splitlines() if line[:1] == "/"]
+        assert listed == [f"/{name}" for name, _ in menu()]
+        assert [(c.command, c.description) for c in commands_in(language)] == menu()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("zh", "zh"), ("zh-Hans", "zh"), ("中文", "zh"), (" EN ", "en"), ("English", "en"),
+     ("en-GB", "en"), ("fr", None), ("", None), ("zhx", None)],
+)  # fmt: skip
+def test_language_named_reads_codes_tags_and_names(typed: str, code: str | None) -> None:
+    assert language_named(typed) == code
+
+
+def test_a_full_width_command_is_the_command() -> None:
+    """A Chinese input method types `／` and full-width letters."""
+    assert find("／ｎｅｗ") is BY_NAME["new"]
+    assert find("／language") is BY_NAME["language"]
 
 
 @pytest.mark.parametrize("word", ["/new@liverbot_test_bot", "new", "/nope", "/", ""])

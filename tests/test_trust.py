@@ -351,7 +351,7 @@ async def test_a_reused_label_asks_same_patient_or_new_label(server: FakeBotApi,
         (ask,) = await say(
             server, f"/quick bed7 {LINE.replace('age=66', 'age=80')} type=metastasis"
         )
-        assert "(tumour type hcc then, metastasis now)" in ask.text
+        assert "(tumour type HCC then, metastases now)" in ask.text
         (again,) = await say(server, "yes")
         assert again.text.startswith("Tap Same patient or New label first")
         prompt = await press(server, ask, "New label")

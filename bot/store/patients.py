@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
@@ -45,24 +46,41 @@ from lang import LANGUAGES
 
 logger = logging.getLogger("bot.store")
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z0-9_-]{1,35}")
+"""An IETF language tag as Telegram sends it (`en`, `zh-hans`); anything else is not kept."""
+
+
+def _language_tag(code: str | None) -> str | None:
+    """The tag to keep, or None for none or for something that is not a language tag."""
+    if code is None or not _LANGUAGE_TAG.fullmatch(code.strip()):
+        return None
+    return code.strip().lower()
+
 
 class PatientStore(AuditStore):
     """Clinicians, pseudonymous patients and their course: the plans made and the sessions done."""
 
     # -- clinicians -------------------------------------------------------------------------------
 
-    def touch_clinician(self, user_id: int, chat_id: int) -> Clinician:
-        """Record a clinician who wrote to the bot (first time: first_seen) and their chat.
+    def touch_clinician(
+        self, user_id: int, chat_id: int, language_code: str | None = None
+    ) -> Clinician:
+        """Record a clinician who wrote to the bot (first time: first_seen), their chat and the
+        language code their Telegram app sent (kept for reminders; None leaves it as it was).
 
         Writes only when something changed, so it can be called on every message.
         """
         now = _ts(self._now())
+        code = _language_tag(language_code)
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO clinicians (user_id, chat_id, first_seen) VALUES (?, ?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id"
-                " WHERE chat_id != excluded.chat_id",
-                (user_id, chat_id, now),
+                "INSERT INTO clinicians (user_id, chat_id, first_seen, telegram_language)"
+                " VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id,"
+                " telegram_language = coalesce(excluded.telegram_language, telegram_language)"
+                " WHERE chat_id != excluded.chat_id OR (excluded.telegram_language IS NOT NULL"
+                " AND telegram_language IS NOT excluded.telegram_language)",
+                (user_id, chat_id, now, code),
             )
             row = conn.execute("SELECT * FROM clinicians WHERE user_id = ?", (user_id,)).fetchone()
         return _clinician(row)

@@ -29,6 +29,8 @@ class Clinician:
     language: str | None = None
     """The language they chose with /language (`en`, `zh`); None: not chosen, their Telegram
     language code (or LIVERBOT_LANG) decides."""
+    telegram_language: str | None = None
+    """The language code their Telegram app last sent (`zh-hans`), for what is sent unprompted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,7 @@ def _clinician(row: sqlite3.Row) -> Clinician:
         first_seen=_parse_ts(row["first_seen"]),
         reminders_paused=bool(row["reminders_paused"]),
         language=row["language"],
+        telegram_language=row["telegram_language"],
     )
 
 

@@ -315,3 +315,14 @@ def m008_plan_codes(db: Database) -> None:
                 "UPDATE assessments SET plan_said = ? WHERE id = ?",
                 (json.dumps(said, ensure_ascii=False), assessment_id),
             )
+
+
+@_migration
+def m009_telegram_language(db: Database) -> None:
+    """The language code the clinician's Telegram app last sent (issue 15), e.g. `zh-hans`.
+
+    A reminder is sent without an update to read the code from: kept here, a Chinese clinician who
+    never typed /language still gets their reminders in Chinese. NULL: none sent yet (the terminal,
+    or a Telegram app that sends none); the deployment's LIVERBOT_LANG then applies.
+    """
+    db.execute("ALTER TABLE clinicians ADD COLUMN telegram_language TEXT")

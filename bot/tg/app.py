@@ -8,7 +8,7 @@ menu, re-scheduling reminders from SQLite) live in `post_init`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.assistant import Assistant
-from bot.commands import DESCRIPTION, SHORT_DESCRIPTION, menu
+from bot.commands import SHORT_DESCRIPTION, description, menu
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.store import Store
@@ -34,9 +34,8 @@ from bot.tg.ratelimit import RetryingRateLimiter
 from bot.tg.reminders import ReminderScheduler
 from bot.tg.services import Services
 from bot.tg.turns import ChatOrder
+from lang import ENGLISH, LANGUAGES, _, use
 
-COMMANDS = [BotCommand(name, summary) for name, summary in menu()]
-"""The command menu, from the one command registry (`bot.commands`)."""
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 """Only what the handlers read; Telegram then does not send the rest at all."""
 TIMEOUTS = {
@@ -48,6 +47,32 @@ TIMEOUTS = {
 
 App = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
+
+
+def commands_in(language: str) -> list[BotCommand]:
+    """The command menu in `language`, from the one command registry (`bot.commands`)."""
+    with use(language):
+        return [BotCommand(name, summary) for name, summary in menu()]
+
+
+def profile_calls(app: App) -> Iterator[tuple[str, Coroutine[Any, Any, bool]]]:
+    """The menu and the descriptions, once per language: English as the default (no
+    `language_code`: every app set to a language without its own), then each other language for
+    the apps set to it (Telegram matches the two-letter code: `zh` covers `zh-hans`). Each call is
+    made when it is reached, so a failure leaves no call un-awaited behind it."""
+    for language in LANGUAGES:
+        code = None if language == ENGLISH else language
+        with use(language):
+            words, short = description(), _(SHORT_DESCRIPTION)
+        yield (
+            f"command menu ({language})",
+            app.bot.set_my_commands(commands_in(language), language_code=code),
+        )
+        yield f"description ({language})", app.bot.set_my_description(words, language_code=code)
+        yield (
+            f"short description ({language})",
+            app.bot.set_my_short_description(short, language_code=code),
+        )
 
 
 def file_url(api_url: str) -> str:
@@ -107,19 +132,15 @@ def build_application(
 
 
 async def post_init(app: App) -> None:
-    """At start-up: the command menu, the bot's descriptions, and every pending reminder back on
-    the job queue.
+    """At start-up: the command menu and the bot's descriptions in every language, and every
+    pending reminder back on the job queue.
 
     The description is what an empty chat shows before /start, the short one the bot's profile.
     A menu or description that cannot be set (the Bot API still failing after the retries) is not
     worth refusing to start over: the commands work without them, and the reminders must be
     scheduled.
     """
-    for what, call in (
-        ("command menu", app.bot.set_my_commands(COMMANDS)),
-        ("description", app.bot.set_my_description(DESCRIPTION)),
-        ("short description", app.bot.set_my_short_description(SHORT_DESCRIPTION)),
-    ):
+    for what, call in profile_calls(app):
         try:
             await call
         except TelegramError as exc:

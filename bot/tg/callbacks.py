@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from bot import widths
 from bot.actions import Act, Action, Message
 from bot.tg.formatting import HTML, html
 from flows.render import MESSAGE_LIMIT
@@ -96,7 +97,8 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 ROW_WIDTHS = ((3, 5), (10, 3), (16, 2))
 """(longest label, buttons a row) that fit uncut on a narrow phone (360 points): a row of five
-counts or grades (1 2 3 4 5+), three short choices, two middling ones; longer labels alone."""
+counts or grades (1 2 3 4 5+), three short choices, two middling ones; longer labels alone. A
+label's length is in columns, a Chinese character counting two (`bot.widths`)."""
 
 
 def rows(
@@ -104,7 +106,7 @@ def rows(
 ) -> list[list[tuple[str, str]]]:
     """Lay buttons out for a phone: as many a row as fit uncut, or `columns` a row when asked."""
     if columns is None:
-        longest = max((len(label) for label, _ in buttons), default=0)
+        longest = max((widths.columns(label) for label, _ in buttons), default=0)
         columns = next((n for widest, n in ROW_WIDTHS if longest <= widest), 1)
     return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
 

@@ -19,27 +19,29 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ExtBot
 
 from bot.conversation import Outcome
+from bot.language import language_of_code
 from bot.tg.callbacks import decode, with_choice
 from bot.tg.formatting import HTML
 from bot.tg.logs import redacted
 from bot.tg.ratelimit import ONCE
 from bot.tg.sending import best_effort, send_all
 from bot.tg.services import Services
+from lang import ENGLISH, N_, _, use
 
 log = logging.getLogger(__name__)
 
-REFUSAL = (
+REFUSAL = N_(
     "Sorry, liverbot is only for the clinicians it was set up for. Your Telegram user id is {id}: "
     "ask the team that runs it to add it."
 )
-NOT_TEXT = "I read text and buttons only. /help lists the commands."
-EDITED = "Edited messages are not read: send the corrected answer as a new message (or /back)."
-EXPIRED = "This button has expired."
-FORWARDED = (
+NOT_TEXT = N_("I read text and buttons only. /help lists the commands.")
+EDITED = N_("Edited messages are not read: send the corrected answer as a new message (or /back).")
+EXPIRED = N_("This button has expired.")
+FORWARDED = N_(
     "Forwarded messages are not read as answers: type the answer yourself (or tap a button)."
 )
-PRIVATE_ONLY = "liverbot answers in its private chat only."
-SORRY = "Sorry, something went wrong on our side. Your answers so far are kept."
+PRIVATE_ONLY = N_("liverbot answers in its private chat only.")
+SORRY = N_("Sorry, something went wrong on our side. Your answers so far are kept.")
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -47,6 +49,24 @@ Context = ContextTypes.DEFAULT_TYPE
 def services(context: Context) -> Services:
     """The application's services (set by `build_application`)."""
     return context.bot_data["services"]  # type: ignore[no-any-return]
+
+
+def language_code(update: Update) -> str | None:
+    """The language the sender's Telegram app is set to (`zh-hans`), as a plain string: the only
+    thing about the language that leaves the adapter."""
+    user = update.effective_user
+    return user.language_code if user is not None else None
+
+
+async def clinicians_language(update: Update, context: Context) -> str:
+    """The language to answer an allowed clinician in, outside a turn of the assistant (an edited
+    or forwarded message, a sticker, an expired button, an error)."""
+    user = update.effective_user
+    if user is None:
+        return ENGLISH
+    return await asyncio.to_thread(
+        services(context).assistant.language, user.id, language_code(update)
+    )
 
 
 def admitted(update: object, allowed: frozenset[int]) -> bool:
@@ -66,9 +86,13 @@ async def gate(update: Update, context: Context) -> None:
         return
     chat, user, query = update.effective_chat, update.effective_user, update.callback_query
     bot = cast("ExtBot[int]", context.bot)  # its rate limiter takes `ONCE`
+    # Nothing is stored about a stranger: their app's language alone decides.
+    spoken = language_of_code(language_code(update), found.settings)
     try:
         if query is not None and (chat is None or chat.type != chat.PRIVATE):
-            await bot.answer_callback_query(query.id, PRIVATE_ONLY, rate_limit_args=ONCE)
+            with use(spoken):
+                words = _(PRIVATE_ONLY)
+            await bot.answer_callback_query(query.id, words, rate_limit_args=ONCE)
         elif user is None or chat is None or chat.type != chat.PRIVATE:
             pass  # groups and channels: silence
         elif not found.refusals.due(user.id):
@@ -77,7 +101,8 @@ async def gate(update: Update, context: Context) -> None:
                 await bot.answer_callback_query(query.id, rate_limit_args=ONCE)
         else:
             log.info("refused user %d", user.id)
-            text = REFUSAL.format(id=user.id)
+            with use(spoken):
+                text = _(REFUSAL).format(id=user.id)
             if query is not None:
                 await bot.answer_callback_query(query.id, text[:200], rate_limit_args=ONCE)
             elif update.effective_message is not None:
@@ -109,9 +134,10 @@ async def on_text(update: Update, context: Context) -> None:
     typed = strip_mention(message.text, context.bot.username)
     outcome = await asyncio.to_thread(
         services(context).conversation.process,
-        user.id, message.chat_id, update.update_id, typed,
+        user.id, message.chat_id, update.update_id, typed, language_code(update),
     )  # fmt: skip
-    await deliver(context, user.id, message.chat_id, outcome)
+    with use(outcome.language):
+        await deliver(context, user.id, message.chat_id, outcome)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -126,12 +152,14 @@ async def on_button(update: Update, context: Context) -> None:
     assert chat is not None
     action = decode(query.data)
     if action is None:
-        await query.answer(EXPIRED)
+        with use(await clinicians_language(update, context)):
+            await query.answer(_(EXPIRED))
         await best_effort("stale keyboard removal", _edit(query.message, None))
         return
     outcome = await asyncio.to_thread(
-        services(context).conversation.process, user.id, chat.id, update.update_id, action
-    )
+        services(context).conversation.process,
+        user.id, chat.id, update.update_id, action, language_code(update),
+    )  # fmt: skip
     pressed = query.message.message_id if isinstance(query.message, Message) else None
     if outcome.stale is not None:
         await query.answer(outcome.stale[:200])
@@ -143,7 +171,8 @@ async def on_button(update: Update, context: Context) -> None:
         await best_effort("stale keyboard removal", _edit(query.message, None))
         return
     await query.answer()
-    await deliver(context, user.id, chat.id, outcome, pressed)
+    with use(outcome.language):
+        await deliver(context, user.id, chat.id, outcome, pressed)
     await best_effort("choice shown", _edit(query.message, _label(query.message, query.data)))
 
 
@@ -151,19 +180,22 @@ async def on_forwarded(update: Update, context: Context) -> None:
     """A forwarded message: someone else's words, or an old message of this chat; never an answer
     (it would answer the current question with text the clinician did not type for it)."""
     assert update.message is not None
-    await update.message.reply_text(FORWARDED)
+    with use(await clinicians_language(update, context)):
+        await update.message.reply_text(_(FORWARDED))
 
 
 async def on_edited(update: Update, context: Context) -> None:
     """An edited message: not applied (it would re-answer an old question); say so."""
     assert update.edited_message is not None
-    await update.edited_message.reply_text(EDITED)
+    with use(await clinicians_language(update, context)):
+        await update.edited_message.reply_text(_(EDITED))
 
 
 async def on_other(update: Update, context: Context) -> None:
     """A photo, sticker, voice note...: say what is read."""
     assert update.message is not None
-    await update.message.reply_text(NOT_TEXT)
+    with use(await clinicians_language(update, context)):
+        await update.message.reply_text(_(NOT_TEXT))
 
 
 def schedule(context: Context, reminder_ids: list[int]) -> None:
@@ -225,10 +257,11 @@ async def on_error(update: object, context: Context) -> None:
         return
     chat_id = update.effective_chat.id
     try:
-        await context.bot.send_message(chat_id, SORRY)
-        where = await asyncio.to_thread(services(context).assistant.current, user.id, chat_id)
-        outcome = Outcome(where.messages, dialogue=where.dialogue, step=where.step)
-        await deliver(context, user.id, chat_id, outcome)
+        with use(await clinicians_language(update, context)):
+            await context.bot.send_message(chat_id, _(SORRY))
+            where = await asyncio.to_thread(services(context).assistant.current, user.id, chat_id)
+            outcome = Outcome(where.messages, dialogue=where.dialogue, step=where.step)
+            await deliver(context, user.id, chat_id, outcome)
     except TelegramError as exc:
         log.warning("could not tell chat about the failure: %s", type(exc).__name__)
 
