@@ -18,9 +18,9 @@ from bot.settings import Settings
 from bot.store import Assessment, Reminder, Store
 from bot.wording import TECHNIQUE_WORDS, reminder_word
 from lang import N_, _, formats
+from lang.plan_words import say, words_for
 from planner import Case, Plan, ReminderKind, reminders_for
 from planner.settings import DEFAULT_SETTINGS
-from planner.wording import words_for
 
 PRODID = "-//liverbot//reminders//EN"
 UID_DOMAIN = "liverbot"
@@ -124,7 +124,7 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
         specs = []
     for spec in specs:
         if spec.kind.value == str(reminder.kind) and spec.due == due:
-            return spec.why
+            return say(spec.why)
     return _("{what}, from the plan of {day}.").format(
         what=_capital(what), day=formats.day(assessment.created_at.date())
     )

@@ -20,8 +20,8 @@ from bot.wording import TECHNIQUE_WORDS
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
 from lang import N_, _, formats, ngettext, pgettext
+from lang.plan_words import contraindication, join, lead
 from planner import ReminderKind
-from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import add_months
 
@@ -125,9 +125,8 @@ def check_session(
         shown = words_for(decision) if decision else pgettext("decision", "none")
         found = contraindicated(latest.plan) if latest is not None else []
         if found:
-            # TRANSLATORS: {found} lists contraindications, joined by the list separator below
             shown = _("{decision}; contraindicated: {found}").format(
-                decision=shown, found=_("; ").join(found)
+                decision=shown, found=join("semicolon", found)
             )
         raise SessionRefused(
             _(
@@ -142,8 +141,8 @@ def contraindicated(plan: dict[str, Any]) -> list[str]:
     """The contraindications a saved plan found, each in a few words (its sentence up to the
     colon, without the citation), for a one-line answer."""
     names = plan.get("contraindications") or []
-    texts = [CONTRAINDICATION_TEXT.get(n, str(n)) for n in names]
-    return [t.split(":")[0].rsplit(" (", 1)[0].rstrip(".") for t in texts]
+    texts = [contraindication(str(n)) for n in names]
+    return [lead(t) for t in texts]
 
 
 def interval_warning(previous: Session | None, done_on: date) -> str | None:

@@ -6,9 +6,10 @@ blockquote, the terminal as wrapped text in the same order. The first screen hol
 must be acted on (contraindications, what to correct first, what is missing, the window), at
 most `FIRST_SCREEN_LINES` lines, so a plan reads at a glance on a phone.
 
-Every part of the plan is said in words a clinician would write: contraindications, values to correct,
-alternatives and the checklist come from the planner's texts, which name their sources; no code (such as
-`child_pugh_c`) reaches the reader.
+Every part of the plan is said in words a clinician would write, in the reader's language (the
+active `lang` language of the turn): the planner returns codes, `lang.plan_words` words them with
+their sources, and the frame around them (titles, status words) is marked here for the same `plan`
+catalog; no code (such as `child_pugh_c`) reaches the reader.
 """
 
 from __future__ import annotations
@@ -17,11 +18,21 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from lang import N_, _, ngettext
+from lang.formats import day
+from lang.plan_words import (
+    DECISION_SHORT,
+    DECISION_WORDS,
+    contraindication,
+    join,
+    lead,
+    rule,
+    say,
+    word,
+    words_for,
+)
 from planner import Plan
-from planner.contraindications import CONTRAINDICATION_TEXT
 from planner.retreatment import ART_STOP_FROM
-from planner.rules import RULES
-from planner.wording import DECISION_SHORT, DECISION_WORDS, words_for
 
 __all__ = [
     "DECISION_SHORT",
@@ -47,29 +58,33 @@ STATUS_ROOM = 2, 480
 """Lines and characters a plan leaves free for what the assistant adds on saving it: an imaging
 caution and `Saved for bed7 · next: ...`."""
 FIELD_NAMES = {
-    "liver.creatinine": "creatinine (MELD, renal contraindication)",
-    "liver.sodium": "sodium (MELD-Na)",
-    "tumour.pvtt_collaterals": "collateral flow around the main-trunk thrombus",
-    "history.recovered_on": "recovery date (P6 may move the earliest day)",
-    "history.followup": "follow-up imaging findings (decide hold, ethanol or TACE)",
-    "history.followup.response": "mRECIST response (decides when no lipiodol was used)",
-    "history.sessions": "number of TACE sessions so far (ART score, refractoriness)",
-    "history.baseline.child_pugh_points": "Child-Pugh points before the first TACE (ART score)",
-    "history.baseline.ast": "AST before the first TACE (ART score)",
-    "history.baseline.pvtt": "portal vein thrombus before the first TACE (refractoriness)",
-    "history.baseline.extrahepatic": "extrahepatic spread before the first TACE (refractoriness)",
-    "liver.ast": "AST now (ART score)",
-    "tumour.pvtt_occlusion": "whether the main-trunk thrombus occludes the trunk completely",
-    "tumour.afp": "AFP (HAP prognosis)",
-    "sex": "sex (creatinine clearance)",
-    "weight_kg": "weight (creatinine clearance)",
+    "liver.creatinine": N_("creatinine (MELD, renal contraindication)"),
+    "liver.sodium": N_("sodium (MELD-Na)"),
+    "tumour.pvtt_collaterals": N_("collateral flow around the main-trunk thrombus"),
+    "history.recovered_on": N_("recovery date (P6 may move the earliest day)"),
+    "history.followup": N_("follow-up imaging findings (decide hold, ethanol or TACE)"),
+    "history.followup.response": N_("mRECIST response (decides when no lipiodol was used)"),
+    "history.sessions": N_("number of TACE sessions so far (ART score, refractoriness)"),
+    "history.baseline.child_pugh_points": N_(
+        "Child-Pugh points before the first TACE (ART score)"
+    ),
+    "history.baseline.ast": N_("AST before the first TACE (ART score)"),
+    "history.baseline.pvtt": N_("portal vein thrombus before the first TACE (refractoriness)"),
+    "history.baseline.extrahepatic": N_(
+        "extrahepatic spread before the first TACE (refractoriness)"
+    ),
+    "liver.ast": N_("AST now (ART score)"),
+    "tumour.pvtt_occlusion": N_("whether the main-trunk thrombus occludes the trunk completely"),
+    "tumour.afp": N_("AFP (HAP prognosis)"),
+    "sex": N_("sex (creatinine clearance)"),
+    "weight_kg": N_("weight (creatinine clearance)"),
 }
 
 RESPONSE_WORDS = {
-    "cr": "complete response",
-    "pr": "partial response",
-    "sd": "stable disease",
-    "pd": "progressive disease",
+    "cr": N_("complete response"),
+    "pr": N_("partial response"),
+    "sd": N_("stable disease"),
+    "pd": N_("progressive disease"),
 }
 
 
@@ -96,9 +111,9 @@ class Layout(BaseModel):
     footnote: str = ""
 
 
-SHORTENED = "… (the rest did not fit one message)"
-FOLD_RULE = "──── details ────"
-"""How a text-only channel marks where the folded detail begins."""
+SHORTENED = N_("… (the rest did not fit one message)")
+FOLD_RULE = N_("──── details ────")
+"""How a text-only channel marks where the folded detail begins (`layout_text` words it)."""
 
 
 def first_line(layout: Layout) -> str:
@@ -109,21 +124,23 @@ def first_line(layout: Layout) -> str:
 def section_text(section: Section) -> str:
     """One folded section as plain text."""
     lines = [f"• {line}" if section.bullets else line for line in section.lines]
-    return "\n".join([section.title + ":", *lines] if section.title else lines)
+    # TRANSLATORS: a section's title before its lines (Chinese: a full-width colon).
+    title = _("{title}:").format(title=section.title) if section.title else ""
+    return "\n".join([title, *lines] if section.title else lines)
 
 
 def layout_text(layout: Layout, rule: str = "") -> str:
     """The whole message as plain text, in the order every channel shows it.
 
-    `rule` (a text-only channel's marker) separates the first screen from the folded detail; the
-    text without it is what Telegram shows once it has parsed the HTML, so its length is the one
-    Telegram's limit applies to.
+    `rule` (a text-only channel's marker, worded here) separates the first screen from the folded
+    detail; the text without it is what Telegram shows once it has parsed the HTML, so its length
+    is the one Telegram's limit applies to.
     """
     head = "\n".join([first_line(layout), *layout.lines])
     folded = "\n\n".join(section_text(s) for s in layout.folded if s.lines)
     parts = [head]
     if folded:
-        parts.append(f"{rule}\n{folded}" if rule else folded)
+        parts.append(f"{_(rule)}\n{folded}" if rule else folded)
     if layout.footnote:
         parts.append(layout.footnote)
     return "\n\n".join(parts)
@@ -141,7 +158,9 @@ def headline(plan: Plan) -> str:
 
 
 def scores_line(plan: Plan) -> str:
-    """`Child-Pugh A5 · ALBI 1 · MELD-Na 9 · BCLC A · CNLC Ib` (what is computable)."""
+    """`Child-Pugh A5 · ALBI 1 · MELD-Na 9 · BCLC A · CNLC Ib` (what is computable).
+
+    The scores' names are written in Latin letters in every language (docs/glossary.md)."""
     parts = [
         f"Child-Pugh {plan.child_pugh.class_}{plan.child_pugh.points}",
         f"ALBI {plan.albi.grade}",
@@ -160,9 +179,9 @@ def _qualifiers(plan: Plan) -> list[str]:
     """What the decision hangs on, said right after it."""
     out = []
     if plan.conditional:
-        out.append("if resection, ablation and transplant are not feasible")
+        out.append(_("if resection, ablation and transplant are not feasible"))
     if plan.provisional:
-        out.append("provisional: follow-up findings missing")
+        out.append(_("provisional: follow-up findings missing"))
     return out
 
 
@@ -171,13 +190,15 @@ def summary_line(plan: Plan) -> str:
     conditional or provisional: one line for lists and logs of plans."""
     line = f"{headline(plan)} · {scores_line(plan)}"
     qualifiers = _qualifiers(plan)
-    return line + (f" ({'; '.join(qualifiers)})" if qualifiers else "")
+    if not qualifiers:
+        return line
+    # TRANSLATORS: the summary line and what the decision hangs on, in brackets.
+    return _("{line} ({qualifiers})").format(line=line, qualifiers=join("semicolon", qualifiers))
 
 
 def _short(text: str) -> str:
     """The lead of a sentence (`INR 2.6: correct it...` -> `INR 2.6`), for the first screen."""
-    lead = text.split(":", 1)[0].split(" (", 1)[0].strip().rstrip(".")
-    return lead
+    return lead(text)
 
 
 def _first_screen(plan: Plan, assumed: Sequence[str], room: int) -> list[str]:
@@ -188,30 +209,40 @@ def _first_screen(plan: Plan, assumed: Sequence[str], room: int) -> list[str]:
     """
     groups: list[tuple[str, list[str]]] = []
     contra = [
-        _short(CONTRAINDICATION_TEXT[name])
-        + (f" ({found})" if (found := plan.contraindication_findings.get(name)) else "")
+        _short(contraindication(name))
+        + (
+            _(" ({found})").format(found=say(found))
+            if (found := plan.contraindication_findings.get(name))
+            else ""
+        )
         for name in plan.contraindications
     ]
     if contra:
-        groups.append(("⛔ Contraindicated", contra))
+        groups.append(("⛔ " + _("Contraindicated"), contra))
     if plan.before_procedure:
-        groups.append(("⚠ Correct first", [_short(x) for x in plan.before_procedure]))
+        groups.append(("⚠ " + _("Correct first"), [_short(say(x)) for x in plan.before_procedure]))
     if plan.missing:
-        groups.append(("❓ Missing", [_short(FIELD_NAMES.get(m, m)) for m in plan.missing]))
+        groups.append(("❓ " + _("Missing"), [_short(_field(m)) for m in plan.missing]))
     if assumed:
-        groups.append(("Assumed", [_short(a.split(" (add", 1)[0]) for a in assumed]))
+        groups.append((_("Assumed"), [_short(a.split(" (add", 1)[0]) for a in assumed]))
     if plan.window is not None:
         w = plan.window
         groups.append(
             (
-                "📅 Window",
-                [f"{w.earliest.isoformat()} → {w.latest.isoformat()} ({_status(w.status)})"],
+                "📅 " + _("Window"),
+                [f"{day(w.earliest)} → {day(w.latest)} ({_status(w.status)})"],
             )
         )
-    lines = [f"{title}: {', '.join(items)}" for title, items in groups]
+    lines = [
+        _("{title}: {items}").format(title=title, items=join("comma", items))
+        for title, items in groups
+    ]
     if len(lines) > room:
         extra = len(lines) - room + 1
-        return [*lines[: room - 1], f"… {extra} more in the details below"]
+        more = ngettext(
+            "… {extra} more in the details below", "… {extra} more in the details below", extra
+        ).format(extra=extra)
+        return [*lines[: room - 1], more]
     spare = room - len(lines)
     out: list[str] = []
     for (title, items), joined in zip(groups, lines, strict=True):
@@ -223,6 +254,11 @@ def _first_screen(plan: Plan, assumed: Sequence[str], room: int) -> list[str]:
     return out
 
 
+def _field(path: str) -> str:
+    """A missing input as words (the field's path when it has none)."""
+    return _(FIELD_NAMES[path]) if path in FIELD_NAMES else path
+
+
 def plan_layout(
     plan: Plan, label: str | None = None, assumed: Sequence[str] = (), read: str = ""
 ) -> Layout:
@@ -232,42 +268,49 @@ def plan_layout(
     within Telegram's limit with room for the channel's status line; never the first screen or
     the disclaimer.
     """
-    byline = ", ".join([*([label] if label else []), *_qualifiers(plan)])
+    byline = join("comma", [*([label] if label else []), *_qualifiers(plan)])
     rooms, chars = STATUS_ROOM
     lines = [scores_line(plan), *_first_screen(plan, assumed, FIRST_SCREEN_LINES - 2 - rooms)]
-    stage = plan.stage_advice or ""
-    full_rules = [f"{r.id}: {r.reason}" for r in plan.reasons]
-    short_rules = [", ".join(r.id for r in plan.reasons)] if plan.reasons else []
+    stage = say(plan.stage_advice) if plan.stage_advice else ""
+    full_rules = [
+        _("{rule}: {reason}").format(rule=r.id, reason=say(r.reason)) for r in plan.reasons
+    ]
+    short_rules = [join("comma", [r.id for r in plan.reasons])] if plan.reasons else []
+    notes = [say(n) for n in plan.notes]
     layout = Layout(headline=headline(plan), byline=byline, lines=lines,
-                    footnote=plan.disclaimer)  # fmt: skip
-    for rules, notes in ((full_rules, plan.notes), (short_rules, plan.notes), (short_rules, [])):
+                    footnote=say(plan.disclaimer))  # fmt: skip
+    for rules, shown_notes in ((full_rules, notes), (short_rules, notes), (short_rules, [])):
         layout.folded = [
             Section(lines=[read] if read else [], bullets=False),
-            Section(title="Contraindicated", lines=_contraindications(plan)),
-            Section(title="Correct before the procedure", lines=plan.before_procedure),
-            Section(title="Course", lines=_course(plan)),
-            Section(title="Technique", lines=plan.technique),
-            Section(title="Cautions", lines=plan.cautions),
-            Section(title="Convention-dependent (flags)", lines=plan.flags),
-            Section(title="Stage", lines=[stage] if stage else []),
-            Section(title="Alternatives", lines=[a.text for a in plan.alternatives]),
-            Section(title="Prognosis and transplant", lines=_prognosis(plan)),
-            Section(lines=[_checklist(plan)] if plan.checklist else [], bullets=False),
-            Section(title="Rules", lines=rules),
+            Section(title=_("Contraindicated"), lines=_contraindications(plan)),
             Section(
-                title="Missing, would change the plan",
-                lines=[FIELD_NAMES.get(m, m) for m in plan.missing],
+                title=_("Correct before the procedure"),
+                lines=[say(x) for x in plan.before_procedure],
             ),
-            Section(title="Assumed", lines=list(assumed)),
-            Section(title="Notes", lines=notes),
+            Section(title=_("Course"), lines=_course(plan)),
+            Section(title=_("Technique"), lines=[say(x) for x in plan.technique]),
+            Section(title=_("Cautions"), lines=[say(x) for x in plan.cautions]),
+            Section(title=_("Convention-dependent (flags)"), lines=[say(x) for x in plan.flags]),
+            Section(title=_("Stage"), lines=[stage] if stage else []),
+            Section(title=_("Alternatives"), lines=[say(a.text) for a in plan.alternatives]),
+            Section(title=_("Prognosis and transplant"), lines=_prognosis(plan)),
+            Section(lines=[_checklist(plan)] if plan.checklist else [], bullets=False),
+            Section(title=_("Rules"), lines=rules),
+            Section(
+                title=_("Missing, would change the plan"),
+                lines=[_field(m) for m in plan.missing],
+            ),
+            Section(title=_("Assumed"), lines=list(assumed)),
+            Section(title=_("Notes"), lines=shown_notes),
         ]
         layout.folded = [s for s in layout.folded if s.lines]
         if len(layout_text(layout)) <= MESSAGE_LIMIT - chars:
             return layout
-    limit = MESSAGE_LIMIT - chars - len(SHORTENED) - 2
+    shortened = _(SHORTENED)
+    limit = MESSAGE_LIMIT - chars - len(shortened) - 2
     while layout.folded and len(layout_text(layout)) > limit:
         layout.folded.pop()
-    layout.folded.append(Section(lines=[SHORTENED], bullets=False))
+    layout.folded.append(Section(lines=[shortened], bullets=False))
     return layout
 
 
@@ -281,8 +324,11 @@ def _contraindications(plan: Plan) -> list[str]:
     lines = []
     for name in plan.contraindications:
         found = plan.contraindication_findings.get(name)
-        here = f" Here: {found}." if found else ""
-        lines.append(CONTRAINDICATION_TEXT[name] + here)
+        text = contraindication(name)
+        # TRANSLATORS: a contraindication, then what in this patient makes it.
+        lines.append(
+            _("{text} Here: {found}.").format(text=text, found=say(found)) if found else text
+        )
     return lines
 
 
@@ -291,24 +337,31 @@ def _course(plan: Plan) -> list[str]:
     lines = []
     if plan.response is not None:
         how = (
-            "computed from the viable sums"
+            _("computed from the viable sums")
             if plan.response_computed
-            else "the reading corrected, see the cautions"
+            else _("the reading corrected, see the cautions")
             if plan.response_corrected
-            else "as read"
+            else _("as read")
         )
-        lines.append(f"mRECIST: {RESPONSE_WORDS[plan.response]} ({how}).")
+        lines.append(
+            _("mRECIST: {response} ({how}).").format(
+                response=_(RESPONSE_WORDS[plan.response]), how=how
+            )
+        )
     if plan.art is not None:
         # The score and its threshold only: beside a hold or another stop rule, "TACE may continue"
         # would contradict the decision.
+        stop = f"{ART_STOP_FROM:g}"
         verdict = (
-            f"stop TACE ({ART_STOP_FROM:g} or more)"
+            _("stop TACE ({threshold} or more)").format(threshold=stop)
             if plan.art.stop
-            else f"below the stop threshold of {ART_STOP_FROM:g}"
+            else _("below the stop threshold of {threshold}").format(threshold=stop)
         )
-        lines.append(f"ART score {plan.art.score:g}: {verdict}.")
+        lines.append(
+            _("ART score {score}: {verdict}.").format(score=f"{plan.art.score:g}", verdict=verdict)
+        )
     if plan.refractory is not None:
-        lines.append("TACE-refractory." if plan.refractory else "Not TACE-refractory.")
+        lines.append(_("TACE-refractory.") if plan.refractory else _("Not TACE-refractory."))
     return lines
 
 
@@ -318,19 +371,24 @@ def _prognosis(plan: Plan) -> list[str]:
     offered = any(a.id == "transplant" for a in plan.alternatives)
     if plan.transplant is not None and not offered:
         t = plan.transplant
-        named = (("Milan", t.milan), ("UCSF", t.ucsf), ("up-to-seven", t.up_to_seven))
-        within = [name for name, ok in named if ok]
-        outside = [name for name, ok in named if not ok]
-        parts = []
-        if within:
-            parts.append("within " + ", ".join(within))
-        if outside:
-            parts.append("outside " + ", ".join(outside))
-        lines.append("Transplant criteria: " + "; ".join(parts) + ".")
+        named = (("milan", t.milan), ("ucsf", t.ucsf), ("up_to_seven", t.up_to_seven))
+        within = [word(f"criterion.{name}") for name, ok in named if ok]
+        outside = [word(f"criterion.{name}") for name, ok in named if not ok]
+        if within and outside:
+            line = _("Transplant criteria: within {within}; outside {outside}.")
+        elif within:
+            line = _("Transplant criteria: within {within}.")
+        else:
+            line = _("Transplant criteria: outside {outside}.")
+        lines.append(line.format(within=join("comma", within), outside=join("comma", outside)))
     if plan.hap is not None:
-        lines.append(f"HAP {plan.hap} (prognosis after TACE; A best, D worst).")
+        lines.append(_("HAP {hap} (prognosis after TACE; A best, D worst).").format(hap=plan.hap))
     if plan.crcl is not None:
-        lines.append(f"Creatinine clearance {plan.crcl:g} mL/min (Cockcroft-Gault).")
+        lines.append(
+            _("Creatinine clearance {crcl} mL/min (Cockcroft-Gault).").format(
+                crcl=f"{plan.crcl:g}"
+            )
+        )
     return lines
 
 
@@ -338,18 +396,20 @@ def _checklist(plan: Plan) -> str:
     """The pre-procedure checklist in one compact paragraph."""
     if not plan.checklist:
         return ""
-    return "Check before the procedure: " + " ".join(plan.checklist)
+    return _("Check before the procedure: {items}").format(
+        items=join("sentences", [say(x) for x in plan.checklist])
+    )
 
 
 def _status(status: str) -> str:
     return {
-        "open": "open now",
-        "not_yet_open": "not open yet",
-        "closed": "closed",
-        "impossible": "no valid window: earliest after latest",
+        "open": _("open now"),
+        "not_yet_open": _("not open yet"),
+        "closed": _("closed"),
+        "impossible": _("no valid window: earliest after latest"),
     }[status]
 
 
 def rule_text(rule_id: str) -> str:
     """The founding text of a rule, for /help on a plan."""
-    return f"{rule_id}: {RULES[rule_id].text}"
+    return _("{rule}: {text}").format(rule=rule_id, text=rule(rule_id))

@@ -11,6 +11,7 @@ from typing import Literal
 
 from planner.conventions import Disputed, variant
 from planner.models import AlbiResult
+from planner.said import said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import AlbuminUnit, BilirubinUnit, albumin_g_l, bilirubin_umol_l
 
@@ -91,8 +92,13 @@ def albi_flags(
         return []
     return [
         Disputed(
-            f"ALBI grade: {ours} with the albumin coefficient {used:g} (used) but {other} with "
-            f"{alternative:g}, which some papers print.",
+            said(
+                "flag.albi_coefficient",
+                used_grade=ours,
+                used=used,
+                other_grade=other,
+                other=alternative,
+            ),
             variant(settings, albi_albumin_coefficient=alternative),
             unchanged=True,
         )

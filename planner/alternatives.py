@@ -20,6 +20,7 @@ from planner.models import (
     TumourBurden,
     TumourType,
 )
+from planner.said import Said, joined, said
 
 ABLATION_MAX_COUNT = 3
 ABLATION_MAX_CM = 3.0
@@ -37,41 +38,9 @@ HAIC_LARGE_ABOVE_CM = 7.0
 MELD_TRANSPLANT_FROM = 15
 TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
 
-CONDITIONAL = (
-    "Only if resection, ablation and transplant are not feasible (BCLC 2022; CNLC allows TACE in "
-    "Ia-IIa for advanced age or severe cirrhosis)."
-)
-
-TEXT = {
-    "ablation": "Ablation (radiofrequency or microwave): up to 3 nodules each 3 cm or smaller "
-    "(BCLC 2022), or a single tumour up to 5 cm (CNLC 2024).",
-    "resection": "Resection: single tumour, Child-Pugh A, no main-trunk thrombus, if no clinically "
-    "significant portal hypertension (platelets 100 x10^9/L or more as a surrogate) (BCLC 2022; EASL "
-    "2018).",
-    "tare": "Radioembolization (TARE, radiation segmentectomy): single tumour up to 8 cm, Child-Pugh A, "
-    "ECOG 0-1 (LEGACY, Salem et al., Hepatology 2021).",
-    "systemic": "Systemic therapy, first line: atezolizumab-bevacizumab, durvalumab-tremelimumab or "
-    "nivolumab-ipilimumab (CheckMate 9DW, Lancet 2025); lenvatinib or sorafenib when immunotherapy is "
-    "unsuitable (BCLC 2022/2025). The trials' evidence is for Child-Pugh A and ECOG 0-1.",
-    "tace_plus_systemic": "TACE combined with systemic therapy: longer progression-free survival "
-    "(EMERALD-1, Sangro et al., Lancet 2025; LEAP-012, Kudo et al., Lancet 2025); overall survival "
-    "not yet shown.",
-    "haic": "Hepatic arterial infusion chemotherapy (FOLFOX-HAIC), Chinese practice for a portal vein "
-    "thrombus or a tumour above 7 cm (CNLC 2024; Li et al., JCO 2022; Lyu et al., JCO 2022).",
-    "best_supportive_care": "Best supportive care (BCLC 2022).",
-}
-
-CHECKLIST = {
-    "infection": "Active infection (treat it first).",
-    "biliary": "Biliary-enteric anastomosis or sphincterotomy (liver abscess risk).",
-    "varices": "High-risk varices (treat before TACE).",
-    "cardiac": "Cardiac function before doxorubicin (LVEF above 50 %).",
-    "contrast": "Contrast allergy.",
-    "invasion": "Hepatic vein, vena cava or bile duct invasion.",
-    "shunt": "Arterio-portal shunt.",
-    "hbv": "HBV status: antiviral prophylaxis for HBsAg-positive patients (Chinese guideline).",
-}
-"""Before every TACE (safety-and-course.md section 10): none of these can be entered today, so all show."""
+CHECKLIST = ("infection", "biliary", "varices", "cardiac", "contrast", "invasion", "shunt", "hbv")
+"""Before every TACE (safety-and-course.md section 10): none of these can be entered today, so all show.
+Each is worded in `lang.plan_words` under `check.<item>`; an alternative under `alternative.<id>`."""
 
 
 @dataclass(slots=True)
@@ -91,26 +60,16 @@ class Context:
     art_stop: bool
 
 
-def _transplant_text(ctx: Context) -> str:
-    met = [
-        name
-        for name, ok in (
-            ("Milan", ctx.transplant and ctx.transplant.milan),
-            ("UCSF", ctx.transplant and ctx.transplant.ucsf),
-            ("up-to-seven", ctx.transplant and ctx.transplant.up_to_seven),
-        )
-        if ok
-    ]
-    within = f"within {', '.join(met)}" if met else "outside Milan, UCSF and up-to-seven"
-    meld = (
-        f"; MELD {ctx.meld}: refer for evaluation"
-        if ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM
-        else ""
-    )
-    return (
-        f"Liver transplant: tumour {within}{meld} (Mazzaferro 1996; Yao 2001; Mazzaferro 2009; "
-        "Merion 2005)."
-    )
+def _transplant_text(ctx: Context) -> Said:
+    """Which criteria the tumour meets, and the MELD route when MELD is 15 or more."""
+    t = ctx.transplant
+    met = [said(f"criterion.{name}") for name, ok in (
+        ("milan", t and t.milan), ("ucsf", t and t.ucsf), ("up_to_seven", t and t.up_to_seven),
+    ) if ok]  # fmt: skip
+    meld = ctx.meld if ctx.meld is not None and ctx.meld >= MELD_TRANSPLANT_FROM else None
+    where = {"criteria": joined("comma", met)} if met else {}
+    code = "alternative.transplant." + ("within" if met else "outside")
+    return said(code + ".meld", meld=meld, **where) if meld is not None else said(code, **where)
 
 
 def offered(ctx: Context) -> list[Alternative]:
@@ -184,12 +143,18 @@ def offered(ctx: Context) -> list[Alternative]:
         ids.remove("best_supportive_care")
         ids.insert(0, "best_supportive_care")
     return [
-        Alternative(id=i, text=_transplant_text(ctx) if i == "transplant" else TEXT[i])
+        Alternative(
+            id=i, text=_transplant_text(ctx) if i == "transplant" else said(f"alternative.{i}")
+        )
         for i in ids
     ]
 
 
-def conditional(bclc: str | None, decision: Decision) -> str | None:
+CONDITIONAL = Said("conditional")
+"""TACE only if resection, ablation and transplant are not feasible (BCLC 2022; CNLC Ia-IIa)."""
+
+
+def conditional(bclc: str | None, decision: Decision) -> Said | None:
     """BCLC 0/A with a TACE decision: TACE only if the curative options are not feasible."""
     if bclc in ("0", "A") and decision in TACE_DECISIONS:
         return CONDITIONAL
@@ -200,10 +165,13 @@ PERCUTANEOUS_CHECKLIST = ("infection", "biliary", "hbv")
 """An ethanol injection is percutaneous: no doxorubicin, contrast or arterial anatomy to check."""
 
 
-def checklist(decision: Decision) -> list[str]:
+_CHECK = {key: Said(f"check.{key}") for key in CHECKLIST}
+
+
+def checklist(decision: Decision) -> list[Said]:
     """What to check before an intervention that the case does not answer; empty when none is planned."""
     if decision in TACE_DECISIONS:
-        return list(CHECKLIST.values())
+        return list(_CHECK.values())
     if decision is Decision.ETHANOL_INJECTION:
-        return [CHECKLIST[key] for key in PERCUTANEOUS_CHECKLIST]
+        return [_CHECK[key] for key in PERCUTANEOUS_CHECKLIST]
     return []

@@ -12,6 +12,7 @@ from typing import Literal
 
 from planner.conventions import Disputed, variant
 from planner.models import Ascites, ChildPughItems, ChildPughResult, Encephalopathy
+from planner.said import said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import (
     CONVERSION_DIGITS,
@@ -58,8 +59,8 @@ ALBUMIN_G_DL_HIGH = 3.5
 ALBUMIN_LOW_HARRISON_G_DL = 3.0
 ALBUMIN_LOW_PUGH_G_DL = 2.8
 ALBUMIN_CUT_NAMES = {
-    ALBUMIN_LOW_PUGH_G_DL: "Pugh's",
-    ALBUMIN_LOW_HARRISON_G_DL: "Harrison's and some tables",
+    ALBUMIN_LOW_PUGH_G_DL: "pugh",
+    ALBUMIN_LOW_HARRISON_G_DL: "harrison",
 }
 """Harrison's table: 3.0 g/dL instead of 2.8, which changes the score for 2.8-2.99 g/dL."""
 INR = Cutoffs(1.7, 2.3)
@@ -157,9 +158,14 @@ def child_pugh_flags(
         other_unit = "umol/L" if other_table == "umol_l" else "mg/dL"
         flags.append(
             Disputed(
-                f"Child-Pugh bilirubin: {bilirubin:g} {bilirubin_unit} scores {used} by the table of "
-                f"the unit entered but {by_other} by the {other_unit} table; scored in the unit "
-                "entered.",
+                said(
+                    "flag.child_pugh_bilirubin_unit",
+                    value=bilirubin,
+                    unit=bilirubin_unit.value,
+                    used=used,
+                    other=by_other,
+                    other_unit=other_unit,
+                ),
                 variant(settings, child_pugh_bilirubin_table=other_table),
             )
         )
@@ -170,8 +176,7 @@ def child_pugh_flags(
         si = round(bilirubin_umol_l(bilirubin, bilirubin_unit), 1)
         flags.append(
             Disputed(
-                f"Child-Pugh bilirubin: {si:g} umol/L scores {used} here but {by_si_50} by the SI "
-                "tables that cut at 50 umol/L instead of 51.",
+                said("flag.child_pugh_bilirubin_si", value=si, used=used, other=by_si_50),
                 variant(
                     settings,
                     child_pugh_bilirubin_table="umol_l",
@@ -190,9 +195,15 @@ def child_pugh_flags(
     if by_used != by_other_cut:
         flags.append(
             Disputed(
-                f"Child-Pugh albumin: {albumin:g} {albumin_unit} scores {by_used} with the "
-                f"{used_cut:.1f} g/dL cut-off used but {by_other_cut} with the {other_cut:.1f} g/dL "
-                f"cut-off ({ALBUMIN_CUT_NAMES[other_cut]}).",
+                said(
+                    f"flag.child_pugh_albumin.{ALBUMIN_CUT_NAMES[other_cut]}",
+                    value=albumin,
+                    unit=albumin_unit.value,
+                    used=by_used,
+                    used_cut=f"{used_cut:.1f}",
+                    other=by_other_cut,
+                    other_cut=f"{other_cut:.1f}",
+                ),
                 variant(settings, child_pugh_albumin_low_g_dl=other_cut),
             )
         )

@@ -21,6 +21,7 @@ from planner.models import (
     PvttOcclusion,
     TumourType,
 )
+from planner.said import Said, joined, said
 from planner.units import (
     CONVERSION_DIGITS,
     BilirubinUnit,
@@ -52,26 +53,8 @@ ORDER = (
     TACE_REFRACTORY,
     ART_SCORE_HIGH,
 )
-"""The order contraindications are listed in (safety-and-course.md section 1)."""
-
-CONTRAINDICATION_TEXT = {
-    CHILD_PUGH_C: "Child-Pugh C: end-stage liver function (Chinese guideline; EASL 2018).",
-    ECOG_3_4: "ECOG 3-4: performance status too poor for TACE (Chinese guideline accepts 0-2).",
-    JAUNDICE: "Jaundice, bilirubin above 3 mg/dL: rule out biliary obstruction (drain, then "
-    "reassess); TACE to bridge a listed patient to transplant is the transplant team's decision "
-    "(Chinese guideline; EASL 2018).",
-    OVERT_ENCEPHALOPATHY: "Overt hepatic encephalopathy, grade 3-4 (Chinese guideline; EASL 2018).",
-    REFRACTORY_ASCITES: "Moderate to severe (poorly controlled) ascites (Chinese guideline; EASL 2018).",
-    INFILTRATIVE: "Infiltrative or diffuse tumour: systemic therapy rather than TACE (BCLC 2022; Kudo "
-    "2020).",
-    MAIN_TRUNK_PVTT: "Main portal trunk thrombus (Vp4) without collateral flow, completely occluded or "
-    "occlusion not stated (Chinese guideline).",
-    RENAL: "Renal insufficiency: creatinine above 2 mg/dL (about 177 umol/L), dialysis, or creatinine "
-    "clearance below 30 mL/min (Chinese guideline; EASL 2018).",
-    TACE_REFRACTORY: "TACE-refractory: switch to systemic therapy (JSH-LCSGJ 2014).",
-    ART_SCORE_HIGH: "ART score 2.5 or more before the second TACE: no benefit expected from another "
-    "TACE (Sieghart et al., Hepatology 2013).",
-}
+"""The order contraindications are listed in (safety-and-course.md section 1); each is worded, with
+its sources, in `lang.plan_words` under `contraindication.<id>`."""
 
 ECOG_CONTRAINDICATED_FROM = 3
 JAUNDICE_ABOVE_MG_DL = 3.0
@@ -107,21 +90,21 @@ class Assessment:
     """Contraindications (each ends in `no_tace`), values to correct, cautions, notes and gaps."""
 
     contraindications: list[str] = field(default_factory=list)
-    found: dict[str, str] = field(default_factory=dict)
+    found: dict[str, Said] = field(default_factory=dict)
     """What this patient has that makes each contraindication, with the values ("bilirubin 3.2 mg/dL")."""
-    before_procedure: list[str] = field(default_factory=list)
-    cautions: list[str] = field(default_factory=list)
+    before_procedure: list[Said] = field(default_factory=list)
+    cautions: list[Said] = field(default_factory=list)
     """Cautions about doing TACE: shown unless TACE is ruled out."""
-    general_cautions: list[str] = field(default_factory=list)
+    general_cautions: list[Said] = field(default_factory=list)
     """Cautions that hold whatever the decision (transplant evaluation)."""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_if_intervening: list[str] = field(default_factory=list)
     """Inputs that matter only when the plan intervenes (sex and weight for the clearance)."""
     crcl: float | None = None
     egfr: float | None = None
 
-    def gate(self, name: str, found: str) -> None:
+    def gate(self, name: str, found: Said) -> None:
         """Record a contraindication and what in this patient makes it."""
         if name not in self.found:
             self.contraindications.append(name)
@@ -138,32 +121,33 @@ def assess(case: Case, child_pugh: ChildPughResult, meld: int | None) -> Assessm
     out = Assessment()
     liver, tumour = case.liver, case.tumour
     if child_pugh.class_ == "C":
-        out.gate(CHILD_PUGH_C, f"Child-Pugh C{child_pugh.points}")
+        out.gate(CHILD_PUGH_C, said("found.child_pugh", grade=f"C{child_pugh.points}"))
     if case.ecog >= ECOG_CONTRAINDICATED_FROM:
-        out.gate(ECOG_3_4, f"ECOG {case.ecog}")
+        out.gate(ECOG_3_4, said("found.ecog", ecog=case.ecog))
     bilirubin = round(
         bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit), CONVERSION_DIGITS
     )
     if bilirubin > JAUNDICE_ABOVE_MG_DL:
-        entered = f"bilirubin {liver.bilirubin.value:g} {liver.bilirubin.unit}"
-        if liver.bilirubin.unit is not BilirubinUnit.MG_DL:
-            entered += f" ({bilirubin:.1f} mg/dL)"
-        out.gate(JAUNDICE, entered)
+        value, unit = liver.bilirubin.value, liver.bilirubin.unit.value
+        if liver.bilirubin.unit is BilirubinUnit.MG_DL:
+            out.gate(JAUNDICE, said("found.bilirubin", value=value, unit=unit))
+        else:
+            out.gate(JAUNDICE, said("found.bilirubin_converted", value=value, unit=unit,
+                                    mg_dl=f"{bilirubin:.1f}"))  # fmt: skip
     elif bilirubin > BILIRUBIN_CAUTION_ABOVE_MG_DL:
         out.cautions.append(
-            f"Bilirubin {liver.bilirubin.value:g} {liver.bilirubin.unit} (2-3 mg/dL): bilirubin "
-            "above 2 mg/dL is a risk factor for death after TACE (SIR, Brown et al., JVIR 2012)."
+            said("caution.bilirubin", value=liver.bilirubin.value, unit=liver.bilirubin.unit.value)
         )
     if liver.encephalopathy is Encephalopathy.GRADE_3_4:
-        out.gate(OVERT_ENCEPHALOPATHY, "encephalopathy grade 3-4")
+        out.gate(OVERT_ENCEPHALOPATHY, said("found.encephalopathy"))
     elif liver.encephalopathy is Encephalopathy.GRADE_1_2:
-        out.cautions.append("Encephalopathy grade 1-2: control it before TACE (EASL 2018).")
+        out.cautions.append(said("caution.encephalopathy"))
     if liver.ascites is Ascites.MODERATE_SEVERE:
-        out.gate(REFRACTORY_ASCITES, "moderate to severe ascites")
+        out.gate(REFRACTORY_ASCITES, said("found.ascites"))
     elif liver.ascites is Ascites.MILD:
-        out.cautions.append("Mild ascites: control it before TACE (EASL 2018).")
+        out.cautions.append(said("caution.ascites"))
     if tumour.infiltrative:
-        out.gate(INFILTRATIVE, "infiltrative tumour")
+        out.gate(INFILTRATIVE, said("found.infiltrative"))
     _main_trunk(case, out)
     _renal(case, out)
     _european_cautions(case, child_pugh, out)
@@ -179,36 +163,27 @@ def _main_trunk(case: Case, out: Assessment) -> None:
         return
     if tumour.pvtt_collaterals is None:
         out.missing.append("tumour.pvtt_collaterals")
-        out.notes.append(
-            "Collateral flow around the main-trunk thrombus was not stated: taken as absent."
-        )
+        out.notes.append(said("note.collaterals_not_stated"))
     if tumour.pvtt_occlusion is PvttOcclusion.PARTIAL:
-        out.cautions.append(
-            "Main-trunk thrombus with partial occlusion and no collaterals: not a contraindication "
-            "(Chinese guideline lists partial obstruction among the indications); small doses, "
-            "super-selective technique."
-        )
+        out.cautions.append(said("caution.vp4_partial"))
         return
     if tumour.pvtt_occlusion is None:
         out.missing.append("tumour.pvtt_occlusion")
-        out.notes.append(
-            "Occlusion of the main trunk not stated: taken as complete; a partial occlusion would "
-            "allow TACE with small doses, super-selectively."
-        )
-    collaterals = "not stated" if tumour.pvtt_collaterals is None else "none"
-    occlusion = "complete" if tumour.pvtt_occlusion else "not stated"
-    out.gate(MAIN_TRUNK_PVTT, f"Vp4, collaterals {collaterals}, occlusion {occlusion}")
+        out.notes.append(said("note.occlusion_not_stated"))
+    collaterals = "unstated" if tumour.pvtt_collaterals is None else "none"
+    occlusion = "complete" if tumour.pvtt_occlusion else "unstated"
+    out.gate(MAIN_TRUNK_PVTT, said(f"found.vp4.collaterals_{collaterals}.occlusion_{occlusion}"))
 
 
 def _renal(case: Case, out: Assessment) -> None:
     """Creatinine, dialysis and, with sex and weight, the Cockcroft-Gault clearance."""
     liver = case.liver
     creatinine = liver.creatinine
-    found = []
+    found: list[Said] = []
     if liver.dialysis:
-        found.append("on dialysis")
+        found.append(said("found.dialysis"))
     if creatinine is not None and creatinine.value > CREATININE_LIMIT[creatinine.unit]:
-        found.append(f"creatinine {creatinine.value:g} {creatinine.unit}")
+        found.append(said("found.creatinine", value=creatinine.value, unit=creatinine.unit.value))
     if creatinine is not None:
         mg_dl = creatinine_mg_dl(creatinine.value, creatinine.unit)
         if case.sex is not None:
@@ -216,10 +191,7 @@ def _renal(case: Case, out: Assessment) -> None:
         if case.sex is not None and case.weight_kg is not None:
             out.crcl = renal.cockcroft_gault(case.age, case.weight_kg, mg_dl, case.sex)
             if out.crcl < renal.CLEARANCE_LIMIT_ML_MIN:
-                found.append(
-                    f"creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
-                    f"{case.weight_kg:g} kg)"
-                )
+                found.append(said("found.clearance", crcl=out.crcl, weight=case.weight_kg))
         else:
             out.missing_if_intervening += [
                 key
@@ -229,97 +201,57 @@ def _renal(case: Case, out: Assessment) -> None:
         _renal_note(case, out)
         if not found and round(mg_dl, CONVERSION_DIGITS) >= EASL_CREATININE_FROM_MG_DL:
             out.cautions.append(
-                f"Creatinine {creatinine.value:g} {creatinine.unit} is at the Chinese limit (above "
-                "2 mg/dL contraindicates) but EASL 2018 contraindicates TACE from 2 mg/dL: under "
-                "EASL, no TACE."
+                said("caution.creatinine_easl", value=creatinine.value, unit=creatinine.unit.value)
             )
     if found:
-        out.gate(RENAL, "; ".join(found))
+        out.gate(RENAL, joined("semicolon", found) if len(found) > 1 else found[0])
 
 
 def _renal_note(case: Case, out: Assessment) -> None:
     """The estimates shown, with the caveat that both overestimate kidney function in cirrhosis."""
-    shown = []
-    if out.crcl is not None:
-        shown.append(
-            f"Creatinine clearance {out.crcl:g} mL/min (Cockcroft-Gault, actual weight "
-            f"{case.weight_kg:g} kg)"
-        )
-    if out.egfr is not None:
-        shown.append(f"eGFR {out.egfr:g} mL/min/1.73 m2 (CKD-EPI 2021, for information)")
-    if shown:
-        subject = "both overestimate" if len(shown) == 2 else "it overestimates"
+    if out.crcl is not None and out.egfr is not None:
         out.notes.append(
-            "; ".join(shown) + f": {subject} kidney function in cirrhosis and sarcopenia."
+            said("note.renal.both", crcl=out.crcl, weight=case.weight_kg, egfr=out.egfr)
         )
+    elif out.crcl is not None:
+        out.notes.append(said("note.renal.crcl", crcl=out.crcl, weight=case.weight_kg))
+    elif out.egfr is not None:
+        out.notes.append(said("note.renal.egfr", egfr=out.egfr))
 
 
 def _european_cautions(case: Case, child_pugh: ChildPughResult, out: Assessment) -> None:
     """EASL 2018 differences from the Chinese list, as cautions."""
     if child_pugh.class_ == "B" and child_pugh.points >= EASL_CHILD_PUGH_B_FROM:
-        out.cautions.append(
-            f"Child-Pugh B{child_pugh.points}: EASL 2018 contraindicates TACE in Child-Pugh B >= 8 "
-            "with jaundice, clinical encephalopathy, refractory ascites or hepatorenal syndrome."
-        )
+        out.cautions.append(said("caution.child_pugh_b_easl", grade=f"B{child_pugh.points}"))
     if EASL_ECOG_MAX < case.ecog < ECOG_CONTRAINDICATED_FROM:
-        out.cautions.append(
-            f"ECOG {case.ecog}: China accepts ECOG 0-2 for TACE; EASL and BCLC reserve it for ECOG 0."
-        )
+        out.cautions.append(said("caution.ecog_easl", ecog=case.ecog))
     if case.tumour.largest_cm > EASL_TUMOUR_RELATIVE_CM:
-        out.cautions.append(
-            f"Tumour {case.tumour.largest_cm:g} cm: above 10 cm is a relative contraindication "
-            "(EASL 2018); staged embolisation if liver function allows."
-        )
+        out.cautions.append(said("caution.large_tumour", largest=case.tumour.largest_cm))
     if case.tumour.pvtt in (Pvtt.VP1, Pvtt.VP2, Pvtt.VP3) or (
         case.tumour.pvtt is Pvtt.VP4 and case.tumour.pvtt_collaterals
     ):
-        out.cautions.append(
-            f"Portal vein thrombus {case.tumour.pvtt.capitalize()}: EASL 2018 counts impaired portal flow "
-            "as a contraindication; the Chinese guideline allows TACE (CNLC IIIa) with "
-            "selective technique."
-        )
+        out.cautions.append(said("caution.pvtt_easl", grade=case.tumour.pvtt.capitalize()))
 
 
 def _relative_cautions(case: Case, meld: int | None, out: Assessment) -> None:
     """Relative contraindications of the Chinese list and the cautions of safety-and-course.md 3."""
     liver, tumour = case.liver, case.tumour
     if liver.wbc is None or liver.platelets is None:
-        out.notes.append(
-            "Blood count not given: the relative contraindication (white cells < 3.0 with "
-            "platelets < 50 x10^9/L) was not checked."
-        )
+        out.notes.append(said("note.blood_count_not_given"))
     elif liver.wbc < WBC_LOW and liver.platelets < PLATELETS_LOW:
-        out.cautions.append(
-            f"White cells {liver.wbc:g} and platelets {liver.platelets:g} x10^9/L: relative "
-            "contraindication (China) unless due to hypersplenism; exclude marrow suppression."
-        )
+        out.cautions.append(said("caution.cytopenia", wbc=liver.wbc, platelets=liver.platelets))
     if tumour.extrahepatic:
-        out.cautions.append(
-            "Extrahepatic spread: TACE at most controls the disease in the liver; systemic therapy "
-            "comes first (BCLC C, CNLC IIIb)."
-        )
+        out.cautions.append(said("caution.extrahepatic"))
     if meld is not None and meld >= MELD_TRANSPLANT_FROM and tumour.type is TumourType.HCC:
-        out.general_cautions.append(
-            f"MELD {meld}: 15 or more, refer for transplant evaluation (Merion et al., Am J "
-            "Transplant 2005)."
-        )
+        out.general_cautions.append(said("caution.meld_transplant", meld=meld))
     if tumour.burden_ge_70pct:
-        out.cautions.append(
-            "Tumour occupies 70 % or more of the liver: relative contraindication; staged "
-            "embolization only if liver function is near normal (Chinese guideline)."
-        )
+        out.cautions.append(said("caution.burden_70"))
 
 
 def _correct_first(case: Case, out: Assessment) -> None:
     """Values that can be corrected before the procedure; the decision stands (section 2)."""
     liver = case.liver
     if liver.inr > INR_CORRECT_ABOVE:
-        out.before_procedure.append(
-            f"INR {liver.inr:g}: correct it to 1.8 or less before femoral arterial access (SIR "
-            "2019; radial access tolerates up to 2.2)."
-        )
+        out.before_procedure.append(said("before.inr", inr=liver.inr))
     if liver.platelets is not None and liver.platelets < PLATELETS_CORRECT_BELOW:
-        out.before_procedure.append(
-            f"Platelets {liver.platelets:g} x10^9/L: consider platelet transfusion to 50 or more "
-            "(SIR 2019)."
-        )
+        out.before_procedure.append(said("before.platelets", platelets=liver.platelets))

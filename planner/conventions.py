@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from planner.said import Said
 from planner.settings import ProtocolSettings
 
 
 @dataclass(frozen=True)
 class Disputed:
-    """A flag's text and the settings under the other convention (None: nothing to re-plan).
+    """A flag's sentence (a code) and the settings under the other convention (None: nothing to re-plan).
 
     `unchanged` marks a convention that cannot reach the class, the stage or the decision (the ALBI
     coefficient feeds none of them), so the plan says so without planning the case again.
     """
 
-    text: str
+    text: Said
     other: ProtocolSettings | None = None
     unchanged: bool = False
 

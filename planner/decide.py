@@ -39,11 +39,11 @@ from planner.models import (
     Window,
 )
 from planner.rules import rule_sort_key
+from planner.said import Said, joined, said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.timing import next_window
 from planner.units import bilirubin_mg_dl, creatinine_mg_dl
 from planner.version import DISCLAIMER, PLANNER_VERSION
-from planner.wording import words_for
 
 P9_MAX_COUNT = 3
 """Exactly three tumours: the founding text is silent; the project treats three as P9 (protocol.md A)."""
@@ -52,7 +52,8 @@ ETHANOL_MAX_CM = 3.0
 MM_PER_CM = 10
 """Classic limits of ethanol injection: 3 nodules or fewer, each 3 cm or smaller (guidelines.md 8)."""
 
-UNCHANGED = "The class, the stage and the decision stay the same either way."
+UNCHANGED = Said("flag.unchanged")
+"""The class, the stage and the decision stay the same either way."""
 INTERVENING = (Decision.TACE, Decision.SIMPLE_TACE, Decision.ETHANOL_INJECTION)
 TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
 
@@ -61,17 +62,17 @@ TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
 class _Draft:
     """What the steps of part D accumulate before the plan is frozen."""
 
-    reasons: dict[str, str] = field(default_factory=dict)
-    technique: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    reasons: dict[str, Said] = field(default_factory=dict)
+    technique: list[Said] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
     flags: list[Disputed] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    stops: dict[str, str] = field(default_factory=dict)
+    stops: dict[str, Said] = field(default_factory=dict)
     """Stop rules of the follow-up (refractory, ART high) and what makes each."""
-    cautions: list[str] = field(default_factory=list)
+    cautions: list[Said] = field(default_factory=list)
     provisional: bool = False
 
-    def use(self, rule_id: str, reason: str) -> None:
+    def use(self, rule_id: str, reason: Said) -> None:
         """Record that a rule shaped the plan, once, with the first reason given."""
         self.reasons.setdefault(rule_id, reason)
 
@@ -103,12 +104,12 @@ def plan_case(
     flags = []
     for item in core.draft.flags:
         if item.unchanged:
-            flags.append(f"{item.text} {UNCHANGED}")
+            flags.append(joined("sentences", [item.text, UNCHANGED]))
         elif item.other is None:
             flags.append(item.text)
         else:
             other = _core(case, when, item.other, with_flags=False)
-            flags.append(f"{item.text} {_what_changes(core, other)}")
+            flags.append(joined("sentences", [item.text, _what_changes(core, other)]))
     return _full_plan(case, when, core, flags)
 
 
@@ -132,28 +133,27 @@ class _Core:
     draft: _Draft
 
     @property
-    def conditional(self) -> str | None:
+    def conditional(self) -> Said | None:
         """The BCLC 0/A line, when the decision is TACE."""
         return alt_mod.conditional(self.bclc, self.decision)
 
 
-def _what_changes(core: _Core, other: _Core) -> str:
+def _what_changes(core: _Core, other: _Core) -> Said:
     """`With that convention: Child-Pugh C10, BCLC D, no TACE.`, or that nothing changes."""
     changes = []
     cp, other_cp = core.child_pugh, other.child_pugh
     if (cp.class_, cp.points) != (other_cp.class_, other_cp.points):
-        changes.append(f"Child-Pugh {other_cp.class_}{other_cp.points}")
+        changes.append(said("change.child_pugh", grade=f"{other_cp.class_}{other_cp.points}"))
     if other.bclc != core.bclc:
-        changes.append(f"BCLC {other.bclc}")
+        changes.append(said("change.bclc", stage=other.bclc))
     if (other.decision, other.approach) != (core.decision, core.approach):
-        changes.append(
-            words_for(other.decision.value, other.approach.value if other.approach else None)
-        )
+        approach = other.approach.value if other.approach else None
+        changes.append(said("decision", decision=other.decision.value, approach=approach))
     if (other.conditional is None) != (core.conditional is None):
-        changes.append("conditional" if other.conditional else "no longer conditional")
+        changes.append(said("change.conditional" if other.conditional else "change.unconditional"))
     if not changes:
         return UNCHANGED
-    return "With that convention: " + ", ".join(changes) + "."
+    return said("flag.with_that_convention", changes=joined("comma", changes))
 
 
 def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: bool) -> _Core:
@@ -162,9 +162,15 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
     draft = _Draft()
     bili, alb = liver.bilirubin, liver.albumin
     child_pugh = cp_mod.child_pugh(
-        bili.value, bili.unit, alb.value, alb.unit, liver.inr, liver.ascites, liver.encephalopathy,
+        bili.value,
+        bili.unit,
+        alb.value,
+        alb.unit,
+        liver.inr,
+        liver.ascites,
+        liver.encephalopathy,
         settings,
-    )  # fmt: skip
+    )
     albi = albi_mod.albi(bili.value, bili.unit, alb.value, alb.unit, settings)
     if with_flags:
         draft.flags += cp_mod.child_pugh_flags(
@@ -243,7 +249,7 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
     )
 
 
-def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
+def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
     """The plan around the core: cautions that depend on the decision, prognosis and alternatives."""
     tumour, draft, assessment = case.tumour, core.draft, core.assessment
     decision, contraindications = core.decision, core.contraindications
@@ -257,15 +263,18 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
     if decision in TACE_DECISIONS and is_hcc:
         if not core.burden.within_up_to_seven:
             cautions.append(
-                f"Beyond up-to-seven (largest {tumour.largest_cm:g} cm + {tumour.count} tumours = "
-                f"{core.burden.sum:g}): TACE is less likely to succeed (Kudo's TACE-unsuitability)."
+                said(
+                    "caution.beyond_up_to_seven",
+                    largest=tumour.largest_cm,
+                    count=tumour.count,
+                    total=core.burden.sum,
+                )
             )
         if core.albi.malbi == "2b":
             cautions.append(
-                "mALBI 2b: likely to fall to Child-Pugh B after TACE (Japanese TACE-unsuitability)."
+                said("caution.malbi_2b.class_a")
                 if core.child_pugh.class_ == "A"
-                else "mALBI 2b: liver function likely to worsen further after TACE (Japanese "
-                "TACE-unsuitability)."
+                else said("caution.malbi_2b.worse")
             )
         if tumour.afp is None:
             draft.missing.append("tumour.afp")
@@ -274,7 +283,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[str]) -> Plan:
     criteria = transplant.criteria(tumour)
     hap = hap_mod.hap(case)
     if hap is not None and not is_hcc:
-        draft.notes.append("HAP was derived in HCC: read it with care for another tumour type.")
+        draft.notes.append(said("note.hap_non_hcc"))
     alternatives = alt_mod.offered(
         alt_mod.Context(
             case=case,
@@ -357,13 +366,11 @@ def _decide(
     if assessment.contraindications:
         return Decision.NO_TACE, None, None
 
-    draft.use("P1", "Chosen from tumour, thrombus, cirrhosis, liver function, age and condition.")
+    draft.use("P1", said("reason.P1"))
     history = case.history
     decision: Decision | None = None
     if history is not None:
-        draft.use(
-            "P4", "After an earlier intervention, follow-up imaging decides what comes next."
-        )
+        draft.use("P4", said("reason.P4"))
         decision = _followup_decision(case, course, settings, draft)
         if decision in (Decision.HOLD, Decision.NO_TACE):
             return decision, None, None
@@ -377,21 +384,21 @@ def _decide(
         window = next_window(history.last_intervention, history.recovered_on, today, settings)
         draft.use(
             "P5",
-            f"Next intervention {settings.interval_min_days} days to "
-            f"{settings.interval_max_months} months after the last ({history.last_intervention}).",
+            said(
+                "reason.P5",
+                min_days=settings.interval_min_days,
+                max_months=settings.interval_max_months,
+                last=history.last_intervention,
+            ),
         )
         if history.recovered_on is not None:
             draft.use(
                 "P6",
-                f"At least {settings.recovery_gap_days} days after recovery "
-                f"({history.recovered_on}).",
+                said("reason.P6", days=settings.recovery_gap_days, recovered=history.recovered_on),
             )
         else:
             draft.missing.append("history.recovered_on")
-            draft.notes.append(
-                "Recovery date not given: the earliest day counts from the intervention only (P5); "
-                "P6 may move it later."
-            )
+            draft.notes.append(said("note.recovery_not_given"))
         draft.notes.append(_window_note(window, today))
     return decision, approach, window
 
@@ -405,77 +412,62 @@ def _followup_decision(
     if history is None or followup is None:
         draft.missing.append("history.followup")
         draft.provisional = True
-        draft.notes.append(
-            "Follow-up imaging findings not given: this decision is provisional until they are."
-        )
+        draft.notes.append(said("note.followup_not_given"))
         return None
     read = course.read
     response = read.response
     if read.corrected:
-        draft.cautions.append(f"mRECIST: {read.corrected}; check the imaging report.")
+        draft.cautions.append(said("caution.mrecist_corrected", why=read.corrected))
     if read.disagrees is not None and response is not None:
-        sums, radiologist = "the viable sums give", "the radiologist reads"
-        used, other = (sums, radiologist) if read.computed else (radiologist, sums)
+        used = "sums" if read.computed else "reading"
         draft.flags.append(
             Disputed(
-                f"mRECIST: {used} {response.upper()}, {other} {read.disagrees.upper()}; "
-                f"{'the sums are' if read.computed else 'the reading is'} used.",
+                said(
+                    f"flag.mrecist_{used}_used",
+                    used=response.upper(),
+                    other=read.disagrees.upper(),
+                ),
                 variant(settings, mrecist_from_sums=not settings.mrecist_from_sums),
             )
         )
-    appeared = [_APPEARED[a] for a in course.refractory.appeared]
+    appeared = [said(f"appeared.{a}") for a in course.refractory.appeared]
     if mrecist.progressing(followup, response) or appeared:
-        found = "; ".join(appeared or ["new lesions, progression or mRECIST PD"])
+        found = joined("semicolon", appeared) if appeared else said("why.progression")
         return _treat_again(case, history.sessions, course, settings, draft, found)
     if response is Response.CR:
-        draft.use(
-            "P7",
-            "mRECIST complete response (no viable tumour) and no new lesion: hold, follow-up "
-            "continues.",
-        )
-        draft.technique.append(
-            "No intervention now; repeat contrast CT or MRI and decide again on its findings."
-        )
+        draft.use("P7", said("reason.P7.complete_response"))
+        draft.technique.append(said("technique.hold"))
         return Decision.HOLD
     if followup.lipiodol is Lipiodol.DENSE_MARGINAL_DEFECT:
         residue = followup.viable_sum_mm
         if residue is not None and residue > ETHANOL_MAX_CM * MM_PER_CM:
             return _treat_again(
-                case, history.sessions, course, settings, draft,
-                f"a viable residue of {residue:g} mm is too large for ethanol (3 cm or smaller), "
-                "so it is not the small marginal defect of P3",
-            )  # fmt: skip
-        draft.use("P3", "Dense lipiodol with a small marginal defect: ethanol into the defect.")
-        draft.technique.append(
-            "Absolute-ethanol injection under ultrasound guidance into the marginal lipiodol "
-            "defect (P3); take care near the hilum and bile ducts."
-        )
+                case,
+                history.sessions,
+                course,
+                settings,
+                draft,
+                said("why.residue_too_large", residue=residue),
+            )
+        draft.use("P3", said("reason.P3"))
+        draft.technique.append(said("technique.ethanol"))
         tumour = case.tumour
         if tumour.count > ETHANOL_MAX_COUNT or tumour.largest_cm > ETHANOL_MAX_CM:
-            draft.notes.append(
-                "Ethanol suits small targets (3 nodules or fewer, each 3 cm or smaller; best under "
-                "2 cm): if the viable residue is larger, TACE or ablation instead."
-            )
+            draft.notes.append(said("note.ethanol_small_targets"))
         return Decision.ETHANOL_INJECTION
     if followup.lipiodol is Lipiodol.DENSE and followup.necrosis:
-        draft.use("P7", "Dense lipiodol, necrosis, no new lesion, no progression: hold.")
-        draft.technique.append(
-            "No intervention now; repeat contrast CT or MRI (MRI preferred after lipiodol) and "
-            "decide again on its findings."
-        )
+        draft.use("P7", said("reason.P7.dense_necrosis"))
+        draft.technique.append(said("technique.hold_lipiodol"))
         return Decision.HOLD
     if followup.lipiodol is Lipiodol.NONE:
         if response is None:
             draft.missing.append("history.followup.response")
             draft.provisional = True
-            why = (
-                "no lipiodol was used (beads or bland embolization) and the mRECIST response, which "
-                "then decides, was not given: provisional"
-            )
+            why = said("why.no_lipiodol_no_response")
         else:
-            why = f"no lipiodol was used and mRECIST is {response.upper()}: viable tumour remains"
+            why = said("why.no_lipiodol", response=response.upper())
     else:
-        why = "sparse lipiodol, or dense without necrosis: viable tumour likely"
+        why = said("why.viable_likely")
     return _treat_again(case, history.sessions, course, settings, draft, why)
 
 
@@ -485,7 +477,7 @@ def _treat_again(
     course: _Course,
     settings: ProtocolSettings,
     draft: _Draft,
-    why: str,
+    why: Said,
 ) -> Decision | None:
     """Follow-up would treat again: unless TACE-refractory or, before the second TACE, ART >= 2.5."""
     refractory, art = course.refractory, course.art
@@ -496,56 +488,48 @@ def _treat_again(
     if refractory.refractory:
         reasons = []
         if refractory.failing_in_a_row:
-            reasons.append(
-                f"{refractory.failing_in_a_row} follow-up(s) in a row with more than 50 % viable "
-                "tumour or intrahepatic progression"
-            )
-        reasons += [_APPEARED[a] for a in refractory.appeared]
-        draft.stops[ci.TACE_REFRACTORY] = "; ".join(reasons)
+            reasons.append(said("found.failing_in_a_row", count=refractory.failing_in_a_row))
+        reasons += [said(f"appeared.{a}") for a in refractory.appeared]
+        draft.stops[ci.TACE_REFRACTORY] = (
+            joined("semicolon", reasons) if len(reasons) != 1 else reasons[0]
+        )
     other = variant(settings, refractoriness=_OTHER[settings.refractoriness])
     by_other = retreatment.refractoriness(case, course.read.response, other)
     if by_other.refractory != refractory.refractory:
         draft.flags.append(
             Disputed(
-                f"TACE refractoriness: {'' if refractory.refractory else 'not '}refractory by "
-                f"{_DEFINITION[settings.refractoriness]}, but "
-                f"{'' if by_other.refractory else 'not '}by {_DEFINITION[other.refractoriness]}.",
+                said(
+                    "flag.refractoriness."
+                    + ("refractory" if refractory.refractory else "not_refractory"),
+                    used=said(f"definition.{settings.refractoriness.value}"),
+                    other=said(f"definition.{other.refractoriness.value}"),
+                ),
                 other,
             )
         )
     if art.result is not None and art.parts is not None:
         parts = art.parts
         draft.notes.append(
-            f"ART score {art.result.score:g} before the second TACE (points: {parts['child_pugh']:g} "
-            f"for the Child-Pugh rise, {parts['ast']:g} for the AST rise, {parts['response']:g} for "
-            "the response); "
-            "its external validation is mixed (a Taiwanese cohort did not confirm it)."
+            said(
+                "note.art",
+                score=art.result.score,
+                child_pugh=parts["child_pugh"],
+                ast=parts["ast"],
+                response=parts["response"],
+            )
         )
         if art.result.stop:
-            draft.stops[ci.ART_SCORE_HIGH] = f"ART score {art.result.score:g}"
+            draft.stops[ci.ART_SCORE_HIGH] = said("found.art", score=art.result.score)
     if draft.stops:
-        draft.notes.append(
-            f"Follow-up alone would treat again ({why}), but TACE stops here: see the "
-            "contraindications."
-        )
+        draft.notes.append(said("note.stops_here", why=why))
         return Decision.NO_TACE
-    draft.notes.append(f"Follow-up: {why}; treat again.")
+    draft.notes.append(said("note.treat_again", why=why))
     return None
 
 
-_APPEARED = {
-    "vascular_invasion": "portal vein invasion that was absent before the first TACE (progression)",
-    "extrahepatic_spread": "extrahepatic spread that was absent before the first TACE (progression)",
-}
 _OTHER = {
     retreatment.Refractoriness.JSH_2014: retreatment.Refractoriness.CHINESE_CONSENSUS_2022,
     retreatment.Refractoriness.CHINESE_CONSENSUS_2022: retreatment.Refractoriness.JSH_2014,
-}
-_DEFINITION = {
-    retreatment.Refractoriness.JSH_2014: "JSH-LCSGJ 2014 (two consecutive failing follow-ups, or new "
-    "vascular invasion or extrahepatic spread)",
-    retreatment.Refractoriness.CHINESE_CONSENSUS_2022: "the Chinese interventional consensus 2022 "
-    "(three or more consecutive sessions first)",
 }
 
 
@@ -562,97 +546,77 @@ def _treatment(
         other_age = high if elderly else low
         draft.flags.append(
             Disputed(
-                f"Elderly (P2): age {case.age} against the threshold of {settings.elderly_age} "
-                f"used; studies also use {low} or {high}, and with {other_age} the age rule "
-                f"{'would not' if elderly else 'would'} apply.",
+                said(
+                    "flag.elderly." + ("would_not" if elderly else "would"),
+                    age=case.age,
+                    threshold=settings.elderly_age,
+                    low=low,
+                    high=high,
+                    other=other_age,
+                ),
                 variant(settings, elderly_age=other_age),
             )
         )
     if not hcc and case.age >= settings.elderly_age and not severe:
-        draft.notes.append(
-            f"P2's age rule is written for HCC: at {case.age} the age alone does not make this "
-            "plain chemo-embolization; the decision belongs to the multidisciplinary team."
-        )
+        draft.notes.append(said("note.p2_age_non_hcc", age=case.age))
     draft.notes.append(
-        f"P2 thresholds used: elderly from {settings.elderly_age} years; severe cirrhosis from "
-        f"Child-Pugh {settings.severe_cirrhosis_child_pugh_points} points, or ascites or "
-        "encephalopathy."
+        said(
+            "note.p2_thresholds",
+            age=settings.elderly_age,
+            points=settings.severe_cirrhosis_child_pugh_points,
+        )
     )
-    draft.use("P8", "Spare the liver: treat through the target vessel only.")
-    draft.use("P11", "Search for and treat collateral feeding arteries.")
+    draft.use("P8", said("reason.P8"))
+    draft.use("P11", said("reason.P11"))
     if elderly or severe:
         why = []
         if elderly:
-            why.append(f"age {case.age} (elderly: {settings.elderly_age} or more)")
+            why.append(said("why.elderly", age=case.age, threshold=settings.elderly_age))
         if severe:
-            why.append(f"severe cirrhosis ({', '.join(severe)})")
-        draft.use("P2", "Plain chemo-embolization, ultra-selective: " + " and ".join(why) + ".")
-        draft.technique.append(
-            "Plain chemo-embolization only, through ultra-selective cannulation of the artery "
-            "feeding the tumour (P2)."
-        )
+            why.append(said("why.severe_cirrhosis", signs=joined("comma", severe)))
+        draft.use("P2", said("reason.P2", why=joined("and", why)))
+        draft.technique.append(said("technique.plain"))
         if count > P9_MAX_COUNT:
-            draft.notes.append(
-                f"{count} tumours: P10 would otherwise call for lobar placement; P2 keeps the "
-                "cannulation ultra-selective."
-            )
+            draft.notes.append(said("note.p2_keeps_ultra_selective", count=count))
         decision = Decision.SIMPLE_TACE
     else:
         decision = Decision.TACE
     approach = Approach.SUPERSELECTIVE
     if decision is Decision.TACE and count > P9_MAX_COUNT:
         approach = Approach.LOBAR
-        draft.use("P10", f"{count} tumours (more than three): lobar placement.")
-        draft.technique.append(
-            "Microcatheter in the right or left hepatic artery; avoid the cystic (gallbladder) "
-            "artery (P10)."
-        )
+        draft.use("P10", said("reason.P10", count=count))
+        draft.technique.append(said("technique.lobar"))
     elif decision is Decision.TACE:
-        draft.use(
-            "P9",
-            f"{count} {'tumour' if count == 1 else 'tumours'}: super-selective into each "
-            f"tumour's feeders.",
-        )
-        draft.technique.append(
-            "Microcatheter super-selectively into the peripheral feeding branches of each tumour "
-            "in turn (P9)."
-        )
+        draft.use("P9", said("reason.P9", count=count))
+        draft.technique.append(said("technique.superselective"))
         if count == P9_MAX_COUNT:
-            draft.notes.append(
-                "Exactly three tumours: the founding text says 'fewer than three' (P9) and 'more "
-                "than three' (P10); the project treats three as P9 to spare the liver (P8)."
-            )
-    draft.technique.append("Search for and treat collateral feeding arteries (P11).")
-    draft.technique.append(
-        "Spare the liver: chemotherapy and embolization through the target vessel only (P8)."
-    )
+            draft.notes.append(said("note.exactly_three"))
+    draft.technique.append(said("technique.collaterals"))
+    draft.technique.append(said("technique.spare_liver"))
     return decision, approach
 
 
 def _severe_cirrhosis(
     case: Case, child_pugh: ChildPughResult, settings: ProtocolSettings
-) -> list[str]:
+) -> list[Said]:
     """Why the cirrhosis counts as severe for P2 (protocol.md B), or an empty list."""
     why = []
     if child_pugh.points >= settings.severe_cirrhosis_child_pugh_points:
-        why.append(f"Child-Pugh {child_pugh.class_}{child_pugh.points}")
+        why.append(said("found.child_pugh", grade=f"{child_pugh.class_}{child_pugh.points}"))
     if case.liver.ascites is not Ascites.NONE:
-        why.append("ascites")
+        why.append(said("sign.ascites"))
     if case.liver.encephalopathy is not Encephalopathy.NONE:
-        why.append("encephalopathy")
+        why.append(said("sign.encephalopathy"))
     return why
 
 
-def _window_note(window: Window, today: date) -> str:
+def _window_note(window: Window, today: date) -> Said:
     """Where today falls in the window, said plainly; the dates are never moved."""
     if window.status == "impossible":
-        return (
-            f"No valid window: the earliest day ({window.earliest}) falls after the latest "
-            f"({window.latest}); the team must decide the timing."
-        )
+        return said("note.window_impossible", earliest=window.earliest, latest=window.latest)
     if window.status == "closed":
-        return f"The window closed on {window.latest}: the interval of P5 has passed."
+        return said("note.window_closed", latest=window.latest)
     if window.status == "not_yet_open":
         days = (window.earliest - today).days
-        return f"The window opens on {window.earliest}, in {days} days."
-    return f"The window is open now, until {window.latest}."
+        return said("note.window_opens", earliest=window.earliest, days=days)
+    return said("note.window_open", latest=window.latest)

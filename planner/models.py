@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from planner import ranges
 from planner.ranges import Range
+from planner.said import Text
 from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
 
 
@@ -362,7 +363,7 @@ class Alternative(_Out):
     """A treatment offered beside the decision (safety-and-course.md section 7); ids are fixed."""
 
     id: str
-    text: str
+    text: Text
 
 
 class TransplantCriteria(_Out):
@@ -384,11 +385,15 @@ class RuleUse(_Out):
     """One protocol rule that shaped the plan, with the reason it applied here."""
 
     id: str
-    reason: str
+    reason: Text
 
 
 class Plan(_Out):
-    """The plan: the contract's keys first, then what the project adds."""
+    """The plan: the contract's keys first, then what the project adds.
+
+    Its sentences are codes with parameters (`planner.said`): `lang.plan_words` words them in the
+    reader's language, and `liverbot plan` renders them into the contract's text fields.
+    """
 
     child_pugh: ChildPughResult
     albi: AlbiResult
@@ -400,11 +405,11 @@ class Plan(_Out):
     rules: list[str]
     contraindications: list[str]
     missing: list[str]
-    flags: list[str]
-    before_procedure: list[str]
-    checklist: list[str]
+    flags: list[Text]
+    before_procedure: list[Text]
+    checklist: list[Text]
     alternatives: list[Alternative]
-    conditional: str | None
+    conditional: Text | None
     transplant: TransplantCriteria | None
     response: Response | None
     art: ArtResult | None
@@ -415,16 +420,16 @@ class Plan(_Out):
     egfr: float | None
     response_computed: bool
     response_corrected: bool = False
-    contraindication_findings: dict[str, str]
+    contraindication_findings: dict[str, Text]
     provisional: bool
     meld_detail: MeldResult | None
     cnlc: str | None
     tumour_burden: TumourBurden
     reasons: list[RuleUse]
-    cautions: list[str]
-    stage_advice: str | None
-    technique: list[str]
-    notes: list[str]
+    cautions: list[Text]
+    stage_advice: Text | None
+    technique: list[Text]
+    notes: list[Text]
     today: date
-    disclaimer: str
+    disclaimer: Text
     planner_version: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.models import Baseline, Followup, Response
+from planner.said import Said, said
 
 PD_RISE_OVER_NADIR = 0.20
 """PD: the viable sum up by 20 % or more over the nadir (or a new lesion)."""
@@ -29,7 +30,7 @@ class Read:
     """True when the response was computed from the sums rather than given."""
     disagrees: Response | None = None
     """The other reading (sums or radiologist) when both exist and differ; a flag says what it changes."""
-    corrected: str | None = None
+    corrected: Said | None = None
     """Why a given category could not stand as given (a new lesion is PD; CR means no viable tumour)."""
 
 
@@ -87,20 +88,18 @@ def read(
     if given is None:
         return Read(computed, computed=computed is not None)
     if (followup.new_lesions or new_disease) and given is not Response.PD:
-        what = "a new lesion" if followup.new_lesions else "invasion or spread absent at baseline"
+        what = "new_lesion" if followup.new_lesions else "new_disease"
         return Read(
             Response.PD,
             computed=False,
-            corrected=f"the radiologist's {given.upper()} is read as PD: {what} is "
-            "progression by mRECIST",
+            corrected=said(f"mrecist.read_as_pd.{what}", given=given.upper()),
         )
     viable = followup.viable_sum_mm
     if given is Response.CR and viable is not None and viable > 0:
         return Read(
             computed,
             computed=computed is not None,
-            corrected=f"the radiologist's CR cannot stand beside a viable sum of {viable:g} mm (CR "
-            "means no enhancing tumour)",
+            corrected=said("mrecist.cr_with_viable", viable=viable),
         )
     if computed is None or computed is given:
         return Read(given, computed=False)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from planner.models import Case, Decision, Plan
+from planner.said import Said, said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.timing import add_months
 
@@ -27,11 +28,12 @@ class ReminderKind(StrEnum):
 
 @dataclass(frozen=True)
 class ReminderSpec:
-    """One reminder: its kind, the day it is due and a sentence saying why."""
+    """One reminder: its kind, the day it is due and why, as a sentence code (`lang.plan_words.say`
+    words it in the reader's language when the reminder is shown)."""
 
     kind: ReminderKind
     due: date
-    why: str
+    why: Said
 
 
 def reminders_for(
@@ -51,7 +53,7 @@ def reminders_for(
             ReminderSpec(
                 ReminderKind.IMAGING_DUE,
                 due,
-                "Follow-up imaging after a hold (P7): decide again on its findings.",
+                said("why.imaging_after_hold"),
             )
         )
     elif (
@@ -63,8 +65,12 @@ def reminders_for(
             ReminderSpec(
                 ReminderKind.IMAGING_DUE,
                 max(due, today),
-                f"Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of "
-                f"{history.last_intervention} (P4).",
+                said(
+                    "why.imaging_after_intervention",
+                    first_week=first_week,
+                    last_week=last_week,
+                    day=history.last_intervention,
+                ),
             )
         )
     window = plan.window
@@ -74,8 +80,7 @@ def reminders_for(
                 ReminderSpec(
                     ReminderKind.WINDOW_OPENS,
                     window.earliest,
-                    f"The window for the next intervention opens (P5, P6); it closes on "
-                    f"{window.latest}.",
+                    said("why.window_opens", latest=window.latest),
                 )
             )
         if window.latest >= today:
@@ -83,7 +88,7 @@ def reminders_for(
                 ReminderSpec(
                     ReminderKind.WINDOW_CLOSES,
                     window.latest,
-                    "Last day of the window for the next intervention (P5).",
+                    said("why.window_closes"),
                 )
             )
     elif window is not None and window.earliest >= today:
@@ -91,8 +96,7 @@ def reminders_for(
             ReminderSpec(
                 ReminderKind.WINDOW_OPENS,
                 window.earliest,
-                "Earliest day after recovery (P6); it falls after the 3-month limit of P5, so the "
-                "team decides the timing.",
+                said("why.window_impossible"),
             )
         )
     return sorted(out, key=lambda r: (r.due, r.kind))

@@ -13,6 +13,7 @@ from typing import Literal
 
 from planner.conventions import Disputed, variant
 from planner.models import Pvtt, TumourBurden
+from planner.said import said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 
 BclcStage = Literal["0", "A", "B", "C", "D"]
@@ -68,43 +69,19 @@ def bclc(s: StageInput, settings: ProtocolSettings = DEFAULT_SETTINGS) -> Staged
     if s.ecog >= ECOG_TERMINAL_FROM:
         return Staged("D", flags)
     if s.child_pugh_class == "C":
-        flags.append(
-            Disputed(
-                "BCLC D from Child-Pugh C: BCLC 2022 speaks of end-stage liver function, which the "
-                "project equates with Child-Pugh C; a transplant candidate is assessed separately."
-            )
-        )
+        flags.append(Disputed(said("flag.bclc_d_child_pugh_c")))
         return Staged("D", flags)
     if s.child_pugh_class == "B":
-        flags.append(
-            Disputed(
-                "BCLC with Child-Pugh B: BCLC 2022 gives Child-Pugh B no fixed place; staged by tumour "
-                "and ECOG (the pre-2022 convention), so the stage is not unambiguous."
-            )
-        )
+        flags.append(Disputed(said("flag.bclc_child_pugh_b")))
     if s.pvtt is not Pvtt.NONE or s.extrahepatic:
         return Staged("C", flags)
     if s.ecog >= 1:
         by_burden = _by_burden(s, inclusive)
-        flags.append(
-            Disputed(
-                f"BCLC C from ECOG {s.ecog} alone: this holds only if the impairment is "
-                f"cancer-related; otherwise the tumour burden would stage it BCLC {by_burden}."
-            )
-        )
+        flags.append(Disputed(said("flag.bclc_c_from_ecog", ecog=s.ecog, stage=by_burden)))
         return Staged("C", flags)
     stage = _by_burden(s, inclusive)
     if stage != _by_burden(s, not inclusive):
-        if s.count == 1:
-            text = (
-                "BCLC 0 vs A: a single nodule of exactly 2.0 cm is 0 by BCLC 2022 (<= 2 cm) but A by "
-                "older editions (< 2 cm)."
-            )
-        else:
-            text = (
-                "BCLC A vs B: 2-3 nodules with the largest exactly 3.0 cm are A by BCLC 2022 (<= 3 cm) "
-                "but B by the original BCLC (< 3 cm)."
-            )
+        text = said("flag.bclc_0_vs_a") if s.count == 1 else said("flag.bclc_a_vs_b")
         older = variant(settings, bclc_inclusive_cut_offs=not inclusive)
         flags.append(Disputed(text, older))
     return Staged(stage, flags)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from planner.conventions import Disputed
 from planner.models import Pvtt, TransplantCriteria, Tumour, TumourType
+from planner.said import said
 
 MILAN_SINGLE_MAX_CM = 5.0
 MILAN_MULTI_MAX_COUNT = 3
@@ -59,8 +60,6 @@ def ucsf_total_flag(tumour: Tumour) -> Disputed | None:
     ):
         return None
     return Disputed(
-        f"UCSF: the total diameter is taken as {n} x {size:g} = {n * size:g} cm (conservative, only "
-        "the largest is entered), above 8 cm; with the real diameters of the smaller nodules the "
-        "tumour may be within UCSF.",
+        said("flag.ucsf_total", count=n, largest=size, total=n * size),
         unchanged=True,
     )

@@ -10,13 +10,14 @@ import copy
 from typing import Any
 
 import pytest
+from planner.wording import words_for
 
 from planner import Case, Plan, plan_case
 from planner.models import Followup, Response
 from planner.response import read
 from planner.settings import ProtocolSettings, Refractoriness
-from planner.wording import words_for
 from tests.conftest import BASE_CASE
+from tests.worded import Worded
 
 
 def plan(changes: dict[str, Any], settings: ProtocolSettings | None = None, **top: Any) -> Plan:
@@ -25,7 +26,7 @@ def plan(changes: dict[str, Any], settings: ProtocolSettings | None = None, **to
         case[key].update(value)
     case.update(top)
     parsed = Case.model_validate(case)
-    return plan_case(parsed) if settings is None else plan_case(parsed, settings=settings)
+    return Worded(plan_case(parsed) if settings is None else plan_case(parsed, settings=settings))
 
 
 B9 = {"liver": {"bilirubin": {"value": 2.5, "unit": "mg/dL"}, "albumin": {"value": 2.9, "unit": "g/dL"},
@@ -122,7 +123,7 @@ def test_main_trunk_finding_says_what_was_known(tumour: dict[str, Any], found: s
     case = copy.deepcopy(BASE_CASE)
     del case["tumour"]["pvtt_collaterals"]
     case["tumour"].update(tumour)
-    result = plan_case(Case.model_validate(case))
+    result = Worded(plan_case(Case.model_validate(case)))
     assert result.contraindication_findings["main_trunk_pvtt_without_collaterals"] == found
 
 

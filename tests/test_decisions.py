@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from planner import Case, Plan, plan_case
+from planner import Case, plan_case
 from planner.settings import ProtocolSettings
+from tests.worded import Worded
 
 
-def plan(case: dict[str, Any], settings: ProtocolSettings | None = None) -> Plan:
+def plan(case: dict[str, Any], settings: ProtocolSettings | None = None) -> Any:
     parsed = Case.model_validate(case)
-    return plan_case(parsed) if settings is None else plan_case(parsed, settings=settings)
+    return Worded(plan_case(parsed) if settings is None else plan_case(parsed, settings=settings))
 
 
 def history(**followup: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import pytest
 from planner import Case, Plan, plan_case, reminders_for
 from planner.settings import ProtocolSettings
 from tests.conftest import BASE_CASE
+from tests.worded import Worded
 
 SPARSE = {"lipiodol": "sparse", "necrosis": False, "new_lesions": False, "progression": False}
 
@@ -28,9 +29,9 @@ def case_with(changes: dict[str, Any] | None = None, **top: Any) -> dict[str, An
 
 
 def plan(changes: dict[str, Any] | None = None, settings: ProtocolSettings | None = None,
-         **top: Any) -> Plan:  # fmt: skip
+         **top: Any) -> Any:  # fmt: skip
     parsed = Case.model_validate(case_with(changes, **top))
-    return plan_case(parsed) if settings is None else plan_case(parsed, settings=settings)
+    return Worded(plan_case(parsed) if settings is None else plan_case(parsed, settings=settings))
 
 
 def ids(result: Plan) -> list[str]:

@@ -15,18 +15,19 @@ from planner import Case, Plan, first_error, plan_case
 from planner.settings import ProtocolSettings
 from tests.conftest import BASE_CASE
 from tests.scripts import with_every_gate
+from tests.worded import Worded
 
 SPARSE = {"lipiodol": "sparse", "necrosis": False, "new_lesions": False, "progression": False}
 
 
 def plan(changes: dict[str, Any] | None = None, settings: ProtocolSettings | None = None,
-         **top: Any) -> Plan:  # fmt: skip
+         **top: Any) -> Any:  # fmt: skip
     case = copy.deepcopy(BASE_CASE)
     for key, value in (changes or {}).items():
         case[key].update(value)
     case.update(top)
     parsed = Case.model_validate(case)
-    return plan_case(parsed) if settings is None else plan_case(parsed, settings=settings)
+    return Worded(plan_case(parsed) if settings is None else plan_case(parsed, settings=settings))
 
 
 def reasons(result: Plan) -> dict[str, str]:
@@ -70,7 +71,7 @@ def test_follow_up_reasons(followup: dict[str, Any], rule: str, reason: str) -> 
 def test_every_gate_names_its_finding() -> None:
     case = with_every_gate(copy.deepcopy(BASE_CASE))
     case["liver"]["creatinine"] = {"value": 2.5, "unit": "mg/dL"}
-    found = plan_case(Case.model_validate(case)).contraindication_findings
+    found = Worded(plan_case(Case.model_validate(case))).contraindication_findings
     assert found == {
         "child_pugh_c": "Child-Pugh C11",  # bilirubin 3 + albumin 1 + INR 1 + ascites 3 + HE 3
         "ecog_3_4": "ECOG 3",
@@ -238,12 +239,12 @@ def test_the_course_lines_say_a_corrected_reading_and_never_that_tace_may_contin
         "last_intervention": "2026-10-01", "sessions": 1, "baseline": baseline,
         "followup": SPARSE | {"response": "pr", "new_lesions": True},
     }  # fmt: skip
-    text = render_plan(plan({"liver": {"ast": 40.0}}, history=history))
+    text = render_plan(plan({"liver": {"ast": 40.0}}, history=history).plan)
     assert "mRECIST: progressive disease (the reading corrected, see the cautions)." in text
     held = history | {
         "followup": SPARSE | {"lipiodol": "dense", "necrosis": True, "response": "pr"}
     }
-    text = render_plan(plan({"liver": {"ast": 40.0}}, history=held))
+    text = render_plan(plan({"liver": {"ast": 40.0}}, history=held).plan)
     assert "ART score 0: below the stop threshold of 2.5." in text
     assert "may continue" not in text
 

@@ -17,11 +17,12 @@ from planner.models import Sex
 from planner.settings import ProtocolSettings, Refractoriness
 from tests.scripts import with_every_gate
 from tests.test_plan_command import call, with_change
+from tests.worded import Worded, english
 
 
-def plan(case: dict[str, Any], settings: ProtocolSettings | None = None) -> Plan:
+def plan(case: dict[str, Any], settings: ProtocolSettings | None = None) -> Any:
     parsed = Case.model_validate(case)
-    return plan_case(parsed) if settings is None else plan_case(parsed, settings=settings)
+    return Worded(plan_case(parsed) if settings is None else plan_case(parsed, settings=settings))
 
 
 def followup(**changes: Any) -> dict[str, Any]:
@@ -199,7 +200,7 @@ def test_meld_15_refers_for_transplant(
         liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit,
         liver.inr, liver.ascites, liver.encephalopathy,
     )  # fmt: skip
-    cautions = assess(case, cp, meld).general_cautions
+    cautions = english(assess(case, cp, meld).general_cautions)
     assert any("transplant evaluation" in c for c in cautions) is caution
     base_case["tumour"]["type"] = "metastasis"
     other = assess(Case.model_validate(base_case), cp, meld).general_cautions
@@ -762,7 +763,7 @@ def test_transplant_alternative_refers_for_evaluation_from_meld_15(
         burden=result.tumour_burden, transplant=result.transplant, meld=meld,
         decision=result.decision, refractory=False, art_stop=False,
     )  # fmt: skip
-    offered = {a.id: a.text for a in alternatives.offered(ctx)}
+    offered = {a.id: english(a.text) for a in alternatives.offered(ctx)}
     assert ("transplant" in offered) is evaluation
     if evaluation:
         assert "MELD 15: refer for evaluation" in offered["transplant"]

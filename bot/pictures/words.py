@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.wording import words_for
+from lang.plan_words import words_for
 
 TITLE = "{label}: course to {today}"
 LANES = {

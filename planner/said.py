@@ -1,0 +1,109 @@
+"""What the planner says, as a code and its parameters: the words live in `lang.plan_words`.
+
+The planner is pure and speaks no language: a finding is `Said("caution.bilirubin", {"value": 2.4,
+"unit": "mg/dL"})`, not an English sentence. The plan keeps these codes (and the store keeps the plan),
+so a plan saved today reads in Chinese tomorrow; every channel renders them at its boundary in the
+reader's language (`lang.plan_words.say`), and `liverbot plan` renders them into the JSON contract's
+text fields.
+
+`Said` is a NamedTuple: building one costs a tuple, not a pydantic model (issue 9's budget of 150 µs
+per plan). In the plan's JSON a `Said` is `{"code": ..., "params": {...}}` (params left out when
+empty), a parameter may itself be a `Said` (a sentence inside a sentence) or a list of them, and a
+plain string where a `Said` is expected is a plan stored before codes existed: legacy verbatim text
+(code `verbatim`), shown as it was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from types import MappingProxyType
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import PlainSerializer, PlainValidator, SerializationInfo
+
+VERBATIM = "verbatim"
+"""The code of text stored before the plan spoke in codes: rendered as it is, in every language."""
+
+Param = Any
+"""A parameter: a number, a short code, a date, a unit, a `Said`, or a list of those."""
+
+_NONE: Mapping[str, Param] = MappingProxyType({})
+
+
+class Said(NamedTuple):
+    """A sentence as a code and its parameters (named as in the sentence's `{placeholders}`)."""
+
+    code: str
+    params: Mapping[str, Param] = _NONE
+
+
+def said(code: str, **params: Param) -> Said:
+    """`said("note.window_open", latest=day)`: a `Said` with its parameters named."""
+    return Said(code, params or _NONE)
+
+
+def joined(kind: str, items: Sequence[Said | str]) -> Said:
+    """Several sentences or phrases as one parameter: `kind` is how they are joined (`comma`,
+    `semicolon`, `and`, `sentences`), in each language's own punctuation."""
+    return Said(f"join.{kind}", {"items": list(items)})
+
+
+def verbatim(text: str) -> Said:
+    """Legacy text: a plan stored before codes, kept as written."""
+    return Said(VERBATIM, {"text": text})
+
+
+def to_json(value: Param) -> Param:
+    """A `Said` (or a parameter) as JSON-ready data: dates as ISO text, `Said` as an object."""
+    if isinstance(value, Said):
+        out: dict[str, Any] = {"code": value.code}
+        if value.params:
+            out["params"] = {k: to_json(v) for k, v in value.params.items()}
+        return out
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_json(value: Any) -> Said:
+    """A `Said` from its JSON form, or legacy text (a plain string) as verbatim."""
+    if isinstance(value, Said):
+        return value
+    if isinstance(value, str):
+        return verbatim(value)
+    if isinstance(value, dict) and isinstance(value.get("code"), str):
+        params = value.get("params") or {}
+        if not isinstance(params, dict):
+            raise ValueError("params must be an object")
+        return Said(value["code"], {k: _param(v) for k, v in params.items()} or _NONE)
+    raise ValueError("expected a sentence code (an object with a code) or text")
+
+
+def _param(value: Any) -> Param:
+    if isinstance(value, dict) and "code" in value:
+        return from_json(value)
+    if isinstance(value, list):
+        return [_param(v) for v in value]
+    return value
+
+
+def _validate(value: Any) -> Said:
+    # The planner builds Said instances: the common case costs one type check.
+    return value if type(value) is Said else from_json(value)
+
+
+def _serialize(value: Said, info: SerializationInfo) -> Any:
+    """Coded by default (what the store keeps); worded when the caller passes `context={"say": f}`."""
+    context = info.context
+    if context is not None:
+        say: Callable[[Said], str] | None = context.get("say")
+        if say is not None:
+            return say(value)
+    return to_json(value)
+
+
+Text = Annotated[Said, PlainValidator(_validate), PlainSerializer(_serialize, when_used="always")]
+"""A `Said` as a field of the plan: validates codes or legacy text, serialises coded or worded."""
