@@ -46,7 +46,7 @@ from bot.files import File
 from bot.pictures.timeline import render_png
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store, Technique
-from bot.wording import REMINDER_BUTTONS, REMINDER_WORDS, reminder_text
+from bot.wording import REMINDER_WORDS
 from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
@@ -140,6 +140,16 @@ def asked_again(question: Message) -> Message:
 def text(words: str) -> Reply:
     """A reply of one plain message."""
     return Reply([Message(text=words)])
+
+
+def duration(delta: timedelta) -> str:
+    """`2 d 3 h`, `3 h 5 min`, `12 min`: how late, to the minute."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
 class Assistant:
@@ -242,13 +252,19 @@ class Assistant:
         patient = self.store.patient(reminder.owner_id, reminder.patient_id)
         if patient is None:
             return None
-        planned = reminder.due_at.astimezone(self.settings.zone).date()
+        planned = reminder.due_at.astimezone(self.settings.zone).date().isoformat()
+        what = REMINDER_WORDS.get(reminder.kind, reminder.kind)
+        words = f"Reminder for {patient.label}: {what} ({planned})."
         behind = self.clock() - reminder.fires_at
-        late_by = behind if behind >= (timedelta(minutes=1) if late else LATE_AFTER) else None
-        words = reminder_text(patient.label, reminder.kind, planned, late_by)
+        if behind >= (timedelta(minutes=1) if late else LATE_AFTER):
+            words += f"\nLate by {duration(behind)}: it could not be sent on time."
         buttons = [
-            Button(label=REMINDER_BUTTONS[key], action=Action(act=act, target=reminder.id))
-            for act, key in ((Act.FOLLOW_UP, "follow_up"), (Act.SNOOZE, "snooze"), (Act.DONE, "done"))
+            Button(label=label, action=Action(act=act, target=reminder.id))
+            for act, label in (
+                (Act.FOLLOW_UP, "Enter follow-up findings"),
+                (Act.SNOOZE, "Snooze a day"),
+                (Act.DONE, "Done"),
+            )
         ]
         return Message(text=words, buttons=buttons)
 

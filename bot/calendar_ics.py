@@ -78,18 +78,19 @@ def entries(store: Store, owner_id: int, settings: Settings, today: date) -> lis
         if latest_day < today or latest_day < earliest:
             continue
         decision = words_for(str(latest.plan.get("decision")), latest.plan.get("approach"))
+        span = _("Plan of {plan_day}: {decision}. Opens {opens}, closes {closes} (P5, P6).")
         out.append(
             CalendarEntry(
                 uid=window_uid(latest.id),
                 summary=_("{label}: window for the next intervention").format(
                     label=summary.patient.label
                 ),
-                description=_(
-                    "Plan of {plan_day}: {decision}. Opens {opens}, closes {closes} (P5, P6)."
-                ).format(
+                description=span.format(
                     plan_day=formats.day(latest.created_at.astimezone(zone).date()),
-                    decision=decision, opens=formats.day(earliest), closes=formats.day(latest_day),
-                )  # fmt: skip
+                    decision=decision,
+                    opens=formats.day(earliest),
+                    closes=formats.day(latest_day),
+                )
                 + f"\n{_(DISCLAIMER)}",
                 start=earliest,
                 end=latest_day + timedelta(days=1),  # DTEND of an all-day span is exclusive

@@ -21,6 +21,7 @@ from bot.store import Assessment, Session
 from flows.questions import LAB_IDS
 from lang import _, formats
 from planner import ReminderKind
+from planner.said import said
 from planner.schedule import ReminderSpec
 from planner.settings import DEFAULT_SETTINGS
 
@@ -232,9 +233,10 @@ def imaging_still_due(
         return None
     first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
     due = max(last_intervention + timedelta(weeks=first_week), today)
-    return ReminderSpec(
-        ReminderKind.IMAGING_DUE,
-        due,
-        f"Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of "
-        f"{last_intervention.isoformat()} (P4): the imaging of {imaged_on.isoformat()} was early.",
-    )
+    # The planner's reason for the session's imaging: this one is the same imaging, still due
+    # (the early scan's caution says why it is still due).
+    why = said(
+        "why.imaging_after_intervention", first_week=first_week, last_week=last_week,
+        day=last_intervention,
+    )  # fmt: skip
+    return ReminderSpec(ReminderKind.IMAGING_DUE, due, why)

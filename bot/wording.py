@@ -9,10 +9,8 @@ in the language of the turn, with no `_()` to forget at each place.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
 
 from lang import N_, _
-from lang.formats import day
 
 
 class Words(Mapping[str, str]):
@@ -51,42 +49,7 @@ TECHNIQUE_WORDS = Words(
 )
 """A recorded session's technique, as /done, /patient and the calendar word it."""
 
-REMINDER_BUTTONS = Words(
-    {
-        "follow_up": N_("Enter follow-up findings"),
-        "snooze": N_("Snooze a day"),
-        # TRANSLATORS: a button under a reminder: what it asked for is done
-        "done": N_("Done"),
-    }
-)
-"""The buttons under a reminder as it fires."""
-
 
 def reminder_word(kind: str) -> str:
     """A reminder's kind in words, or the kind itself when it has none (a kind added later)."""
     return REMINDER_WORDS.get(kind, kind)
-
-
-def duration(delta: timedelta) -> str:
-    """`2 d 3 h`, `3 h 5 min`, `12 min`: how late, to the minute."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("{days} d {hours} h").format(days=days, hours=hours)
-    if hours:
-        return _("{hours} h {minutes} min").format(hours=hours, minutes=mins)
-    return _("{minutes} min").format(minutes=mins)
-
-
-def reminder_text(label: str, kind: str, planned: date, late_by: timedelta | None) -> str:
-    """What a reminder says when it fires: whose, what, planned for when, and how late if late."""
-    words = _("Reminder for {label}: {what} ({day}).").format(
-        label=label, what=reminder_word(kind), day=day(planned)
-    )
-    if late_by is not None:
-        words += "\n" + _("Late by {duration}: it could not be sent on time.").format(
-            duration=duration(late_by)
-        )
-    return words
-

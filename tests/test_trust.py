@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import ANSWERED, OTHER_DIALOGUE, Assistant
-from bot.wording import duration
+from bot.assistant import ANSWERED, OTHER_DIALOGUE, Assistant, duration
 from bot.settings import Settings
 from bot.store import DueReminder, Store
 from bot.tg import ratelimit
