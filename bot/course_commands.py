@@ -37,7 +37,6 @@ OTHER_DAYS = (1, 2, 3)
 # TRANSLATORS: how /done is typed; LABEL and DATE are what the clinician types, the techniques stay
 DONE_USAGE = N_("/done LABEL [DATE] [ctace|deb|bland|ethanol]")
 """How /done is typed (English; `_(DONE_USAGE)` where it is shown)."""
-NOTHING = N_("Nothing recorded.")
 
 
 def technique_of(word: str) -> Technique | None:
