@@ -23,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="JSON Lines: one case per line in, one plan per line out, in constant memory",
     )
+    plan.add_argument(
+        "--lang", help="language of the plan's texts: en or zh (default: LIVERBOT_LANG, else en)"
+    )
+    plan.add_argument(
+        "--codes", action="store_true", help="the texts as sentence codes instead of words"
+    )
     chat = sub.add_parser("chat", help="the terminal chat on the local SQLite store")
     chat.add_argument("--db", help="SQLite file (default: LIVERBOT_DB or ./liverbot.db)")
     sub.add_parser(
@@ -72,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "plan":
         from bot.plan_command import run
 
-        return run(args.file, jsonl=args.jsonl)
+        return run(args.file, jsonl=args.jsonl, language=args.lang, codes=args.codes)
     if args.command == "run":
         from bot.settings import token_configured
 

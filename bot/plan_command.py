@@ -6,12 +6,19 @@ that call the planner can tell a bad case from a plan without parsing a tracebac
 `--jsonl` streams a large audit in constant memory: one case per input line, one plan per output line,
 in order. A case that cannot be planned gives `{"line": N, "error": "..."}` on its output line (so the
 lines still pair up) and the same on standard error; the exit status is then 2.
+
+The planner says codes; the contract's text fields (flags, cautions, alternatives[].text, ...) are
+worded here, at the boundary, in English unless `--lang` (or else LIVERBOT_LANG) names another
+language: keys, ids, enum values and numbers are the same in every language. `--codes` gives the
+codes themselves instead of words (`{"code": ..., "params": {...}}`), for tools that must not
+depend on wording (docs/plan-json.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -20,6 +27,8 @@ from typing import Any, BinaryIO, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
+from lang import LANGUAGES, pick, use
+from lang.plan_words import say
 from planner import Case, Plan, first_error, plan_case
 
 EXIT_BAD_INPUT = 2
@@ -125,7 +134,14 @@ def _lines(source: str, stdin: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
             yield number, line
 
 
-def run_jsonl(source: str, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, today: date) -> int:
+def run_jsonl(
+    source: str,
+    stdin: BinaryIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    today: date,
+    context: dict[str, Any] | None = None,
+) -> int:
     """Plan JSON Lines one at a time: memory stays that of one case, however many there are."""
     failed = False
     for number, line in _lines(source, stdin):
@@ -146,8 +162,24 @@ def run_jsonl(source: str, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, toda
             stdout.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
             print(f"line {number}: {exc}", file=stderr)
             continue
-        stdout.write(plan.model_dump_json() + "\n")
+        stdout.write(plan.model_dump_json(context=context) + "\n")
     return EXIT_BAD_INPUT if failed else 0
+
+
+def language_of(requested: str | None) -> str:
+    """The language of the texts: `--lang`, else LIVERBOT_LANG, else English.
+
+    Raises:
+        BadInput: for a language the catalogs do not have (`--lang fr`), rather than English unasked.
+    """
+    tag = requested if requested is not None else os.environ.get("LIVERBOT_LANG", "")
+    if not tag.strip():
+        return "en"
+    chosen = pick(tag)
+    if tag.strip().replace("_", "-").split("-", 1)[0].lower() != chosen:
+        known = ", ".join(LANGUAGES)
+        raise BadInput(f"--lang: unknown language {tag!r} (one of {known})")
+    return chosen
 
 
 def run(
@@ -157,12 +189,33 @@ def run(
     stderr: TextIO = sys.stderr,
     today: date | None = None,
     jsonl: bool = False,
+    language: str | None = None,
+    codes: bool = False,
 ) -> int:
     """Run the command; returns the exit status (2, with one line, for input it cannot read)."""
+    try:
+        chosen = language_of(language)
+    except BadInput as exc:
+        print(str(exc), file=stderr)
+        return EXIT_BAD_INPUT
+    context = None if codes else {"say": say}
+    with use(chosen):
+        return _run(source, stdin, stdout, stderr, today, jsonl, context)
+
+
+def _run(
+    source: str,
+    stdin: BinaryIO | None,
+    stdout: TextIO,
+    stderr: TextIO,
+    today: date | None,
+    jsonl: bool,
+    context: dict[str, Any] | None,
+) -> int:
     if jsonl:
         try:
             return run_jsonl(
-                source, stdin or sys.stdin.buffer, stdout, stderr, today or date.today()
+                source, stdin or sys.stdin.buffer, stdout, stderr, today or date.today(), context
             )
         except BadInput as exc:
             print(str(exc), file=stderr)
@@ -174,8 +227,8 @@ def run(
         return EXIT_BAD_INPUT
     # pydantic's own serializer: a third of the cost of json.dump over model_dump (make bench).
     if isinstance(result, list):
-        text = PLANS.dump_json(result, indent=2).decode()
+        text = PLANS.dump_json(result, indent=2, context=context).decode()
     else:
-        text = result.model_dump_json(indent=2)
+        text = result.model_dump_json(indent=2, context=context)
     stdout.write(text + "\n")
     return 0

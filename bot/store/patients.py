@@ -28,6 +28,7 @@ from bot.store.convert import (
 from bot.store.kinds import ASSESSMENT_KINDS, TECHNIQUES, AssessmentKind, Technique
 from bot.store.records import (
     _ASSESSMENT_COLUMNS,
+    _ASSESSMENT_SELECT,
     _FIRES_AT,
     _SESSION_COLUMNS,
     Assessment,
@@ -264,7 +265,7 @@ class PatientStore(AuditStore):
         if patient is None:
             raise NotFound(f"owner {owner_id} has no patient with that label")
         rows = self._rows(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE patient_id = ?"
+            f"SELECT {_ASSESSMENT_SELECT} FROM assessments WHERE patient_id = ?"
             " ORDER BY created_at, id",
             (patient.id,),
         )
@@ -273,7 +274,7 @@ class PatientStore(AuditStore):
     def latest_assessment(self, owner_id: int, patient_id: int) -> Assessment | None:
         """The owner's patient's most recent assessment (None also when the patient is not theirs)."""
         rows = self._rows(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE patient_id = ?"
+            f"SELECT {_ASSESSMENT_SELECT} FROM assessments WHERE patient_id = ?"
             " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)"
             " ORDER BY created_at DESC, id DESC LIMIT 1",
             (patient_id, owner_id),
@@ -283,7 +284,7 @@ class PatientStore(AuditStore):
     def patient_assessments(self, owner_id: int, patient_id: int) -> list[Assessment]:
         """The owner's patient's assessments in the order entered (empty when not theirs)."""
         rows = self._rows(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE patient_id = ?"
+            f"SELECT {_ASSESSMENT_SELECT} FROM assessments WHERE patient_id = ?"
             " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)"
             " ORDER BY created_at, id",
             (patient_id, owner_id),
@@ -333,7 +334,7 @@ class PatientStore(AuditStore):
     def assessment(self, owner_id: int, assessment_id: int) -> Assessment | None:
         """The owner's assessment with this id, or None (also when it is another's)."""
         rows = self._rows(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?"
+            f"SELECT {_ASSESSMENT_SELECT} FROM assessments WHERE id = ?"
             " AND patient_id IN (SELECT id FROM patients WHERE owner_id = ?)",
             (assessment_id, owner_id),
         )

@@ -237,6 +237,11 @@ _ASSESSMENT_COLUMNS = (
     'id, patient_id, created_at, kind, answers, "case", plan, planner_version, decision, next_due,'
     " measured_on"
 )
+_ASSESSMENT_SELECT = _ASSESSMENT_COLUMNS.replace(
+    " plan,", " json_patch(plan, coalesce(plan_said, '{}')) AS plan,"
+)
+"""What reading an assessment selects: its plan with the sentence codes that m008 recovered for a
+plan stored in English (`plan_said`) in place of that English."""
 _REMINDER_COLUMNS = (
     "id, patient_id, owner_id, chat_id, assessment_id, kind, due_at, status, attempts,"
     " claimed_until, sent_at, late, snoozed_until, created_at"

@@ -19,6 +19,7 @@ Design choices that the SQL alone does not explain:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlite_utils import Database, Migrations
@@ -280,3 +281,37 @@ def m007_language(db: Database) -> None:
     catalogs have, so adding a language is not a schema change.
     """
     db.execute("ALTER TABLE clinicians ADD COLUMN language TEXT")
+
+
+@_migration
+def m008_plan_codes(db: Database) -> None:
+    """The words of each stored plan as sentence codes beside its English text (issue 15).
+
+    Plans used to be stored with the planner's English sentences; since issue 15 the planner says
+    codes (`planner.said`) and each reader's language words them, so a plan saved today reads in
+    Chinese tomorrow. An older plan gets its codes here, in a new column `plan_said` (the text fields
+    of the plan, coded), and the English it was shown in stays in `plan` untouched: the record of
+    what the clinician read is not rewritten. Reading an assessment merges the two (`json_patch`).
+
+    The codes are recovered by planning the stored case again on the stored day: only when the
+    new plan makes the same decision with the same ids (approach, rules, contraindications,
+    alternatives, missing inputs, window) and its codes, worded in English, give back exactly the
+    stored sentences, are they kept. Otherwise `plan_said` stays NULL and the old sentences read
+    as legacy verbatim text, shown as written in every language: never a guessed translation.
+    Reminders store no sentence (their reason is worded from the stored case and plan when shown),
+    so they need nothing here.
+    """
+    db.execute(
+        "ALTER TABLE assessments ADD COLUMN plan_said TEXT"
+        " CHECK (plan_said IS NULL OR json_valid(plan_said))"
+    )
+    from bot.store.plan_codes import coded_texts  # the planner and the words, only when migrating
+
+    rows = db.execute('SELECT id, "case", plan FROM assessments').fetchall()
+    for assessment_id, case, plan in rows:
+        said = coded_texts(json.loads(case), json.loads(plan))
+        if said is not None:
+            db.execute(
+                "UPDATE assessments SET plan_said = ? WHERE id = ?",
+                (json.dumps(said, ensure_ascii=False), assessment_id),
+            )

@@ -1,0 +1,350 @@
+"""The plan in every language: the planner says codes, `lang.plan_words` words them (issue 15).
+
+The planner's output holds no prose (every sentence is a known code with parameters); the same plan
+reads in Chinese with no English sentence left (`tests.lang_checks`), in English as before; a plan
+survives the store as codes, and a plan stored in English before codes reads in Chinese after the
+upgrade; `liverbot plan --lang zh` keeps every key, id and code of the contract.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+import shutil
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.plan_command import run
+from bot.store import Store
+from bot.store.plan_codes import TEXT_FIELDS
+from flows.render import render_plan, rule_text, summary_line
+from lang import use
+from lang.plan_words import COUNTED, WORDS, known, say, words_for
+from planner import Case, Plan, plan_case, reminders_for
+from planner.rules import RULE_IDS
+from planner.said import VERBATIM, Said
+from tests.conftest import BASE_CASE
+from tests.lang_checks import assert_chinese, english_words
+
+DATA = Path(__file__).parent / "data"
+PLANNER = Path(__file__).parent.parent / "planner"
+CASES = [
+    v["case"]
+    for name in ("vectors.json", "vectors-v2.json", "vectors-v2-independent.json")
+    for v in json.loads((DATA / "clinical" / name).read_text())["cases"]
+    if "case" in v
+]
+CITED = {
+    # authors, journals and trials a citation names, and abbreviations written as they are
+    "Am", "J", "Transplant", "Brown", "CheckMate", "Hepatology", "JCO", "JVIR", "LEGACY", "Lancet",
+    "Mazzaferro", "Merion", "Salem", "Sangro", "Yao", "Li", "Lyu", "EMERALD", "LEAP", "Harrison",
+    "Pugh", "TARE", "LVEF", "HBV", "HBsAg", "LCSGJ", "SI", "x",
+}  # fmt: skip
+"""Latin words a Chinese plan may hold besides the kept abbreviations: what its citations name."""
+
+
+def _plans() -> list[tuple[dict[str, Any], Plan]]:
+    out = []
+    for raw in CASES:
+        case = Case.model_validate(raw)
+        out.append((raw, plan_case(case, today=case.today or date(2026, 11, 30))))
+    return out
+
+
+PLANS = _plans()
+
+
+def _saids(value: Any) -> list[Said]:
+    """Every `Said` in a plan's field, nested ones included."""
+    if isinstance(value, Said):
+        return [value, *(s for v in value.params.values() for s in _saids(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _saids(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _saids(v)]
+    if hasattr(value, "__pydantic_fields__"):
+        return [s for name in type(value).model_fields for s in _saids(getattr(value, name))]
+    return []
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def test_the_worked_cases_cover_every_kind_of_plan() -> None:
+    decisions = {plan.decision.value for _, plan in PLANS}
+    assert decisions == {"tace", "simple_tace", "ethanol_injection", "hold", "no_tace"}
+    assert any(plan.art is not None for _, plan in PLANS)
+    assert any(plan.refractory for _, plan in PLANS)
+    assert any(raw["tumour"]["type"] != "hcc" for raw, _ in PLANS)
+
+
+@pytest.mark.parametrize("index", range(len(PLANS)))
+def test_the_planner_says_codes_and_no_prose(index: int) -> None:
+    """No string the planner returns has a space in it: ids, codes, units and values only."""
+    _, plan = PLANS[index]
+    saids = _saids(plan)
+    assert saids, "every plan says something (at least the disclaimer)"
+    assert [s.code for s in saids if not known(s.code) or s.code == VERBATIM] == []
+    prose = [s for s in _strings(plan.model_dump(mode="json")) if " " in s]
+    assert prose == []
+
+
+def _literal_codes() -> list[tuple[str, bool]]:
+    """Each code written in the planner's source: (the code or its fixed prefix, is a prefix)."""
+    found = []
+    for path in PLANNER.glob("*.py"):
+        if path.name == "said.py":  # the type itself: `joined` and `verbatim`, not sentences
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"said", "Said"}
+            ):
+                continue
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((first.value, False))
+            elif isinstance(first, ast.JoinedStr) and isinstance(first.values[0], ast.Constant):
+                found.append((str(first.values[0].value), True))
+            elif isinstance(first, ast.BinOp) and isinstance(first.left, ast.Constant):
+                found.append((str(first.left.value), True))
+    return found
+
+
+def test_every_code_the_planner_can_say_has_words() -> None:
+    codes = _literal_codes()
+    assert len(codes) > 80
+    words = [*WORDS, *COUNTED]
+    for code, prefix in codes:
+        if prefix:
+            assert any(w.startswith(code) for w in words), code
+        else:
+            assert known(code), code
+    assert all(f"rule.{rule_id}" in WORDS for rule_id in RULE_IDS)
+
+
+def test_a_sentence_with_a_count_follows_the_count() -> None:
+    with use("en"):
+        assert say(Said("reason.P9", {"count": 1})).startswith("1 tumour:")
+        assert say(Said("reason.P9", {"count": 2})).startswith("2 tumours:")
+    with use("zh"):
+        assert say(Said("reason.P9", {"count": 2})).startswith("2 个肿瘤")
+
+
+@pytest.mark.parametrize("index", range(len(PLANS)))
+def test_a_plan_reads_in_chinese_with_no_english_sentence(index: int) -> None:
+    raw, plan = PLANS[index]
+    with use("zh"):
+        text = render_plan(plan, "bed7")
+        line = summary_line(plan)
+        whys = [say(r.why) for r in reminders_for(Case.model_validate(raw), plan)]
+    assert_chinese(text, allowed=CITED | {"bed"})
+    assert_chinese(line)
+    for why in whys:
+        assert_chinese(why)
+    assert re.search(r"[\u4e00-\u9fff]", text)
+
+
+def test_chinese_punctuation_and_glossary_terms_in_a_plan() -> None:
+    raw = {**BASE_CASE, "today": "2026-11-30"}
+    raw = {**raw, "tumour": {**raw["tumour"], "count": 5}}
+    plan = plan_case(Case.model_validate(raw))
+    with use("zh"):
+        text = render_plan(plan, "bed7")
+    assert "肝叶 TACE" in text.splitlines()[0]
+    assert "微导管置于肝右或肝左动脉；避开胆囊动脉（P10）。" in text
+    assert "：" in text
+    assert ": " not in text.replace("bed7", "")
+
+
+def test_dates_in_a_chinese_plan_are_written_as_chinese_dates() -> None:
+    raw = {
+        **BASE_CASE,
+        "today": "2026-11-30",
+        "history": {
+            "last_intervention": "2026-10-20",
+            "recovered_on": "2026-10-27",
+            "followup": {
+                "lipiodol": "sparse", "necrosis": False, "new_lesions": False,
+                "progression": False,
+            },
+        },
+    }  # fmt: skip
+    plan = plan_case(Case.model_validate(raw))
+    with use("zh"):
+        text = render_plan(plan, "bed7")
+    assert "2026年10月20日" in text
+    with use("en"):
+        assert "(2026-10-20)" in render_plan(plan, "bed7")
+
+
+def test_rules_and_decisions_have_words_in_both_languages() -> None:
+    for rule_id in RULE_IDS:
+        with use("zh"):
+            assert_chinese(rule_text(rule_id))
+        with use("en"):
+            assert english_words(rule_text(rule_id))
+    with use("zh"):
+        assert words_for("tace", "superselective") == "超选择 TACE"
+        assert words_for("hold") == "暂停治疗"
+    assert words_for("tace", "superselective") == "super-selective TACE"
+
+
+def test_a_plan_survives_its_json_as_codes() -> None:
+    for _, plan in PLANS:
+        again = Plan.model_validate(json.loads(plan.model_dump_json()))
+        assert again.model_dump(mode="json") == plan.model_dump(mode="json")
+        with use("zh"):
+            assert render_plan(again) == render_plan(plan)
+
+
+def test_text_stored_before_codes_reads_as_written() -> None:
+    _, plan = PLANS[0]
+    stored = plan.model_dump(mode="json", context={"say": say})
+    legacy = Plan.model_validate(stored)
+    assert {s.code for s in _saids(legacy)} == {VERBATIM}
+    with use("zh"):
+        assert render_plan(legacy).splitlines()[-1] == say(
+            plan.disclaimer.__class__("verbatim", {"text": stored["disclaimer"]})
+        )
+    with use("en"):
+        assert render_plan(legacy) == render_plan(plan)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The store: plans kept as codes; plans stored in English recovered as codes by m008
+
+
+RELEASE_DB = DATA / "store-release-bb761de.db"
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def test_a_plan_stored_in_english_reads_in_chinese_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "release.db"
+    shutil.copyfile(RELEASE_DB, path)
+    with sqlite3.connect(path) as conn:
+        english = {i: json.loads(p) for i, p in conn.execute("SELECT id, plan FROM assessments")}
+    with Store(path, clock=lambda: NOW) as store:
+        assessments = store.assessments(101, "bed7")
+    assert assessments
+    with sqlite3.connect(path) as conn:
+        kept = {i: json.loads(p) for i, p in conn.execute("SELECT id, plan FROM assessments")}
+        coded = [i for (i,) in conn.execute("SELECT id FROM assessments WHERE plan_said NOTNULL")]
+    assert kept == english, "the English the clinician read stays in the file"
+    assert sorted(coded) == sorted(english)
+    for assessment in assessments:
+        plan = Plan.model_validate(assessment.plan)
+        assert VERBATIM not in {s.code for s in _saids(plan)}
+        with use("en"):
+            worded = plan.model_dump(mode="json", context={"say": say})
+            assert {k: worded[k] for k in TEXT_FIELDS} == {
+                k: english[assessment.id][k] for k in TEXT_FIELDS
+            }
+        with use("zh"):
+            assert_chinese(render_plan(plan, "bed7"), allowed=CITED | {"bed"})
+
+
+def test_a_plan_that_cannot_be_made_again_keeps_its_english(tmp_path: Path) -> None:
+    path = tmp_path / "release.db"
+    shutil.copyfile(RELEASE_DB, path)
+    with sqlite3.connect(path) as conn:
+        (first, plan) = conn.execute("SELECT id, plan FROM assessments ORDER BY id").fetchone()
+        changed = json.loads(plan)
+        changed["notes"] = [*changed["notes"], "A note an older planner wrote."]
+        conn.execute("UPDATE assessments SET plan = ? WHERE id = ?", (json.dumps(changed), first))
+    with Store(path, clock=lambda: NOW):
+        pass
+    with sqlite3.connect(path) as conn:
+        (said,) = conn.execute(
+            "SELECT plan_said FROM assessments WHERE id = ?", (first,)
+        ).fetchone()
+        (patient,) = conn.execute(
+            "SELECT patient_id FROM assessments WHERE id = ?", (first,)
+        ).fetchone()
+        (owner, label) = conn.execute(
+            "SELECT owner_id, label FROM patients WHERE id = ?", (patient,)
+        ).fetchone()
+    assert said is None
+    with Store(path, clock=lambda: NOW) as store:
+        stored = next(a for a in store.assessments(owner, label) if a.id == first)
+    plan = Plan.model_validate(stored.plan)
+    with use("zh"):
+        assert "A note an older planner wrote." in render_plan(plan)
+
+
+# ---------------------------------------------------------------------------------------------------
+# liverbot plan --lang
+
+
+def _plan_json(*args: str, case: dict[str, Any] | None = None) -> tuple[int, Any, str]:
+    out, err = io.StringIO(), io.StringIO()
+    data = json.dumps(case or {**BASE_CASE, "today": "2026-11-30"}).encode()
+    language = args[0] if args else None
+    status = run(
+        "-", stdin=io.BytesIO(data), stdout=out, stderr=err, language=language,
+        codes="--codes" in args,
+    )  # fmt: skip
+    return status, json.loads(out.getvalue()) if out.getvalue() else None, err.getvalue()
+
+
+def _keys(value: Any, path: str = "") -> set[str]:
+    if isinstance(value, dict):
+        return {
+            k for key, v in value.items() for k in {f"{path}.{key}", *_keys(v, f"{path}.{key}")}
+        }
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v, f"{path}[]")}
+    return set()
+
+
+def test_plan_lang_zh_keeps_the_contract_and_words_its_texts_in_chinese() -> None:
+    case = {**BASE_CASE, "today": "2026-11-30", "tumour": {**BASE_CASE["tumour"], "count": 5}}
+    _, english, _ = _plan_json("en", case=case)
+    status, chinese, _ = _plan_json("zh", case=case)
+    assert status == 0
+    assert _keys(chinese) == _keys(english)
+    texts = ("flags", "before_procedure", "checklist", "alternatives", "conditional", "reasons",
+             "cautions", "stage_advice", "technique", "notes", "disclaimer",
+             "contraindication_findings")  # fmt: skip
+    same = {k: v for k, v in english.items() if k not in texts}
+    assert {k: v for k, v in chinese.items() if k not in texts} == same
+    assert [a["id"] for a in chinese["alternatives"]] == [a["id"] for a in english["alternatives"]]
+    assert [r["id"] for r in chinese["reasons"]] == [r["id"] for r in english["reasons"]]
+    for name in texts:
+        for text in _strings(chinese[name]):
+            if text not in {r["id"] for r in chinese["reasons"]} | {
+                a["id"] for a in chinese["alternatives"]
+            }:
+                assert_chinese(text, allowed=CITED)
+    assert chinese["disclaimer"] != english["disclaimer"]
+
+
+def test_plan_codes_gives_the_codes_and_an_unknown_language_is_refused() -> None:
+    status, coded, _ = _plan_json("zh", "--codes")
+    assert status == 0
+    assert coded["disclaimer"] == {"code": "disclaimer"}
+    assert all(set(r["reason"]) <= {"code", "params"} for r in coded["reasons"])
+    status, out, err = _plan_json("fr")
+    assert (status, out) == (2, None)
+    assert err.startswith("--lang: unknown language 'fr'")
+    assert err.count("\n") == 1
+
+
+def test_plan_follows_liverbot_lang_when_no_lang_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVERBOT_LANG", "zh-Hans")
+    _, chinese, _ = _plan_json()
+    assert chinese["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
+    _, english, _ = _plan_json("en")
+    assert english["disclaimer"].startswith("Decision support only")
