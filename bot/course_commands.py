@@ -171,7 +171,11 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
         named = technique_of(word)
         if named is not None:
             if technique is not None:
-                raise SessionRefused(_one("Give one technique. Usage: {usage}. Nothing recorded."))
+                raise SessionRefused(
+                    _("Give one technique. Usage: {usage}. Nothing recorded.").format(
+                        usage=_(DONE_USAGE)
+                    )
+                )
             technique = named
             continue
         try:
@@ -187,14 +191,11 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
                 )
             ) from None
         if done_on is not None:
-            raise SessionRefused(_one("Give one date. Usage: {usage}. Nothing recorded."))
+            raise SessionRefused(
+                _("Give one date. Usage: {usage}. Nothing recorded.").format(usage=_(DONE_USAGE))
+            )
         done_on = when
     return done_on or today, technique
-
-
-def _one(sentence: str) -> str:
-    """A refusal that shows how /done is typed (`sentence` has a `{usage}` placeholder)."""
-    return _(sentence).format(usage=_(DONE_USAGE))
 
 
 def record_session(
