@@ -30,6 +30,8 @@ FONT_PT = 14
 MARK_FONT_PT = 13
 MARGINS = {"left": 0.19, "right": 0.97, "top": 0.93, "bottom": 0.06, "hspace": 0.06}
 """Room for the lane names on the left and the title on top (fractions of the picture)."""
+WIDER_DATES = {"zh": {"right": 0.95}}
+"""More room on the right where a language's dates are wider (`2027年`), so the last one is whole."""
 MIN_SPAN = timedelta(days=42)
 """The shortest stretch of time shown: a single plan still sits in six weeks of context."""
 LANE_Y = {"plans": 3.0, "sessions": 2.0, "followups": 1.0, "reminders": 0.0}
@@ -70,7 +72,8 @@ def render_png(course: CourseTimeline) -> bytes:
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     events, labs = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 2)})
-    figure.subplots_adjust(**MARGINS)  # fixed: a layout engine doubles the drawing time
+    # fixed: a layout engine doubles the drawing time
+    figure.subplots_adjust(**{**MARGINS, **WIDER_DATES.get(active(), {})})
     start, end = _span(course)
     _draw_windows(course, events, labs)
     _draw_events(course, events)
