@@ -97,7 +97,7 @@ def test_done_refusals_are_one_chinese_line_and_record_nothing(
     said(bot, f"/quick bed7 {BASE} on=10d", "en")
     refused = said(bot, line)
     assert refused.startswith(starts), refused
-    assert refused.endswith("未作任何记录。")
+    assert refused.endswith("未记录任何内容。")
     assert "\n" not in refused
     assert_chinese(refused, allowed=TYPED | {"banana"})
     patient = store.find_patient(ME, "bed7")
