@@ -56,8 +56,16 @@ def bot(store: Store, tmp_path: Path) -> Assistant:
 
 
 def said(bot: Assistant, line: str, language: str = "zh") -> str:
+    """The reply to `line` from a clinician who chose `language` (and in it, for a turn handled
+    below the assistant's choice of language)."""
+    speak(bot, language)
     with lang.use(language):
         return "\n".join(m.text for m in bot.handle(ME, ME, line).messages)
+
+
+def speak(bot: Assistant, language: str) -> None:
+    bot.store.touch_clinician(ME, ME)
+    bot.store.choose_language(ME, language)
 
 
 # -- /done ------------------------------------------------------------------------------------------
@@ -66,7 +74,7 @@ def said(bot: Assistant, line: str, language: str = "zh") -> str:
 def test_done_answers_in_chinese_with_chinese_dates(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} last=30d on=5d", "en")
     words_ = said(bot, "/done bed7 3d deb")
-    assert words_.startswith("已为bed7记录：2026年11月27日行DEB-TACE")
+    assert words_.startswith("已为 bed7 记录：2026年11月27日 行 DEB-TACE")
     assert "该方案的提醒已取消" in words_
     assert "/followup bed7" in words_
     assert_chinese(words_)
@@ -88,7 +96,7 @@ def test_a_second_session_outside_the_interval_warns_in_chinese(bot: Assistant) 
         ("/done bed7 3d deb ctace", "⚠ 请只给一种技术"),
         ("/done bed7 2d 3d", "⚠ 请只给一个日期"),
         ("/done bed7 banana", "⚠ “banana”既不是技术"),
-        ("/done bed7 40d", "⚠ 2026年10月21日早于bed7的最近一条记录"),
+        ("/done bed7 40d", "⚠ 2026年10月21日 早于 bed7 的最近一条记录"),
     ],
 )
 def test_done_refusals_are_one_chinese_line_and_record_nothing(
@@ -110,7 +118,7 @@ def test_a_plan_that_does_not_intervene_names_its_contraindications_in_chinese(
 ) -> None:
     said(bot, f"/quick bed7 {BASE.replace('ecog=0', 'ecog=3')}", "en")
     refused = said(bot, "/done bed7")
-    assert "的当前方案（" in refused
+    assert refused.startswith("⚠ bed7 的当前方案（")
     assert "存在禁忌证：" in refused
     assert "例如 /done bed7 2026-11-30 ctace" in refused  # a command to type: ISO, as typed
     assert_chinese(refused, allowed=TYPED)
@@ -120,12 +128,13 @@ def test_done_on_another_day_asks_in_chinese_with_chinese_buttons(bot: Assistant
     said(bot, f"/quick bed7 {BASE} on=5d", "en")
     latest = bot.store.latest_assessment(ME, bot.store.find_patient(ME, "bed7").id)  # type: ignore[union-attr]
     assert latest is not None
+    speak(bot, "zh")
     with lang.use("zh"):
         (question,) = bot.press(
             ME, ME, Action(act=Act.SESSION_OTHER_DAY, target=latest.id)
         ).messages
         buttons = [b.label for b in done_buttons(latest.id)]
-    assert question.text.startswith("bed7的治疗是哪天完成的？")
+    assert question.text.startswith("bed7 的治疗是哪天完成的？")
     assert [b.label for b in question.buttons] == ["昨天", "2 天前", "3 天前"]
     assert buttons == ["今日已完成", "其他日期完成"]
     assert_chinese(question.text, allowed=TYPED)
@@ -163,7 +172,7 @@ def test_the_imaging_caution_reads_in_chinese() -> None:
     with lang.use("zh"):
         caution = imaging_caution(last, TODAY)
     assert caution is not None
-    assert caution.startswith("⚠ 影像检查距2026年11月10日的介入治疗仅 20 天：不足 3 周")
+    assert caution.startswith("⚠ 影像检查距 2026年11月10日 的介入治疗仅 20 天：不足 3 周")
     assert_chinese(caution)
     assert imaging_caution(last, TODAY) == (
         "⚠ Imaging 20 days after the intervention of 2026-11-10: under 3 weeks, the response is "
@@ -251,7 +260,7 @@ def test_the_picture_words_read_in_chinese() -> None:
             lang._(words.NO_LABS),
             lang._(words.ALBI_AXIS),
         ]
-    assert said_words[0] == "bed7：截至2026年8月30日的病程"
+    assert said_words[0] == "bed7：截至 2026年8月30日 的病程"
     for text in said_words:
         assert_chinese(text)
 
