@@ -233,10 +233,14 @@ def imaging_still_due(
         return None
     first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
     due = max(last_intervention + timedelta(weeks=first_week), today)
-    # The planner's reason for the session's imaging: this one is the same imaging, still due
-    # (the early scan's caution says why it is still due).
-    why = said(
-        "why.imaging_after_intervention", first_week=first_week, last_week=last_week,
-        day=last_intervention,
-    )  # fmt: skip
-    return ReminderSpec(ReminderKind.IMAGING_DUE, due, why)
+    return ReminderSpec(
+        ReminderKind.IMAGING_DUE,
+        due,
+        said(
+            "why.imaging_still_due",
+            first_week=first_week,
+            last_week=last_week,
+            day=last_intervention,
+            imaged=imaged_on,
+        ),
+    )

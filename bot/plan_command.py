@@ -1,7 +1,8 @@
 """`liverbot plan FILE|-`: JSON in, JSON out, per the contract (docs/plan-json.md).
 
 Errors are one line on standard error naming the field, exit status 2, nothing on standard output: scripts
-that call the planner can tell a bad case from a plan without parsing a traceback.
+that call the planner can tell a bad case from a plan without parsing a traceback. What is wrong with a
+field is said in the chosen language; the field's path stays as the contract spells it.
 
 `--jsonl` streams a large audit in constant memory: one case per input line, one plan per output line,
 in order. A case that cannot be planned gives `{"line": N, "error": "..."}` on its output line (so the
@@ -29,7 +30,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from lang import LANGUAGES, pick, use
 from lang.plan_words import say
-from planner import Case, Plan, first_error, plan_case
+from planner import Case, Plan, plan_case
+from planner.errors import first_error_said
 
 EXIT_BAD_INPUT = 2
 PLANS = TypeAdapter(list[Plan])
@@ -89,7 +91,7 @@ def _plan_one(raw: Any, today: date, prefix: tuple[int | str, ...]) -> Plan:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise BadInput(first_error(exc, prefix)) from None
+        raise BadInput(say(first_error_said(exc, prefix))) from None
     return plan_case(case)
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "plan_layout",
     "render_plan",
     "rule_text",
+    "section_title",
     "summary_line",
     "words_for",
 ]
@@ -121,12 +122,16 @@ def first_line(layout: Layout) -> str:
     return layout.headline + (f" · {layout.byline}" if layout.byline else "")
 
 
+def section_title(title: str) -> str:
+    """A section's title as it heads its lines: `Cautions:` (Chinese: `注意事项：`)."""
+    # TRANSLATORS: a section's title before its lines (Chinese: a full-width colon).
+    return _("{title}:").format(title=title)
+
+
 def section_text(section: Section) -> str:
     """One folded section as plain text."""
     lines = [f"• {line}" if section.bullets else line for line in section.lines]
-    # TRANSLATORS: a section's title before its lines (Chinese: a full-width colon).
-    title = _("{title}:").format(title=section.title) if section.title else ""
-    return "\n".join([title, *lines] if section.title else lines)
+    return "\n".join([section_title(section.title), *lines] if section.title else lines)
 
 
 def layout_text(layout: Layout, rule: str = "") -> str:

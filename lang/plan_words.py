@@ -521,6 +521,10 @@ WORDS: dict[str, str] = {
     "why.imaging_after_intervention": N_(
         "Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of {day} (P4)."
     ),
+    "why.imaging_still_due": N_(
+        "Follow-up CT or MRI {first_week}-{last_week} weeks after the intervention of {day} (P4): "
+        "the imaging of {imaged} was early."
+    ),
     "why.window_opens": N_(
         "The window for the next intervention opens (P5, P6); it closes on {latest}."
     ),
@@ -529,6 +533,24 @@ WORDS: dict[str, str] = {
         "Earliest day after recovery (P6); it falls after the 3-month limit of P5, so the team "
         "decides the timing."
     ),
+    # ---- a case that cannot be planned: the field's path, then what is wrong with it
+    "error.field": N_("{path}: {problem}"),
+    "error.required": N_("is required"),
+    "error.unknown_field": N_("is not a known field"),
+    "error.range": N_("must be between {low} and {high}"),
+    "error.range_unit": N_("must be between {low} and {high} {unit}"),
+    "error.date_order": N_("must not be before last_intervention ({last})"),
+    "error.future_date": N_("{when} is after today ({today})"),
+    "error.integer": N_("input should be a valid integer"),
+    "error.number": N_("input should be a valid number"),
+    "error.boolean": N_("input should be a valid boolean"),
+    "error.text": N_("input should be a valid string"),
+    "error.list": N_("input should be a valid list"),
+    "error.one_of": N_("input should be {choices}"),
+    "unit.years": N_("years"),
+    "unit.nodules": N_("nodules"),
+    "unit.points": N_("points"),
+    "unit.sessions": N_("sessions"),
     # ---- the founding texts of the rules (/help on a plan)
     "rule.P1": N_(
         "The plan is chosen per patient from tumour type and size, portal vein tumour thrombus, "
@@ -624,46 +646,71 @@ def known(code: str) -> bool:
         code in WORDS
         or code in COUNTED
         or code in (VERBATIM, "decision")
-        or code.removeprefix("join.") in _JOINS
+        or code.removeprefix("join.") in {*_JOINS, "or"}
     )
 
 
-def say(said: Said) -> str:
-    """A sentence of the plan in the active language."""
+def say(said: Said | str) -> str:
+    """A sentence of the plan in the active language (text already worded passes as it is: a plan
+    built in a test or copied with `model_copy(update=...)` may hold text).
+
+    Every plan the command line prints goes through here some thirty times (issue 9's budget): the
+    common cases (a sentence without parameters, English) come first and cost a lookup.
+    """
+    if isinstance(said, str):
+        return said
     code, params = said
-    if code == VERBATIM:
+    template = WORDS.get(code)
+    if template is not None:
+        if active() != ENGLISH:
+            template = _(template)
+        if not params:
+            return template
+    elif code == VERBATIM:
         return str(params.get("text", ""))
-    if code.startswith("join."):
+    elif code.startswith("join."):
         return join(code[5:], [_word(item) for item in params.get("items", ())])
-    if code == "decision":
+    elif code == "decision":
         return words_for(str(params.get("decision")), params.get("approach"))
-    if code in COUNTED:
+    else:
         name, sentence = COUNTED[code]
         template = sentence(int(params[name]))
-    else:
-        template = _(WORDS[code])
-    if not params:
-        return template
-    return template.format(**{name: _word(value) for name, value in params.items()})
+    return template.format_map({name: _word(value) for name, value in params.items()})
 
 
 def _word(value: Any) -> str:
     """A parameter as the reader's language writes it."""
-    if isinstance(value, Said):
-        return say(value)
-    if isinstance(value, bool) or value is None:
+    kind = type(value)
+    if kind is str:
+        if len(value) == 10 and value[4] == "-" and _ISO_DAY.match(value):
+            return _day(date.fromisoformat(value))
+        return value  # type: ignore[no-any-return]
+    if kind is int:
         return str(value)
-    if isinstance(value, float):
+    if kind is Said:
+        return say(value)
+    if kind is float:
         return f"{value:g}" if active() == ENGLISH else number(value, 4)
     if isinstance(value, date):
-        return day(value)
-    if isinstance(value, str) and _ISO_DAY.match(value):
-        return day(date.fromisoformat(value))
+        return _day(value)
+    if isinstance(value, Said | str):
+        return say(value)
     return str(value)
 
 
+def _day(value: date) -> str:
+    """A day as the reader writes it; English is ISO (lang.formats), written without Babel's cost."""
+    return value.isoformat() if active() == ENGLISH else day(value)
+
+
 def join(kind: str, items: Sequence[str]) -> str:
-    """Phrases joined as the active language lists them: `comma`, `semicolon`, `and`, `sentences`."""
+    """Phrases joined as the active language lists them: `comma`, `semicolon`, `and`, `sentences`,
+    or `or` (`a, b or c`: the alternatives a value may take)."""
+    if kind == "or":
+        if len(items) < 2:
+            return "".join(items)
+        # TRANSLATORS: the last two of the values a field may take: "'a', 'b' or 'c'".
+        return _("{choices} or {last}").format(choices=join("comma", items[:-1]), last=items[-1])
     return _JOINS[kind]().join(items)
 
 

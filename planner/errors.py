@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from pydantic import ValidationError
+
+from planner.ranges import Range
+from planner.said import Said, joined, said, verbatim
 
 
 def error_path(loc: tuple[int | str, ...]) -> str:
@@ -31,3 +37,63 @@ def first_error(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str
     if field:  # a check across fields names the one at fault, not the object holding both
         loc = (*loc, *str(field).split("."))
     return f"{error_path(prefix + loc)}: {message}"
+
+
+def first_error_said(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> Said:
+    """The first error as a code (`error.field`: the path and what is wrong with it), so a channel
+    words it in its reader's language; in English it reads exactly as `first_error`.
+
+    What the project checks itself (a missing or unknown field, a range, the order of the dates)
+    has its own codes; anything else pydantic found is its English message, kept verbatim.
+    """
+    err = exc.errors(include_url=False)[0]
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    kind = err["type"]
+    problem: Said
+    if kind == "missing":
+        problem = said("error.required")
+    elif kind == "extra_forbidden":
+        problem = said("error.unknown_field")
+    elif kind == "out_of_range" and "low" in ctx:
+        problem = Range(ctx["low"], ctx["high"], ctx["unit"]).said()
+    elif kind == "date_order":
+        problem = said("error.date_order", last=ctx["last"])
+    elif kind == "future_date":
+        problem = said("error.future_date", when=ctx["when"], today=ctx["today"])
+    else:
+        problem = _pydantic_problem(kind, err["msg"], ctx)
+    loc = tuple(err["loc"])
+    field = ctx.get("field")
+    if field:
+        loc = (*loc, *str(field).split("."))
+    return said("error.field", path=error_path(prefix + loc), problem=problem)
+
+
+_TYPES = {
+    "int_type": ("error.integer", "Input should be a valid integer"),
+    "float_type": ("error.number", "Input should be a valid number"),
+    "bool_type": ("error.boolean", "Input should be a valid boolean"),
+    "string_type": ("error.text", "Input should be a valid string"),
+    "list_type": ("error.list", "Input should be a valid list"),
+}
+"""Pydantic's messages that have codes: coded only when pydantic said exactly this (else verbatim)."""
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _pydantic_problem(kind: str, message: str, ctx: dict[str, Any]) -> Said:
+    """What pydantic found, as a code where the project words it, else its message verbatim."""
+    if kind in _TYPES:
+        code, english = _TYPES[kind]
+        if message == english.format(**ctx):
+            return said(code)
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        choices = _QUOTED.findall(str(ctx["expected"]))
+        if len(choices) > 1 and message == "Input should be " + _or(choices):
+            return said("error.one_of", choices=joined("or", [f"'{c}'" for c in choices]))
+    return verbatim(message[0].lower() + message[1:])
+
+
+def _or(choices: list[str]) -> str:
+    """`'a', 'b' or 'c'`, as pydantic lists the choices."""
+    quoted = [f"'{c}'" for c in choices]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

@@ -36,7 +36,11 @@ from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
 def _check(value: float, bounds: Range) -> float:
     """Raise the clinician-facing range message when the value is implausible."""
     if not bounds.contains(value):
-        raise PydanticCustomError("out_of_range", bounds.describe())
+        # The bounds ride along so that a channel can say the message in its reader's language.
+        raise PydanticCustomError(
+            "out_of_range", bounds.describe(), {"low": bounds.low, "high": bounds.high,
+                                                "unit": bounds.unit},
+        )  # fmt: skip
     return value
 
 

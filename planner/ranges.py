@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.said import Said, said
 from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
 
 
@@ -28,6 +29,17 @@ class Range:
         """The message a clinician sees, e.g. 'must be between 1 and 70 g/L'."""
         suffix = f" {self.unit}" if self.unit else ""
         return f"must be between {_num(self.low)} and {_num(self.high)}{suffix}"
+
+    def said(self) -> Said:
+        """The same message as a code, for any language: `lang.plan_words.say(bounds.said())`."""
+        if self.unit:
+            unit = said(f"unit.{self.unit}") if self.unit in WORD_UNITS else self.unit
+            return said("error.range_unit", low=_num(self.low), high=_num(self.high), unit=unit)
+        return said("error.range", low=_num(self.low), high=_num(self.high))
+
+
+WORD_UNITS = frozenset({"years", "nodules", "points", "sessions"})
+"""Units that are words (worded per language as `unit.<word>`); the others are symbols (mg/dL)."""
 
 
 def _num(value: float) -> str:

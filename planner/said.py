@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
-from typing import Annotated, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic import PlainSerializer, PlainValidator, SerializationInfo
+from pydantic import GetCoreSchemaHandler, SerializationInfo
+from pydantic_core import CoreSchema, core_schema
 
 VERBATIM = "verbatim"
 """The code of text stored before the plan spoke in codes: rendered as it is, in every language."""
@@ -36,6 +37,23 @@ class Said(NamedTuple):
 
     code: str
     params: Mapping[str, Param] = _NONE
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        """As a field of the plan: a `Said` passes by an instance check (the planner builds them:
+        no Python call per sentence), JSON or legacy text goes through `from_json`; serialised
+        coded by default, worded when the caller passes `context={"say": f}`."""
+        return core_schema.union_schema(
+            [
+                core_schema.is_instance_schema(cls),
+                core_schema.no_info_plain_validator_function(from_json),
+            ],
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _serialize, info_arg=True, when_used="always"
+            ),
+        )
 
 
 def said(code: str, **params: Param) -> Said:
@@ -90,11 +108,6 @@ def _param(value: Any) -> Param:
     return value
 
 
-def _validate(value: Any) -> Said:
-    # The planner builds Said instances: the common case costs one type check.
-    return value if type(value) is Said else from_json(value)
-
-
 def _serialize(value: Said, info: SerializationInfo) -> Any:
     """Coded by default (what the store keeps); worded when the caller passes `context={"say": f}`."""
     context = info.context
@@ -105,5 +118,5 @@ def _serialize(value: Said, info: SerializationInfo) -> Any:
     return to_json(value)
 
 
-Text = Annotated[Said, PlainValidator(_validate), PlainSerializer(_serialize, when_used="always")]
+Text = Said
 """A `Said` as a field of the plan: validates codes or legacy text, serialises coded or worded."""

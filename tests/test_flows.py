@@ -464,11 +464,12 @@ def test_random_text_never_raises_and_invalid_changes_nothing(question: str, tex
 
 def test_plan_message_fits_one_telegram_message() -> None:
     from flows.render import MESSAGE_LIMIT, render_plan
+    from lang.plan_words import say
 
     plan = start_quick(DIALOGUES, QUICK_LINE, TODAY).finished.plan  # type: ignore[union-attr]
     bloated = plan.model_copy(update={"notes": ["n" * 500] * 20, "cautions": ["c" * 300] * 10})
     text = render_plan(bloated, "bed7")
     assert len(text) <= MESSAGE_LIMIT
     assert text.startswith("Super-selective TACE · bed7\nChild-Pugh A5 · ALBI 2 · BCLC B")
-    assert text.endswith(plan.disclaimer)
+    assert text.endswith(say(plan.disclaimer))
     assert "did not fit one message" in text

@@ -348,3 +348,65 @@ def test_plan_follows_liverbot_lang_when_no_lang_is_given(monkeypatch: pytest.Mo
     assert chinese["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
     _, english, _ = _plan_json("en")
     assert english["disclaimer"].startswith("Decision support only")
+
+
+# ---------------------------------------------------------------------------------------------------
+# A case that cannot be planned: the same one line, in the chosen language
+
+BAD = [
+    {"liver": {"albumin": {"value": 300.0, "unit": "g/L"}}},
+    {"tumour": {"count": 0}},
+    {"age": 7},
+    {"ecog": 9},
+    {"albumine": 1},
+    {"tumour": {"type": "hcc?"}},
+    {"tumour": {"largest_cm": "big"}},
+    {"history": {"last_intervention": "2026-12-01"}},
+    {"history": {"last_intervention": "2026-10-01", "recovered_on": "2026-09-01"}},
+    {"liver": {"creatinine": {"value": 0.0, "unit": "mg/dL"}}},
+    {"age": 72.5},
+    {"liver": {"wbc": "4.5"}},
+    {"tumour": {"extrahepatic": "false"}},
+    {"liver": {"bilirubin": {"value": 1.0, "unit": "mmol/L"}}},
+    {"tumour": 5},
+]
+
+
+def _bad(change: dict[str, Any]) -> dict[str, Any]:
+    case = json.loads(json.dumps({**BASE_CASE, "today": "2026-11-30"}))
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(case.get(key), dict):
+            case[key].update(value)
+        else:
+            case[key] = value
+    return case
+
+
+@pytest.mark.parametrize("change", BAD)
+def test_an_input_error_reads_the_same_in_english_and_in_chinese_keeps_its_path(
+    change: dict[str, Any],
+) -> None:
+    from pydantic import ValidationError
+
+    from planner.errors import first_error, first_error_said
+
+    with pytest.raises(ValidationError) as caught:
+        Case.model_validate(_bad(change))
+    coded = first_error_said(caught.value, (0,))
+    with use("en"):
+        assert say(coded) == first_error(caught.value, (0,))
+    with use("zh"):
+        chinese = say(coded)
+    path = first_error(caught.value, (0,)).split(": ", 1)[0]
+    assert chinese.startswith(path + "：")
+    if coded.params["problem"].code != VERBATIM:
+        values = re.sub(r"'[^']*'", "", chinese)  # the values a field may take, as they are typed
+        assert_chinese(values, allowed=set(re.findall(r"[a-z]+", path)) | {"last", "intervention"})
+    else:  # what pydantic alone says (the wrong kind of object) stays in its English
+        assert change == {"tumour": 5}
+
+
+def test_plan_lang_zh_says_a_bad_field_in_chinese_in_one_line() -> None:
+    status, out, err = _plan_json("zh", case=_bad({"age": 7}))
+    assert (status, out) == (2, None)
+    assert err == "age：应在 18 至 110 岁之间\n"

@@ -12,6 +12,7 @@ from planner.meld import _half_up, meld_score
 from planner.models import Pvtt
 from planner.staging import StageInput, bclc
 from planner.timing import next_window
+from tests.worded import Worded
 
 
 @pytest.mark.parametrize("pvtt", [Pvtt.VP2, Pvtt.VP4])
@@ -60,7 +61,7 @@ SPARSE = {"lipiodol": "sparse", "necrosis": False, "new_lesions": False, "progre
 
 def _followup_plan(base_case: dict[str, Any], history: dict[str, Any]) -> Any:
     base_case["history"] = {"last_intervention": "2026-08-20", **history}
-    return plan_case(Case.model_validate(base_case))
+    return Worded(plan_case(Case.model_validate(base_case)))
 
 
 def test_progression_with_the_sessions_given_does_not_ask_for_them(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from flows.render import Layout, section_text
+from flows.render import Layout, section_text, section_title
 
 HTML = "HTML"
 """The parse mode of every laid-out message."""
@@ -32,7 +32,7 @@ def html(layout: Layout) -> str:
         if not section.lines:
             continue
         body = section_text(section.model_copy(update={"title": ""}))
-        title = f"<b>{_e(section.title)}:</b>\n" if section.title else ""
+        title = f"<b>{_e(section_title(section.title))}</b>\n" if section.title else ""
         sections.append(title + _e(body))
     if sections:
         parts.append("<blockquote expandable>" + "\n\n".join(sections) + "</blockquote>")
