@@ -51,6 +51,7 @@ GRADE_ZONES = (
 )
 """ALBI grades as horizontal bands: 1 up to -2.60, 2 up to -1.39, 3 above (planner.albi)."""
 ALBI_FLOOR, ALBI_CEILING = -3.6, -0.9
+"""The ALBI axis shows at least this range, so all three grade zones are always visible."""
 DATE_FORMATS: dict[str, dict[str, list[str]]] = {
     "zh": {
         "formats": ["%Y年", "%-m月", "%-d日", "%H:%M", "%H:%M", "%S.%f"],
@@ -61,7 +62,6 @@ DATE_FORMATS: dict[str, dict[str, list[str]]] = {
 }  # fmt: skip
 """The date axis as each language writes dates (matplotlib's concise defaults are English:
 `Nov`, `2026-Nov`); by level: years, months, days, hours, minutes, seconds."""
-"""The ALBI axis shows at least this range, so all three grade zones are always visible."""
 
 
 def render_png(course: CourseTimeline) -> bytes:
