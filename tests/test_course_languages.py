@@ -74,7 +74,7 @@ def speak(bot: Assistant, language: str) -> None:
 def test_done_answers_in_chinese_with_chinese_dates(bot: Assistant) -> None:
     said(bot, f"/quick bed7 {BASE} last=30d on=5d", "en")
     words_ = said(bot, "/done bed7 3d deb")
-    assert words_.startswith("已为 bed7 记录：2026年11月27日 行 DEB-TACE")
+    assert words_.startswith("已为 bed7 记录：2026年11月27日行 DEB-TACE")
     assert "该方案的提醒已取消" in words_
     assert "/followup bed7" in words_
     assert_chinese(words_)
@@ -96,7 +96,7 @@ def test_a_second_session_outside_the_interval_warns_in_chinese(bot: Assistant) 
         ("/done bed7 3d deb ctace", "⚠ 请只给一种技术"),
         ("/done bed7 2d 3d", "⚠ 请只给一个日期"),
         ("/done bed7 banana", "⚠ “banana”既不是技术"),
-        ("/done bed7 40d", "⚠ 2026年10月21日 早于 bed7 的最近一条记录"),
+        ("/done bed7 40d", "⚠ 2026年10月21日早于 bed7 的最近一条记录"),
     ],
 )
 def test_done_refusals_are_one_chinese_line_and_record_nothing(
@@ -172,7 +172,7 @@ def test_the_imaging_caution_reads_in_chinese() -> None:
     with lang.use("zh"):
         caution = imaging_caution(last, TODAY)
     assert caution is not None
-    assert caution.startswith("⚠ 影像检查距 2026年11月10日 的介入治疗仅 20 天：不足 3 周")
+    assert caution.startswith("⚠ 影像检查距 2026年11月10日的介入治疗仅 20 天：不足 3 周")
     assert_chinese(caution)
     assert imaging_caution(last, TODAY) == (
         "⚠ Imaging 20 days after the intervention of 2026-11-10: under 3 weeks, the response is "
@@ -260,7 +260,7 @@ def test_the_picture_words_read_in_chinese() -> None:
             lang._(words.NO_LABS),
             lang._(words.ALBI_AXIS),
         ]
-    assert said_words[0] == "bed7：截至 2026年8月30日 的病程"
+    assert said_words[0] == "bed7：截至 2026年8月30日的病程"
     for text in said_words:
         assert_chinese(text)
 
