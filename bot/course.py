@@ -216,9 +216,9 @@ def out_of_order(
     entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
     if not entered or day >= max(entered):
         return None
-    return _("{day} is before {label}'s latest entry ({latest}): enter the course in date order").format(
-        day=formats.day(day), label=label, latest=formats.day(max(entered))
-    )
+    return _(
+        "{day} is before {label}'s latest entry ({latest}): enter the course in date order"
+    ).format(day=formats.day(day), label=label, latest=formats.day(max(entered)))
 
 
 def imaging_still_due(

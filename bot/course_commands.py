@@ -25,7 +25,6 @@ from planner import ReminderKind
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import add_months
 
-__all__ = ["TECHNIQUE_WORDS"]  # the technique's words live in bot.wording; callers find them here too
 DEFAULT_TECHNIQUE: dict[str, Technique] = {
     "tace": "ctace",
     "simple_tace": "ctace",
@@ -183,8 +182,8 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
         except Invalid as exc:
             if any(ch.isdigit() for ch in word):
                 raise SessionRefused(
-                _("{word}: {problem} Nothing recorded.").format(word=word[:30], problem=exc)
-            ) from None
+                    _("{word}: {problem} Nothing recorded.").format(word=word[:30], problem=exc)
+                ) from None
             raise SessionRefused(
                 _("'{word}' is not a technique ({techniques}) or a date. Nothing recorded.").format(
                     word=word[:30], techniques=", ".join(TECHNIQUES)
@@ -234,7 +233,9 @@ def record_session(
                     detail={"session": session.id})  # fmt: skip
     tace_count = sum(1 for s in [*sessions, session] if s.is_tace)
     latest_day = done_on + timedelta(weeks=last_week)
-    said = {"label": patient.label, "technique": TECHNIQUE_WORDS[chosen], "day": formats.day(done_on)}
+    said = {
+        "label": patient.label, "technique": TECHNIQUE_WORDS[chosen], "day": formats.day(done_on),
+    }  # fmt: skip
     words = (
         _("Recorded for {label}: {technique} on {day} (TACE session {count}).").format(
             count=tace_count, **said

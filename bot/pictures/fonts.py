@@ -93,4 +93,5 @@ def _stroke(figure: Figure, family: list[str]) -> None:
         text.set_fontfamily(family)
         text.set_fontweight("normal")
         width = BOLD_STROKE if bold else REGULAR_STROKE
-        text.set_path_effects([patheffects.withStroke(linewidth=width, foreground=text.get_color())])
+        stroke = patheffects.withStroke(linewidth=width, foreground=text.get_color())
+        text.set_path_effects([stroke])
