@@ -83,6 +83,7 @@ def dress(figure: Figure, language: str) -> None:
 
 
 def _stroke(figure: Figure, family: list[str]) -> None:
+    """Every text not yet dressed: the CJK family, and a stroke for its weight."""
     from matplotlib import patheffects
     from matplotlib.text import Text
 
