@@ -270,23 +270,30 @@ def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str
             day=formats.day(done_on))))  # fmt: skip
     for a in assessments:
         plan = a.plan
-        cp = plan.get("child_pugh") or {}
         said = {
             "day": formats.day(a.measured_on),
             "decision": words_for(str(plan.get("decision")), plan.get("approach")),
-            "bclc": plan.get("bclc") or "-",
-            "child_pugh": f"{cp.get('class', '-')}{cp.get('points', '')}",
+            "bclc": _("BCLC {stage}").format(stage=plan.get("bclc") or "-"),
+            "child_pugh": child_pugh_words(plan.get("child_pugh") or {}),
         }
         followup = ((a.case.get("history") or {}).get("followup")) is not None
         response = plan.get("response")
         if followup and response:
-            line = _("{day} follow-up, {response}: {decision} (BCLC {bclc}, Child-Pugh "
-                     "{child_pugh})").format(response=str(response).upper(), **said)  # fmt: skip
-        elif followup:
-            line = _("{day} follow-up: {decision} (BCLC {bclc}, Child-Pugh {child_pugh})").format(
-                **said
+            line = _("{day} follow-up, {response}: {decision} ({bclc}, {child_pugh})").format(
+                response=str(response).upper(), **said
             )
+        elif followup:
+            line = _("{day} follow-up: {decision} ({bclc}, {child_pugh})").format(**said)
         else:
-            line = _("{day} plan: {decision} (BCLC {bclc}, Child-Pugh {child_pugh})").format(**said)
+            line = _("{day} plan: {decision} ({bclc}, {child_pugh})").format(**said)
         events.append((a.measured_on, 0, line))
     return [line for _day, _order, line in sorted(events, key=lambda e: (e[0], e[1]))]
+
+
+def child_pugh_words(child_pugh: dict[str, Any]) -> str:
+    """A stored plan's Child-Pugh grade as the language writes it (`Child-Pugh A5`, in Chinese
+    `Child-Pugh A 级 5 分`), or `Child-Pugh -` when the plan has none."""
+    grade, points = child_pugh.get("class"), child_pugh.get("points")
+    if grade is None or points is None:
+        return "Child-Pugh -"
+    return _("Child-Pugh {grade}{points}").format(grade=grade, points=points)

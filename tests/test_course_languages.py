@@ -161,7 +161,7 @@ def test_the_timeline_reads_in_chinese(bot: Assistant, store: Store) -> None:
     assert lines[0].startswith("2026年9月11日 方案：")
     assert lines[1] == "2026年9月13日 治疗：cTACE"
     assert lines[2].startswith("2026年10月31日 随访，SD：")
-    assert "（BCLC 分期 B，Child-Pugh A5）" in lines[2]
+    assert "（BCLC B 期，Child-Pugh A 级 5 分）" in lines[2]
     for line in lines:
         assert_chinese(line)
     assert english[1] == "2026-09-13 session: cTACE"
