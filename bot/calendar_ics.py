@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.course_commands import TECHNIQUE_WORDS
 from bot.settings import Settings
 from bot.store import Assessment, Reminder, Store
-from bot.wording import REMINDER_WORDS
+from bot.wording import TECHNIQUE_WORDS, reminder_word
+from lang import N_, _, formats
 from lang.plan_words import say, words_for
 from planner import Case, Plan, ReminderKind, reminders_for
 from planner.settings import DEFAULT_SETTINGS
@@ -26,7 +26,7 @@ PRODID = "-//liverbot//reminders//EN"
 UID_DOMAIN = "liverbot"
 EVENT_LENGTH = timedelta(minutes=15)
 """A reminder is a prompt, not an appointment: a short event at the reminder time."""
-DISCLAIMER = "liverbot decision support: the treating team decides."
+DISCLAIMER = N_("liverbot decision support: the treating team decides.")
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,13 @@ def entries(store: Store, owner_id: int, settings: Settings, today: date) -> lis
         reminder = upcoming.reminder
         day = reminder.fires_at.astimezone(zone).date()
         start = datetime.combine(day, settings.reminder_time, zone)
-        what = REMINDER_WORDS.get(str(reminder.kind), str(reminder.kind))
         out.append(
             CalendarEntry(
                 uid=reminder_uid(reminder.id),
-                summary=f"{upcoming.label}: {what}",
-                description=f"{why(store, owner_id, reminder, zone)}\n{DISCLAIMER}",
+                summary=_("{label}: {what}").format(
+                    label=upcoming.label, what=reminder_word(str(reminder.kind))
+                ),
+                description=f"{why(store, owner_id, reminder, zone)}\n{_(DISCLAIMER)}",
                 start=start,
                 end=start + EVENT_LENGTH,
             )
@@ -77,15 +78,20 @@ def entries(store: Store, owner_id: int, settings: Settings, today: date) -> lis
         if latest_day < today or latest_day < earliest:
             continue
         decision = words_for(str(latest.plan.get("decision")), latest.plan.get("approach"))
+        span = _("Plan of {plan_day}: {decision}. Opens {opens}, closes {closes} (P5, P6).")
         out.append(
             CalendarEntry(
                 uid=window_uid(latest.id),
-                summary=f"{summary.patient.label}: window for the next intervention",
-                description=(
-                    f"Plan of {latest.created_at.astimezone(zone).date().isoformat()}: "
-                    f"{decision}. Opens {earliest.isoformat()}, closes {latest_day.isoformat()} "
-                    f"(P5, P6).\n{DISCLAIMER}"
+                summary=_("{label}: window for the next intervention").format(
+                    label=summary.patient.label
                 ),
+                description=span.format(
+                    plan_day=formats.day(latest.created_at.astimezone(zone).date()),
+                    decision=decision,
+                    opens=formats.day(earliest),
+                    closes=formats.day(latest_day),
+                )
+                + f"\n{_(DISCLAIMER)}",
                 start=earliest,
                 end=latest_day + timedelta(days=1),  # DTEND of an all-day span is exclusive
             )
@@ -99,7 +105,7 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
     The sentence is not stored; the plan is, and the planner is deterministic, so its reminder
     of the same kind and day says the same. A reminder from no stored plan says what it is.
     """
-    what = REMINDER_WORDS.get(str(reminder.kind), str(reminder.kind))
+    what = reminder_word(str(reminder.kind))
     assessment = None
     if reminder.assessment_id is not None:
         assessment = next(
@@ -107,7 +113,9 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
             None,
         )
     if assessment is None:
-        return after_session(store, owner_id, reminder, zone) or f"{what[:1].upper()}{what[1:]}."
+        return after_session(store, owner_id, reminder, zone) or _("{what}.").format(
+            what=_capital(what)
+        )
     due = reminder.due_at.astimezone(zone).date()
     try:
         specs = reminders_for(
@@ -118,7 +126,14 @@ def why(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str:
     for spec in specs:
         if spec.kind.value == str(reminder.kind) and spec.due == due:
             return say(spec.why)
-    return f"{what[:1].upper()}{what[1:]}, from the plan of {assessment.created_at.date().isoformat()}."
+    return _("{what}, from the plan of {day}.").format(
+        what=_capital(what), day=formats.day(assessment.created_at.date())
+    )
+
+
+def _capital(words: str) -> str:
+    """Words that open a sentence (a capital in English; Chinese has none)."""
+    return f"{words[:1].upper()}{words[1:]}"
 
 
 def after_session(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInfo) -> str | None:
@@ -131,10 +146,12 @@ def after_session(store: Store, owner_id: int, reminder: Reminder, zone: ZoneInf
         return None
     last = before[-1]
     first_week, last_week = DEFAULT_SETTINGS.imaging_after_intervention_weeks
-    return (
-        f"Follow-up CT or MRI {first_week}-{last_week} weeks after the "
-        f"{TECHNIQUE_WORDS[last.technique]} of {last.done_on.isoformat()} (P4)."
-    )
+    return _(
+        "Follow-up CT or MRI {first_week}-{last_week} weeks after the {technique} of {day} (P4)."
+    ).format(
+        first_week=first_week, last_week=last_week, technique=TECHNIQUE_WORDS[last.technique],
+        day=formats.day(last.done_on),
+    )  # fmt: skip
 
 
 def _plans_of(store: Store, owner_id: int, reminder: Reminder) -> list[Assessment]:

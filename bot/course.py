@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.store import Assessment, Session
 from flows.questions import LAB_IDS
+from lang import _, formats
 from planner import ReminderKind
 from planner.said import said
 from planner.schedule import ReminderSpec
@@ -197,11 +198,10 @@ def imaging_caution(last_intervention: date | None, imaged_on: date) -> str | No
     if last_intervention is None or imaged_on - last_intervention >= IMAGING_TOO_EARLY:
         return None
     days = (imaged_on - last_intervention).days
-    return (
-        f"⚠ Imaging {days} days after the intervention of {last_intervention.isoformat()}: under "
-        "3 weeks, the response is hard to read (first reassessment 4-6 weeks after TACE). The "
-        "findings were used as given."
-    )
+    return _(
+        "⚠ Imaging {days} days after the intervention of {day}: under 3 weeks, the response is "
+        "hard to read (first reassessment 4-6 weeks after TACE). The findings were used as given."
+    ).format(days=days, day=formats.day(last_intervention))
 
 
 def out_of_order(
@@ -216,10 +216,9 @@ def out_of_order(
     entered = [a.measured_on for a in assessments] + [s.done_on for s in sessions]
     if not entered or day >= max(entered):
         return None
-    return (
-        f"{day.isoformat()} is before {label}'s latest entry ({max(entered).isoformat()}): "
-        "enter the course in date order"
-    )
+    return _(
+        "{day} is before {label}'s latest entry ({latest}): enter the course in date order"
+    ).format(day=formats.day(day), label=label, latest=formats.day(max(entered)))
 
 
 def imaging_still_due(

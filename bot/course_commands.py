@@ -16,19 +16,15 @@ from typing import Any, cast
 from bot.actions import Act, Action, Button, Message
 from bot.course import out_of_order, typed_days
 from bot.store import TECHNIQUES, Assessment, DueReminder, Patient, Session, Store, Technique
+from bot.wording import TECHNIQUE_WORDS
 from flows.parsing import Invalid, parse_date
 from flows.render import words_for
-from lang.plan_words import contraindication
+from lang import N_, _, formats, ngettext, pgettext
+from lang.plan_words import contraindication, join, lead
 from planner import ReminderKind
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import add_months
 
-TECHNIQUE_WORDS: dict[str, str] = {
-    "ctace": "cTACE",
-    "deb": "DEB-TACE",
-    "bland": "bland embolization",
-    "ethanol": "ethanol injection",
-}
 DEFAULT_TECHNIQUE: dict[str, Technique] = {
     "tace": "ctace",
     "simple_tace": "ctace",
@@ -37,8 +33,9 @@ DEFAULT_TECHNIQUE: dict[str, Technique] = {
 """The technique a plan's decision implies when /done does not name one."""
 OTHER_DAYS = (1, 2, 3)
 """One-tap days offered by "Done on another day" (days ago); any other is typed with /done."""
-DONE_USAGE = "/done LABEL [DATE] [ctace|deb|bland|ethanol]"
-NOTHING = "Nothing recorded."
+# TRANSLATORS: how /done is typed; LABEL and DATE are what the clinician types, the techniques stay
+DONE_USAGE = N_("/done LABEL [DATE] [ctace|deb|bland|ethanol]")
+"""How /done is typed (English; `_(DONE_USAGE)` where it is shown)."""
 
 
 def technique_of(word: str) -> Technique | None:
@@ -50,9 +47,9 @@ def technique_of(word: str) -> Technique | None:
 def done_buttons(assessment_id: int) -> list[Button]:
     """The buttons under a saved plan that intervenes."""
     return [
-        Button(label="Done today", action=Action(act=Act.SESSION_DONE, target=assessment_id)),
+        Button(label=_("Done today"), action=Action(act=Act.SESSION_DONE, target=assessment_id)),
         Button(
-            label="Done on another day",
+            label=_("Done on another day"),
             action=Action(act=Act.SESSION_OTHER_DAY, target=assessment_id),
         ),
     ]
@@ -63,16 +60,18 @@ def other_day_question(label: str, plan: Assessment, today: date) -> Message:
     after the plan's own day are offered: a session before its plan is refused (date order)."""
     buttons = [
         Button(
-            label="Yesterday" if days == 1 else f"{days} days ago",
+            label=_("Yesterday")
+            if days == 1
+            else ngettext("{days} day ago", "{days} days ago", days).format(days=days),
             action=Action(act=Act.SESSION_DONE, target=plan.id, value=f"{days}d"),
         )
         for days in OTHER_DAYS
         if today - timedelta(days=days) >= plan.measured_on
     ]
-    words = (
-        f"When was it done for {label}? Tap a day, or send /done {label} DATE (e.g. "
-        f"/done {label} 2026-09-21 deb) for another day or technique."
-    )
+    words = _(
+        "When was it done for {label}? Tap a day, or send /done {label} DATE (e.g. "
+        "/done {label} 2026-09-21 deb) for another day or technique."
+    ).format(label=label)
     return Message(text=words, buttons=buttons)
 
 
@@ -104,25 +103,34 @@ def check_session(
     the follow-up of a session it preceded."""
     latest = assessments[-1] if assessments else None
     if (why := out_of_order(label, done_on, assessments, sessions)) is not None:
-        raise SessionRefused(f"{why}. {NOTHING}")
+        raise SessionRefused(_("{why}. Nothing recorded.").format(why=why))
     if sessions:
         previous = sessions[-1].done_on
         if done_on == previous:
             raise SessionRefused(
-                f"{label} already has a session on {previous.isoformat()} "
-                f"({TECHNIQUE_WORDS[sessions[-1].technique]}). {NOTHING}"
-            )
+                _(
+                    "{label} already has a session on {day} ({technique}). Nothing recorded."
+                ).format(
+                    label=label, day=formats.day(previous),
+                    technique=TECHNIQUE_WORDS[sessions[-1].technique],
+                )
+            )  # fmt: skip
     if technique is not None:
         return technique
     decision = latest.decision if latest is not None else None
     implied = DEFAULT_TECHNIQUE.get(decision or "")
     if implied is None:
-        shown = words_for(decision) if decision else "none"
+        shown = words_for(decision) if decision else pgettext("decision", "none")
         found = contraindicated(latest.plan) if latest is not None else []
-        why = f"; contraindicated: {'; '.join(found)}" if found else ""
+        if found:
+            shown = _("{decision}; contraindicated: {found}").format(
+                decision=shown, found=join("semicolon", found)
+            )
         raise SessionRefused(
-            f"{label}'s current plan ({shown}{why}) does not intervene: name the technique, "
-            f"e.g. /done {label} {done_on.isoformat()} ctace. {NOTHING}"
+            _(
+                "{label}'s current plan ({plan}) does not intervene: name the technique, "
+                "e.g. /done {label} {day} ctace. Nothing recorded."
+            ).format(label=label, plan=shown, day=done_on.isoformat())
         )
     return implied
 
@@ -132,7 +140,7 @@ def contraindicated(plan: dict[str, Any]) -> list[str]:
     colon, without the citation), for a one-line answer."""
     names = plan.get("contraindications") or []
     texts = [contraindication(str(n)) for n in names]
-    return [t.split(":")[0].rsplit(" (", 1)[0].rstrip(".") for t in texts]
+    return [lead(t) for t in texts]
 
 
 def interval_warning(previous: Session | None, done_on: date) -> str | None:
@@ -145,11 +153,13 @@ def interval_warning(previous: Session | None, done_on: date) -> str | None:
     if earliest <= done_on <= latest:
         return None
     days = (done_on - previous.done_on).days
-    return (
-        f"⚠ {days} days after the previous session ({previous.done_on.isoformat()}): outside "
-        f"the P5 interval ({DEFAULT_SETTINGS.interval_min_days} days to "
-        f"{DEFAULT_SETTINGS.interval_max_months} months). Recorded as given."
-    )
+    return _(
+        "⚠ {days} days after the previous session ({day}): outside the P5 interval "
+        "({min_days} days to {max_months} months). Recorded as given."
+    ).format(
+        days=days, day=formats.day(previous.done_on), min_days=DEFAULT_SETTINGS.interval_min_days,
+        max_months=DEFAULT_SETTINGS.interval_max_months,
+    )  # fmt: skip
 
 
 def read_done_words(words: list[str], today: date) -> tuple[date, Technique | None]:
@@ -160,19 +170,29 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
         named = technique_of(word)
         if named is not None:
             if technique is not None:
-                raise SessionRefused(f"Give one technique. Usage: {DONE_USAGE}. {NOTHING}")
+                raise SessionRefused(
+                    _("Give one technique. Usage: {usage}. Nothing recorded.").format(
+                        usage=_(DONE_USAGE)
+                    )
+                )
             technique = named
             continue
         try:
             when = date.fromisoformat(parse_date(word, today))
         except Invalid as exc:
             if any(ch.isdigit() for ch in word):
-                raise SessionRefused(f"{word[:30]}: {exc} {NOTHING}") from None
+                raise SessionRefused(
+                    _("{word}: {problem} Nothing recorded.").format(word=word[:30], problem=exc)
+                ) from None
             raise SessionRefused(
-                f"'{word[:30]}' is not a technique ({', '.join(TECHNIQUES)}) or a date. {NOTHING}"
+                _("'{word}' is not a technique ({techniques}) or a date. Nothing recorded.").format(
+                    word=word[:30], techniques=", ".join(TECHNIQUES)
+                )
             ) from None
         if done_on is not None:
-            raise SessionRefused(f"Give one date. Usage: {DONE_USAGE}. {NOTHING}")
+            raise SessionRefused(
+                _("Give one date. Usage: {usage}. Nothing recorded.").format(usage=_(DONE_USAGE))
+            )
         done_on = when
     return done_on or today, technique
 
@@ -213,20 +233,27 @@ def record_session(
                     detail={"session": session.id})  # fmt: skip
     tace_count = sum(1 for s in [*sessions, session] if s.is_tace)
     latest_day = done_on + timedelta(weeks=last_week)
+    said = {
+        "label": patient.label, "technique": TECHNIQUE_WORDS[chosen], "day": formats.day(done_on),
+    }  # fmt: skip
     words = (
-        f"Recorded for {patient.label}: {TECHNIQUE_WORDS[chosen]} on {done_on.isoformat()}"
-        f" (TACE session {tace_count})."
+        _("Recorded for {label}: {technique} on {day} (TACE session {count}).").format(
+            count=tace_count, **said
+        )
         if session.is_tace
-        else f"Recorded for {patient.label}: {TECHNIQUE_WORDS[chosen]} on {done_on.isoformat()}."
+        else _("Recorded for {label}: {technique} on {day}.").format(**said)
     )
     if cancelled:
-        words += " The plan's reminders are cancelled."
+        words += _(" The plan's reminders are cancelled.")
     if (warning := interval_warning(sessions[-1] if sessions else None, done_on)) is not None:
         words += "\n" + warning
-    words += (
-        f"\nFollow-up imaging {first_week}-{last_week} weeks after, by {latest_day.isoformat()}: "
-        f"reminder on {imaging.isoformat()}. Then /followup {patient.label} for the findings."
-    )
+    words += "\n" + _(
+        "Follow-up imaging {first_week}-{last_week} weeks after, by {latest_day}: reminder on "
+        "{reminder_day}. Then /followup {label} for the findings."
+    ).format(
+        first_week=first_week, last_week=last_week, latest_day=formats.day(latest_day),
+        reminder_day=formats.day(imaging), label=patient.label,
+    )  # fmt: skip
     return words, sorted({*cancelled, *(r.id for r in added)})
 
 
@@ -236,19 +263,37 @@ def timeline(assessments: list[Assessment], sessions: list[Session]) -> list[str
     or the imaging that decided it, came first)."""
     events: list[tuple[date, int, str]] = []
     for s in sessions:
-        events.append((s.done_on, 1, f"{s.done_on.isoformat()} session: "
-                                     f"{TECHNIQUE_WORDS[s.technique]}"))  # fmt: skip
-    for day in typed_days(assessments, sessions):
-        events.append((day, 1, f"{day.isoformat()} session: technique not recorded"))
+        events.append((s.done_on, 1, _("{day} session: {technique}").format(
+            day=formats.day(s.done_on), technique=TECHNIQUE_WORDS[s.technique])))  # fmt: skip
+    for done_on in typed_days(assessments, sessions):
+        events.append((done_on, 1, _("{day} session: technique not recorded").format(
+            day=formats.day(done_on))))  # fmt: skip
     for a in assessments:
         plan = a.plan
-        decision = words_for(str(plan.get("decision")), plan.get("approach"))
+        said = {
+            "day": formats.day(a.measured_on),
+            "decision": words_for(str(plan.get("decision")), plan.get("approach")),
+            "bclc": _("BCLC {stage}").format(stage=plan.get("bclc") or "-"),
+            "child_pugh": child_pugh_words(plan.get("child_pugh") or {}),
+        }
         followup = ((a.case.get("history") or {}).get("followup")) is not None
-        what = "follow-up" if followup else "plan"
         response = plan.get("response")
-        seen = f", {str(response).upper()}" if followup and response else ""
-        cp = plan.get("child_pugh") or {}
-        events.append((a.measured_on, 0, f"{a.measured_on.isoformat()} {what}{seen}: {decision}"
-                       f" (BCLC {plan.get('bclc') or '-'}, Child-Pugh "
-                       f"{cp.get('class', '-')}{cp.get('points', '')})"))  # fmt: skip
-    return [line for _, _, line in sorted(events, key=lambda e: (e[0], e[1]))]
+        if followup and response:
+            line = _("{day} follow-up, {response}: {decision} ({bclc}, {child_pugh})").format(
+                response=str(response).upper(), **said
+            )
+        elif followup:
+            line = _("{day} follow-up: {decision} ({bclc}, {child_pugh})").format(**said)
+        else:
+            line = _("{day} plan: {decision} ({bclc}, {child_pugh})").format(**said)
+        events.append((a.measured_on, 0, line))
+    return [line for _day, _order, line in sorted(events, key=lambda e: (e[0], e[1]))]
+
+
+def child_pugh_words(child_pugh: dict[str, Any]) -> str:
+    """A stored plan's Child-Pugh grade as the language writes it (`Child-Pugh A5`, in Chinese
+    `Child-Pugh A 级 5 分`), or `Child-Pugh -` when the plan has none."""
+    grade, points = child_pugh.get("class"), child_pugh.get("points")
+    if grade is None or points is None:
+        return "Child-Pugh -"
+    return _("Child-Pugh {grade}{points}").format(grade=grade, points=points)

@@ -19,11 +19,11 @@ from bot.file_commands import run_calendar, run_export
 from bot.pictures.timeline import WIDTH_PX
 from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store
-from planner import Plan
+from lang.plan_words import say
+from planner.said import from_json
 from tests.botkit import USER, running_bot, services
 from tests.fakebotapi import FakeBotApi
 from tests.pictures_kit import QUICK_AFTER_TACE, png_is_whole, png_size
-from tests.worded import Worded
 
 ZONE, AT = "Europe/Berlin", "07:30"
 CLINIC = {"LIVERBOT_TZ": ZONE, "LIVERBOT_REMINDER_TIME": AT}
@@ -171,13 +171,14 @@ async def test_export_writes_every_course_as_coded_values(
     assert patient["label"] == "bed7"
     assert patient["plans"][0]["albi_score"] == saved.plan["albi"]["score"]
     assert patient["sessions"] == [{"date": rows[0]["date"], "technique": None}]
-    # No free text: none of the plan's sentences (flags, notes, checklist) reach the files.
-    worded = Worded(Plan.model_validate(saved.plan))  # stored as codes: the English they say
-    sentences = [s for s in worded.checklist + worded.flags if s]
-    assert sentences, "the plan has sentences to leak"
+    # No free text: none of the plan's sentences (flags, checklist), in words or as their codes,
+    # reach the files.
+    coded = [from_json(s) for s in saved.plan.get("checklist", []) + saved.plan.get("flags", [])]
+    assert coded, "the plan has sentences to leak"
+    leaks = [say(s) for s in coded] + [s.code for s in coded]
     for path in (as_csv, as_json):
         text = path.read_text()
-        assert not any(s in text for s in sentences)
+        assert not any(leak in text for leak in leaks)
 
 
 def test_export_of_an_empty_database_has_no_patients(tmp_path: Path) -> None:

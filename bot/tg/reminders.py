@@ -32,11 +32,14 @@ from typing import Any
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackContext, Job, JobQueue
 
+from bot.actions import Message
 from bot.assistant import Assistant
+from bot.language import language_for
 from bot.store import TERMINAL_OWNER, Reminder, Store
 from bot.tg.pacing import Pacer
 from bot.tg.ratelimit import RETRY_FOR_S
 from bot.tg.sending import send_all
+from lang import use
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +209,16 @@ class ReminderScheduler:
         finally:
             self.in_flight.discard(data.reminder_id)
 
+    def _message(self, reminder: Reminder, late: bool) -> Message | None:
+        """The reminder's message in its clinician's language (a worker thread: store reads).
+
+        A job runs outside any update, so nothing has set the language: the clinician's
+        /language choice decides, else the deployment's default (LIVERBOT_LANG).
+        """
+        store, settings = self.store, self.assistant.settings
+        with use(language_for(store, settings, reminder.owner_id)):
+            return self.assistant.reminder_message(reminder, late)
+
     async def _send(self, context: CallbackContext[Any, Any, Any, Any], data: ReminderJob) -> None:
         async with self.pacer:
             reminder = await asyncio.to_thread(
@@ -213,7 +226,7 @@ class ReminderScheduler:
             )
         if reminder is None:
             return  # sent, done, cancelled, paused, snoozed, or claimed by another sender
-        message = await asyncio.to_thread(self.assistant.reminder_message, reminder, data.late)
+        message = await asyncio.to_thread(self._message, reminder, data.late)
         if message is None:
             await asyncio.to_thread(self.store.mark_done, reminder.owner_id, reminder.id)
             return
