@@ -48,8 +48,8 @@ from bot.language import language_for
 from bot.pictures.timeline import render_png
 from bot.settings import Settings
 from bot.store import DueReminder, Patient, Reminder, Store, Technique
-from bot.wording import REMINDER_WORDS
-from flows.engine import FLOW_WORDS, SUMMARY, Dialogues, Finished, Outgoing, Turn
+from bot.wording import reminder_word
+from flows.engine import SUMMARY, Dialogues, Finished, Outgoing, Turn, flow_words
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
 from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
@@ -323,7 +323,7 @@ class Assistant:
         if patient is None:
             return None
         planned = day(reminder.due_at.astimezone(self.settings.zone).date())
-        what = _(REMINDER_WORDS.get(reminder.kind, reminder.kind))
+        what = reminder_word(reminder.kind)
         words = _("Reminder for {label}: {what} ({day}).").format(
             label=patient.label, what=what, day=planned
         )
@@ -472,10 +472,10 @@ class Assistant:
         if ordered:
             first = ordered[0]
             following = _("next: {what} {day}").format(
-                what=_(REMINDER_WORDS[first.kind.value]), day=day(first.due)
+                what=reminder_word(first.kind.value), day=day(first.due)
             )
             words += f" · {following}"
-        lines = [f"{day(s.due)} {_(REMINDER_WORDS[s.kind.value])}" for s in ordered]
+        lines = [f"{day(s.due)} {reminder_word(s.kind.value)}" for s in ordered]
         buttons = self.plan_buttons(patient.id, assessment_id, done.plan.decision in INTERVENING)
         _add_status(reply, words, Section(title=_("Reminders"), lines=lines), buttons)
 
@@ -606,7 +606,7 @@ class Assistant:
         """`bed7's intake has 12 answers: Continue, or Start over?`, tied to that dialogue."""
         who = state.label or state.answers.get("label")
         count = len(state.history) + (len(state.prefilled) if state.flow == "quick" else 0)
-        flow = _(FLOW_WORDS.get(state.flow, state.flow))
+        flow = flow_words(state.flow)
         command = (state.replacing or "").split(" ")[0]
         if who:
             asked = ngettext(
@@ -919,7 +919,7 @@ class Assistant:
         if carried:
             s0 = carried[0]
             return text(_("Already recorded: {technique} on {day}. Nothing changed.").format(
-                technique=_(TECHNIQUE_WORDS[s0.technique]), day=day(s0.done_on)
+                technique=TECHNIQUE_WORDS[s0.technique], day=day(s0.done_on)
             ))  # fmt: skip
         if action.act is Act.SESSION_OTHER_DAY:
             return Reply([other_day_question(patient.label, plan, self.today())])
@@ -976,7 +976,7 @@ class Assistant:
             r = reminders[0]
             lines.append(_("Next reminder: {day} {what}").format(
                 day=day(r.fires_at.astimezone(zone).date()),
-                what=_(REMINDER_WORDS.get(r.kind, r.kind)),
+                what=reminder_word(r.kind),
             ))  # fmt: skip
         picture = Message(
             text=_("{label}: the course as a picture.").format(label=patient.label),
@@ -1035,7 +1035,7 @@ class Assistant:
         lines = []
         for u in upcoming:
             at = u.reminder.fires_at.astimezone(zone)
-            what = _(REMINDER_WORDS.get(u.reminder.kind, u.reminder.kind))
+            what = reminder_word(u.reminder.kind)
             line = (
                 _("{day} {time} {label}: {what} (paused)")
                 if u.reminder.status == "paused"
