@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
+import lang
 from bot.actions import Action, Message
 from bot.assistant import Assistant
 from bot.files import write_private
@@ -89,11 +90,24 @@ def render(message: Message, width: int | None = WIDEST) -> str:
     body = message.text if message.layout is None else layout_text(message.layout, FOLD_RULE)
     if message.buttons:
         options = [
-            f"  [{i if message.numbered else b.action.value}] {b.label}"
+            f"  [{key}]" + ("" if key == b.label else f" {b.label}")
             for i, b in enumerate(message.buttons, start=1)
+            for key in [str(i) if message.numbered else _to_type(b.action.value, b.label)]
         ]
         body += "\n" + "\n".join(options)
     return wrap(body, width)
+
+
+def _to_type(value: str, label: str) -> str:
+    """What to type for an option where typed numbers are answers (ECOG, PVTT, encephalopathy): its
+    value (`0`, `vp2`, `none`), except in a language other than English when the value is an
+    English word (`none`, `grade_1_2`): the label then, which is read as the answer too (无)."""
+    if lang.active() == lang.ENGLISH or not ENGLISH_WORD.search(value):
+        return value
+    return label
+
+
+ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
 
 OUTPUT = re.compile(r"\s--(?P<option>png|ics)\s+(?P<path>\S+)\s*$")

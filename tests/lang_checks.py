@@ -136,6 +136,14 @@ KEPT = {
 }
 """Latin-letter words a Chinese sentence may contain (docs/glossary.md: kept as clinicians write them)."""
 
+CITED = {
+    # authors, journals and trials a citation names, and abbreviations written as they are
+    "Am", "J", "Transplant", "Brown", "CheckMate", "Hepatology", "JCO", "JVIR", "LEGACY", "Lancet",
+    "Mazzaferro", "Merion", "Salem", "Sangro", "Yao", "Li", "Lyu", "EMERALD", "LEAP", "Harrison",
+    "Pugh", "TARE", "LVEF", "HBV", "HBsAg", "LCSGJ", "SI", "x",
+}  # fmt: skip
+"""Latin words a Chinese plan may hold besides the kept abbreviations: what its citations name."""
+
 _WORD = re.compile(r"(?<![/\w=])[A-Za-z][A-Za-z'-]*[A-Za-z]|(?<![/\w=])[A-Za-z](?![\w=])")
 _SKIP = re.compile(
     r"/[a-z_]+"  # commands: /quick, /done
