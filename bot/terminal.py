@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
 from bot.store.lock import only_process
 from bot.widths import columns, wide
-from flows.parsing import whole_number
+from flows.parsing import fold, whole_number
 from flows.render import FOLD_RULE, layout_text
 from lang import _, use
 
@@ -153,7 +153,7 @@ def translate(typed: str, shown: Message | None) -> str | Action:
     The press is the same typed `Action` a Telegram button sends, so both channels share one
     notion of a choice and a press; text is never read as one.
     """
-    number = whole_number(typed)
+    number = whole_number(fold(typed))  # a Chinese input method types １ for 1
     if shown is not None and shown.numbered and number is not None:
         index = number - 1
         if 0 <= index < len(shown.buttons):

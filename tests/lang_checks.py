@@ -147,10 +147,11 @@ CITED = {
 _WORD = re.compile(r"(?<![/\w=])[A-Za-z][A-Za-z'-]*[A-Za-z]|(?<![/\w=])[A-Za-z](?![\w=])")
 _SKIP = re.compile(
     r"/[a-z_]+"  # commands: /quick, /done
-    r"|\b[a-z_]+=\S*"  # quick-check keys: ast=48, on=2026-11-01
+    r"|\b[a-z_]+=[\x21-\x7e]*"  # quick-check keys: ast=48, on=2026-11-01 (ASCII only: Chinese
+    # has no spaces, so a Chinese word glued after a value is still checked)
     r"|<[^>]+>"  # HTML tags of the Telegram rendering
     r"|https?://\S+"
-    r"|\S*\d\S*"  # anything with a digit: values, dates, labels such as bed7, P9
+    r"|[\x21-\x7e]*\d[\x21-\x7e]*"  # anything ASCII with a digit: values, dates, bed7, P9
 )
 
 
