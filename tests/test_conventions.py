@@ -10,8 +10,8 @@ import copy
 from typing import Any
 
 import pytest
-from planner.wording import words_for
 
+from lang.plan_words import words_for
 from planner import Case, Plan, plan_case
 from planner.models import Followup, Response
 from planner.response import read
