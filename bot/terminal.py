@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
+import lang
 from bot.actions import Action, Message
 from bot.assistant import Assistant
 from bot.files import write_private
@@ -23,7 +24,7 @@ from bot.settings import Settings
 from bot.store import TERMINAL_OWNER, Store, StoreError
 from bot.store.lock import only_process
 from bot.widths import columns, wide
-from flows.parsing import whole_number
+from flows.parsing import fold, whole_number
 from flows.render import FOLD_RULE, layout_text
 from lang import _, use
 
@@ -89,11 +90,24 @@ def render(message: Message, width: int | None = WIDEST) -> str:
     body = message.text if message.layout is None else layout_text(message.layout, FOLD_RULE)
     if message.buttons:
         options = [
-            f"  [{i if message.numbered else b.action.value}] {b.label}"
+            f"  [{key}]" + ("" if key == b.label else f" {b.label}")
             for i, b in enumerate(message.buttons, start=1)
+            for key in [str(i) if message.numbered else _to_type(b.action.value, b.label)]
         ]
         body += "\n" + "\n".join(options)
     return wrap(body, width)
+
+
+def _to_type(value: str, label: str) -> str:
+    """What to type for an option where typed numbers are answers (ECOG, PVTT, encephalopathy): its
+    value (`0`, `vp2`, `none`), except in a language other than English when the value is an
+    English word (`none`, `grade_1_2`): the label then, which is read as the answer too (无)."""
+    if lang.active() == lang.ENGLISH or not ENGLISH_WORD.search(value):
+        return value
+    return label
+
+
+ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
 
 OUTPUT = re.compile(r"\s--(?P<option>png|ics)\s+(?P<path>\S+)\s*$")
@@ -139,7 +153,7 @@ def translate(typed: str, shown: Message | None) -> str | Action:
     The press is the same typed `Action` a Telegram button sends, so both channels share one
     notion of a choice and a press; text is never read as one.
     """
-    number = whole_number(typed)
+    number = whole_number(fold(typed))  # a Chinese input method types １ for 1
     if shown is not None and shown.numbered and number is not None:
         index = number - 1
         if 0 <= index < len(shown.buttons):

@@ -136,13 +136,22 @@ KEPT = {
 }
 """Latin-letter words a Chinese sentence may contain (docs/glossary.md: kept as clinicians write them)."""
 
+CITED = {
+    # authors, journals and trials a citation names, and abbreviations written as they are
+    "Am", "J", "Transplant", "Brown", "CheckMate", "Hepatology", "JCO", "JVIR", "LEGACY", "Lancet",
+    "Mazzaferro", "Merion", "Salem", "Sangro", "Yao", "Li", "Lyu", "EMERALD", "LEAP", "Harrison",
+    "Pugh", "TARE", "LVEF", "HBV", "HBsAg", "LCSGJ", "SI", "x",
+}  # fmt: skip
+"""Latin words a Chinese plan may hold besides the kept abbreviations: what its citations name."""
+
 _WORD = re.compile(r"(?<![/\w=])[A-Za-z][A-Za-z'-]*[A-Za-z]|(?<![/\w=])[A-Za-z](?![\w=])")
 _SKIP = re.compile(
     r"/[a-z_]+"  # commands: /quick, /done
-    r"|\b[a-z_]+=\S*"  # quick-check keys: ast=48, on=2026-11-01
+    r"|\b[a-z_]+=[\x21-\x7e]*"  # quick-check keys: ast=48, on=2026-11-01 (ASCII only: Chinese
+    # has no spaces, so a Chinese word glued after a value is still checked)
     r"|<[^>]+>"  # HTML tags of the Telegram rendering
     r"|https?://\S+"
-    r"|\S*\d\S*"  # anything with a digit: values, dates, labels such as bed7, P9
+    r"|[\x21-\x7e]*\d[\x21-\x7e]*"  # anything ASCII with a digit: values, dates, bed7, P9
 )
 
 

@@ -30,7 +30,7 @@ from planner import Case, Plan, plan_case, reminders_for
 from planner.rules import RULE_IDS
 from planner.said import VERBATIM, Said
 from tests.conftest import BASE_CASE
-from tests.lang_checks import assert_chinese, english_words
+from tests.lang_checks import CITED, assert_chinese, english_words
 
 DATA = Path(__file__).parent / "data"
 PLANNER = Path(__file__).parent.parent / "planner"
@@ -40,13 +40,6 @@ CASES = [
     for v in json.loads((DATA / "clinical" / name).read_text())["cases"]
     if "case" in v
 ]
-CITED = {
-    # authors, journals and trials a citation names, and abbreviations written as they are
-    "Am", "J", "Transplant", "Brown", "CheckMate", "Hepatology", "JCO", "JVIR", "LEGACY", "Lancet",
-    "Mazzaferro", "Merion", "Salem", "Sangro", "Yao", "Li", "Lyu", "EMERALD", "LEAP", "Harrison",
-    "Pugh", "TARE", "LVEF", "HBV", "HBsAg", "LCSGJ", "SI", "x",
-}  # fmt: skip
-"""Latin words a Chinese plan may hold besides the kept abbreviations: what its citations name."""
 
 
 def _plans() -> list[tuple[dict[str, Any], Plan]]:
