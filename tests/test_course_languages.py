@@ -309,8 +309,52 @@ async def test_each_clinician_gets_their_reminder_in_their_language(
         chinese = await server.next_message(USER, timeout=60)
         english = await server.next_message(OTHER, timeout=60)
         assert services(app).store.language_of(OTHER) is None
-    # The job ran outside any update: the clinician's /language choice made the words Chinese.
-    assert "bed7" in chinese.text
-    assert "应行随访影像" in chinese.text
-    assert "follow-up imaging due" not in chinese.text
+    # The job ran outside any update: the clinician's /language choice made it Chinese.
+    assert chinese.text.startswith("bed7 的提醒：应行随访影像（")
+    assert_chinese(chinese.text)
+    assert_chinese(" ".join(b["text"] for b in chinese.buttons()))
     assert english.text.startswith("Reminder for bed7: follow-up imaging due")
+
+
+# -- through Telegram: a clinician whose app is set to Chinese --------------------------------------
+
+TELEGRAM_QUICK = (
+    "/quick bed7 age=70 ecog=0 n=2 size=3.5 pvtt=none bili=1.0mg alb=4.0g/dL inr=1.1 "
+    "ascites=none he=none"
+)
+
+
+async def test_the_course_in_chinese_through_telegram(server: FakeBotApi, db: Path) -> None:
+    """A `zh-hans` clinician records a session and reads the course, its picture, the reminders
+    and the calendar in Chinese; an English clinician of the same bot reads them in English."""
+    replies: dict[int, list[str]] = {USER: [], OTHER: []}
+    async with running_bot(server, db):
+        for user, code in ((USER, "zh-hans"), (OTHER, "en")):
+            server.push_text(user, TELEGRAM_QUICK, language_code=code)
+            await server.next_message(user)  # the plan: the plan's own tests scan it
+            for line in ("/done bed7 deb", "/patient bed7", "/reminders", "/calendar"):
+                server.push_text(user, line, language_code=code)
+                sent = await server.next_message(user)
+                replies[user].append(sent.text or sent.caption or "")
+                if line.startswith("/patient"):
+                    photo = await server.next_message(user)
+                    assert photo.method == "sendPhoto"
+                    replies[user].append(photo.caption or "")
+    done, course, picture, reminders, calendar = replies[USER]
+    for text in replies[USER]:
+        assert_chinese(text, allowed=TYPED | {"liverbot"})
+    assert done.startswith("已为 bed7 记录：")
+    assert "治疗：DEB-TACE" in course
+    assert "应行随访影像" in reminders
+    assert replies[OTHER][0].startswith("Recorded for bed7: DEB-TACE on")
+    assert "session: DEB-TACE" in replies[OTHER][1]
+    photos = {r.params["chat_id"]: r.params["photo"].data for r in server.requests_for("sendPhoto")}
+    assert photos[USER] != photos[OTHER]  # one course, drawn in two languages
+    files = {
+        r.params["chat_id"]: r.params["document"].data for r in server.requests_for("sendDocument")
+    }
+    (event, *_) = Calendar.from_ical(files[USER]).walk("VEVENT")
+    assert_chinese(str(event["SUMMARY"]))
+    assert_chinese(str(event["DESCRIPTION"]), allowed={"liverbot"})
+    assert picture.startswith("bed7")  # the photo's caption
+    assert "日历" in calendar  # the .ics document's caption
