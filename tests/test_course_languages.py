@@ -205,7 +205,7 @@ def test_the_calendar_reads_in_chinese(bot: Assistant, store: Store) -> None:
         assert_chinese(entry.description, allowed={"liverbot"})
     window = next(e for e in found if e.uid.startswith("window-"))
     assert window.summary == "bed7：下次介入时间窗"
-    assert "liverbot 决策支持：由主治团队决定。" in window.description
+    assert "liverbot 决策支持：由治疗团队决定。" in window.description
 
 
 def test_liverbot_calendar_writes_the_clinicians_language(

@@ -340,7 +340,7 @@ def test_plan_codes_gives_the_codes_and_an_unknown_language_is_refused() -> None
 def test_plan_follows_liverbot_lang_when_no_lang_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIVERBOT_LANG", "zh-Hans")
     _, chinese, _ = _plan_json()
-    assert chinese["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
+    assert chinese["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队判断。"
     _, english, _ = _plan_json("en")
     assert english["disclaimer"].startswith("Decision support only")
 
@@ -449,5 +449,5 @@ def test_plan_jsonl_follows_the_language_and_says_a_bad_line_in_it() -> None:
     status = run("-", stdin=io.BytesIO(data), stdout=out, stderr=err, jsonl=True, language="zh")
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
     assert status == 2
-    assert first["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
+    assert first["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队判断。"
     assert second == {"line": 2, "error": "age：应为 18～110 岁"}
