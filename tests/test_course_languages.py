@@ -348,7 +348,9 @@ async def test_the_course_in_chinese_through_telegram(server: FakeBotApi, db: Pa
     assert "应行随访影像" in reminders
     assert replies[OTHER][0].startswith("Recorded for bed7: DEB-TACE on")
     assert "session: DEB-TACE" in replies[OTHER][1]
-    photos = {r.params["chat_id"]: r.params["photo"].data for r in server.requests_for("sendPhoto")}
+    photos = {
+        r.params["chat_id"]: r.params["photo"].data for r in server.requests_for("sendPhoto")
+    }
     assert photos[USER] != photos[OTHER]  # one course, drawn in two languages
     files = {
         r.params["chat_id"]: r.params["document"].data for r in server.requests_for("sendDocument")
