@@ -90,7 +90,9 @@ PICKER_QUESTIONS = {
     "followup": N_("Follow-up findings for which patient?"),
     "forget": N_("Delete which patient for good? (you confirm next)"),
 }
-"""What a bare command asks over its patient buttons; a command not listed asks `Which patient?`."""
+"""What a bare command asks over its patient buttons; a command not listed asks `WHICH_PATIENT`."""
+WHICH_PATIENT = N_("Which patient?")
+"""Declared apart: Babel does not extract a marker nested in another call's arguments."""
 START_BUTTONS = (
     (N_("New patient"), "new"),
     (N_("Quick check"), "quick"),
@@ -763,7 +765,7 @@ class Assistant:
             buttons.append(button(_("‹ Previous"), Act.PAGE, max(start - PAGE_SIZE, 0)))
         if start + PAGE_SIZE < len(rows):
             buttons.append(button(_("Next ›"), Act.PAGE, start + PAGE_SIZE))
-        ask = _(PICKER_QUESTIONS.get(name, N_("Which patient?")))
+        ask = _(PICKER_QUESTIONS.get(name, WHICH_PATIENT))
         if len(rows) > PAGE_SIZE:
             ask = _("{question} ({first}-{last} of {total})").format(
                 question=ask, first=start + 1, last=start + len(page), total=len(rows)

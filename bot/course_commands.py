@@ -185,9 +185,9 @@ def read_done_words(words: list[str], today: date) -> tuple[date, Technique | No
                     _("{word}: {problem} Nothing recorded.").format(word=word[:30], problem=exc)
                 ) from None
             raise SessionRefused(
-                _("'{word}' is not a technique ({techniques}) or a date. Nothing recorded.").format(
-                    word=word[:30], techniques=", ".join(TECHNIQUES)
-                )
+                _(
+                    "'{word}' is not a technique ({techniques}) or a date. Nothing recorded."
+                ).format(word=word[:30], techniques=join("comma", TECHNIQUES))
             ) from None
         if done_on is not None:
             raise SessionRefused(

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from lang import LANGUAGES, pick, use
+from lang import LANGUAGES, N_, _, pick, use
 from lang.plan_words import say
 from planner import Case, Plan, plan_case
 from planner.errors import first_error_said
@@ -43,6 +43,8 @@ class BadInput(Exception):
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Ten megabytes: some tens of thousands of cases; anything larger is refused before parsing."""
+TOO_DEEP = N_("input: nested more than {depth} levels deep")
+"""Said where the JSON parser gives up and where the depth check does."""
 MAX_LINE_BYTES = 1024 * 1024
 """One case of JSON Lines: a megabyte is hundreds of times a real case."""
 MAX_DEPTH = 32
@@ -60,13 +62,23 @@ def _read(source: str, stdin: BinaryIO) -> str:
             with Path(source).open("rb") as handle:
                 data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise BadInput(f"{source}: cannot be read ({exc.strerror or exc})") from None
+        raise BadInput(
+            _("{source}: cannot be read ({reason})").format(
+                source=source, reason=exc.strerror or exc
+            )
+        ) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise BadInput(f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+        raise BadInput(
+            _("{name}: larger than {size} MB").format(
+                name=name, size=MAX_INPUT_BYTES // (1024 * 1024)
+            )
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"{name}: is not UTF-8 text (byte {exc.start})") from None
+        raise BadInput(
+            _("{name}: is not UTF-8 text (byte {byte})").format(name=name, byte=exc.start)
+        ) from None
 
 
 def _depth(value: Any) -> int:
@@ -86,7 +98,7 @@ def _depth(value: Any) -> int:
 def _plan_one(raw: Any, today: date, prefix: tuple[int | str, ...]) -> Plan:
     if not isinstance(raw, dict):
         where = f"[{prefix[0]}]" if prefix else "input"
-        raise BadInput(f"{where}: must be a JSON object (a case)")
+        raise BadInput(_("{where}: must be a JSON object (a case)").format(where=where))
     data = raw if raw.get("today") is not None else {**raw, "today": today.isoformat()}
     try:
         case = Case.model_validate(data)
@@ -100,16 +112,18 @@ def plans_from_text(text: str, today: date) -> list[Plan] | Plan:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        msg = f"input: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+        msg = _("input: not valid JSON ({problem}, line {line} column {column})").format(
+            problem=exc.msg, line=exc.lineno, column=exc.colno
+        )
         raise BadInput(msg) from None
     except RecursionError:
-        raise BadInput(f"input: nested more than {MAX_DEPTH} levels deep") from None
+        raise BadInput(_(TOO_DEEP).format(depth=MAX_DEPTH)) from None
     except (
         ValueError
     ):  # not a JSONDecodeError: an integer longer than Python converts (4300 digits)
-        raise BadInput("input: a number too long to read") from None
+        raise BadInput(_("input: a number too long to read")) from None
     if _depth(raw) > MAX_DEPTH:
-        raise BadInput(f"input: nested more than {MAX_DEPTH} levels deep")
+        raise BadInput(_(TOO_DEEP).format(depth=MAX_DEPTH))
     if isinstance(raw, list):
         return [_plan_one(item, today, (i,)) for i, item in enumerate(raw)]
     return _plan_one(raw, today, ())
@@ -124,7 +138,11 @@ def _lines(source: str, stdin: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
             try:
                 stream = stack.enter_context(Path(source).open("rb"))
             except OSError as exc:
-                raise BadInput(f"{source}: cannot be read ({exc.strerror or exc})") from None
+                raise BadInput(
+                    _("{source}: cannot be read ({reason})").format(
+                        source=source, reason=exc.strerror or exc
+                    )
+                ) from None
         number = 0
         while line := stream.readline(MAX_LINE_BYTES + 1):
             number += 1
@@ -151,18 +169,20 @@ def run_jsonl(
             continue
         try:
             if line is None:
-                raise BadInput(f"longer than {MAX_LINE_BYTES // 1024} KB")
+                raise BadInput(_("longer than {size} KB").format(size=MAX_LINE_BYTES // 1024))
             try:
                 text = line.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise BadInput(f"is not UTF-8 text (byte {exc.start})") from None
+                raise BadInput(
+                    _("is not UTF-8 text (byte {byte})").format(byte=exc.start)
+                ) from None
             plan = plans_from_text(text, today)
             if isinstance(plan, list):
-                raise BadInput("input: must be a JSON object (a case), one per line")
+                raise BadInput(_("input: must be a JSON object (a case), one per line"))
         except BadInput as exc:
             failed = True
             stdout.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
-            print(f"line {number}: {exc}", file=stderr)
+            print(_("line {number}: {problem}").format(number=number, problem=exc), file=stderr)
             continue
         stdout.write(plan.model_dump_json(context=context) + "\n")
     return EXIT_BAD_INPUT if failed else 0

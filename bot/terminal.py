@@ -25,6 +25,7 @@ from bot.store import TERMINAL_OWNER, Store, StoreError
 from bot.store.lock import only_process
 from bot.widths import columns, wide
 from flows.parsing import fold, whole_number
+from flows.questions import ENGLISH_ID
 from flows.render import FOLD_RULE, layout_text
 from lang import _, use
 
@@ -102,12 +103,9 @@ def _to_type(value: str, label: str) -> str:
     """What to type for an option where typed numbers are answers (ECOG, PVTT, encephalopathy): its
     value (`0`, `vp2`, `none`), except in a language other than English when the value is an
     English word (`none`, `grade_1_2`): the label then, which is read as the answer too (无)."""
-    if lang.active() == lang.ENGLISH or not ENGLISH_WORD.search(value):
+    if lang.active() == lang.ENGLISH or not ENGLISH_ID.search(value):
         return value
     return label
-
-
-ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
 
 OUTPUT = re.compile(r"\s--(?P<option>png|ics)\s+(?P<path>\S+)\s*$")

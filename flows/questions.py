@@ -13,6 +13,7 @@ language is answered in another. A choice is read by its value, its label in any
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
@@ -306,6 +307,7 @@ PVTT = Question(
     ),
     synonyms={
         "no": "none",
+        "否": "none",  # as "no": the Chinese answer to "is there any?"
         "0": "none",
         "vp3": "vp3",
         "vp4": "vp4",
@@ -467,6 +469,7 @@ ASCITES = Question(
     ),
     synonyms={
         "no": "none",
+        "否": "none",  # as "no": the Chinese answer to "is there any?"
         "moderate": "moderate_severe",
         "severe": "moderate_severe",
         "无": "none",
@@ -493,6 +496,7 @@ ENCEPHALOPATHY = Question(
     ),
     synonyms={
         "no": "none",
+        "否": "none",  # as "no": the Chinese answer to "is there any?"
         "1": "grade_1_2",
         "2": "grade_1_2",
         "3": "grade_3_4",
@@ -1002,23 +1006,63 @@ BY_ID: dict[str, Question] = {q.id: q for q in (*INTAKE_QUESTIONS, LABS, IMAGED_
 
 
 ASSUMED = {
-    "tumour_type": ("hcc", N_("tumour type HCC"), "type=icc|metastasis|other"),
-    "extrahepatic": (False, N_("no extrahepatic spread"), "ehs=yes"),
-    "infiltrative": (False, N_("not infiltrative"), "infiltrative=yes"),
-    "dialysis": (False, N_("no dialysis"), "dialysis=yes"),
+    "tumour_type": ("hcc", N_("tumour type HCC"), ("type", ("icc", "metastasis", "other"))),
+    "extrahepatic": (False, N_("no extrahepatic spread"), ("ehs", ("yes",))),
+    "infiltrative": (False, N_("not infiltrative"), ("infiltrative", ("yes",))),
+    "dialysis": (False, N_("no dialysis"), ("dialysis", ("yes",))),
 }
 """What an absent key is taken to be: the value, what that means (English, marked), and the
-key=value that says otherwise. A quick check keeps the question ids it assumed (`QuickCheck.assumed`,
-stored with the dialogue) and words them when the plan is shown (`assumed_words`)."""
+quick-check key with the values that say otherwise. A quick check keeps the question ids it assumed
+(`QuickCheck.assumed`, stored with the dialogue) and words them when the plan is shown
+(`assumed_words`)."""
+
+
+ENGLISH_ID = re.compile(r"[a-z]{3,}")
+"""A choice's value that is an English word (`none`, `grade_1_2`, `moderate_severe`), which a clinician
+writing another language would not type; `vp3` and ECOG `1` are typed as they are in every language."""
+
+
+ONE_WORD = re.compile(r"[\w~～-]+")
+
+
+def typed_value(question: Question, value: str) -> str:
+    """How a choice is best typed after `key=` in the active language: in English its value; in
+    another, yes and no as that language answers (是, 否), and a value that is an English word as
+    that language's label without spaces (`ascites=轻度`, `he=1～2级`) or its first own synonym,
+    whichever reads back as the value (`response=CR`); else the value itself (`vp3`, ECOG `1`)."""
+    if lang.active() == lang.ENGLISH:
+        return value
+    if question.kind is Kind.YES_NO:
+        return pgettext("answer", "yes") if value == "yes" else pgettext("answer", "no")
+    if any(ch.isdigit() for ch in value) and not ENGLISH_ID.search(value):
+        return value  # vp3, ECOG 1: the same in every language
+    label = next((c.shown() for c in question.choices if c.value == value), "").replace(" ", "")
+    own = (w for w, v in question.synonyms.items() if v == value and not w.isascii())
+    # a label with punctuation (致密，边缘缺损) is a phrase, not a word to type after `key=`
+    for word in (label if ONE_WORD.fullmatch(label) else "", *own):
+        if word and _reads_as(question, word, value):
+            return word
+    return value
+
+
+def _reads_as(question: Question, word: str, value: str) -> bool:
+    try:
+        return bool(question.parse(word, {}, date.min, cross_check=False) == value)
+    except parsing.Invalid:
+        return False
 
 
 def assumed_words(assumed: str) -> str:
     """`tumour type HCC (add type=icc|metastasis|other otherwise)`: an assumption, in the active
-    language. A dialogue stored before assumptions were kept as ids holds the English words: as is."""
+    language (`type=胆管癌|转移|其他`). A dialogue stored before assumptions were kept as ids holds
+    the English words: as is."""
     if assumed not in ASSUMED:
         return assumed
-    _value, what, otherwise = ASSUMED[assumed]
-    return _("{assumed} (add {key_value} otherwise)").format(assumed=_(what), key_value=otherwise)
+    _value, what, (key, values) = ASSUMED[assumed]
+    typed = "|".join(typed_value(BY_ID[assumed], v) for v in values)
+    return _("{assumed} (add {key_value} otherwise)").format(
+        assumed=_(what), key_value=f"{key}={typed}"
+    )
 
 
 def parse_answer(

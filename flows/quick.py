@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import lang
 from flows.engine import Dialogues, Outgoing, Turn
 from flows.parsing import (
     NO,
@@ -33,7 +32,15 @@ from flows.parsing import (
     parse_label,
     unit_words,
 )
-from flows.questions import ASSUMED, BY_ID, Kind, Question, contradiction, parse_answer
+from flows.questions import (
+    ASSUMED,
+    BY_ID,
+    Kind,
+    Question,
+    contradiction,
+    parse_answer,
+    typed_value,
+)
 from lang import N_, _, pgettext
 from planner.ranges import Range
 
@@ -245,7 +252,7 @@ def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> l
         return [s.replace(" ", "") for s in exc.suggestions]
     word = raw.strip().lower()
     if question.kind is Kind.YES_NO:
-        yes, no = _yes_no_typed()
+        yes, no = typed_value(question, "yes"), typed_value(question, "no")
         yes_no = {**dict.fromkeys(YES, yes), **dict.fromkeys(NO, no)}
         close = nearest(word, yes_no)
         # A yes/no finding answered with what was found (`ehs=lung`, `dialysis=2x`) means yes.
@@ -255,7 +262,7 @@ def _nearest_value(question: Question, raw: str, exc: Invalid, today: date) -> l
         words.update({s.lower(): c.value for c in question.choices for s in c.spellings()})
         words.update(question.synonyms)
         close = nearest(word, words)
-        return [_typed(question, words[close])] if close else []
+        return [typed_value(question, words[close])] if close else []
     if question.kind is Kind.DATE and (swapped := _swapped_date(word, today)):
         return [swapped]
     number = _LEADING_NUMBER.match(word)
@@ -339,23 +346,13 @@ def _span(bounds: Range, unit: str | None = None) -> str:
     return f"{bounds.low:.15g}-{bounds.high:.15g} {unit_words(unit or bounds.unit)}".rstrip()
 
 
-def _typed(question: Question, value: str) -> str:
-    """How a choice is best typed after `key=` in the active language: in English its value; in
-    another its first word of that language among the synonyms (`ascites=轻度`), unless the value
-    holds a digit (`vp3`, `grade_1_2`, ECOG `1`: already no English word)."""
-    if lang.active() == lang.ENGLISH or any(ch.isdigit() for ch in value):
-        return value
-    words = (w for w, v in question.synonyms.items() if v == value and not w.isascii())
-    return next(words, value)
-
-
 def _accepted(question: Question) -> str:
     """A question's accepted values, for /help and the README (from the question itself), as
     typed in the active language (every spelling is read in every language)."""
     if question.kind is Kind.YES_NO:
-        return "|".join(_yes_no_typed())
+        return "|".join(typed_value(question, v) for v in ("yes", "no"))
     if question.kind is Kind.CHOICE:
-        return "|".join(_typed(question, c.value) for c in question.choices)
+        return "|".join(typed_value(question, c.value) for c in question.choices)
     if question.kind is Kind.NUMBER:
         assert question.bounds is not None
         return _span(question.bounds)
@@ -369,13 +366,6 @@ def _accepted(question: Question) -> str:
     if question.kind is Kind.DATE:
         return _("a past date: 2026-09-01, 01.09.2026, 50d or 7w ago")
     return _("text")
-
-
-def _yes_no_typed() -> tuple[str, str]:
-    """Yes and no as typed after `key=` in the active language: `yes`, `no`, or 是, 否."""
-    if lang.active() == lang.ENGLISH:
-        return "yes", "no"
-    return pgettext("answer", "yes"), pgettext("answer", "no")
 
 
 def keys_help() -> list[str]:

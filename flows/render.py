@@ -235,7 +235,12 @@ def _first_screen(plan: Plan, assumed: Sequence[str], room: int) -> list[str]:
         groups.append(
             (
                 "📅 " + _("Window"),
-                [f"{day(w.earliest)} → {day(w.latest)} ({_status(w.status)})"],
+                [
+                    # TRANSLATORS: the next-intervention window on the first screen.
+                    _("{earliest} → {latest} ({status})").format(
+                        earliest=day(w.earliest), latest=day(w.latest), status=_status(w.status)
+                    )
+                ],
             )
         )
     lines = [

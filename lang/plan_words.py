@@ -47,7 +47,7 @@ WORDS: dict[str, str] = {
         "Overt hepatic encephalopathy, grade 3-4 (Chinese guideline; EASL 2018)."
     ),
     "contraindication.refractory_ascites": N_(
-        "Moderate to severe (poorly controlled) ascites (Chinese guideline; EASL 2018)."
+        "Poorly controlled moderate to severe ascites (Chinese guideline; EASL 2018)."
     ),
     "contraindication.infiltrative_tumour": N_(
         "Infiltrative or diffuse tumour: systemic therapy rather than TACE (BCLC 2022; Kudo 2020)."

@@ -205,7 +205,7 @@ def test_the_calendar_reads_in_chinese(bot: Assistant, store: Store) -> None:
         assert_chinese(entry.description, allowed={"liverbot"})
     window = next(e for e in found if e.uid.startswith("window-"))
     assert window.summary == "bed7：下次介入时间窗"
-    assert "liverbot 决策支持：由主治团队决定。" in window.description
+    assert "liverbot 决策支持：由治疗团队决定。" in window.description
 
 
 def test_liverbot_calendar_writes_the_clinicians_language(
@@ -348,7 +348,9 @@ async def test_the_course_in_chinese_through_telegram(server: FakeBotApi, db: Pa
     assert "应行随访影像" in reminders
     assert replies[OTHER][0].startswith("Recorded for bed7: DEB-TACE on")
     assert "session: DEB-TACE" in replies[OTHER][1]
-    photos = {r.params["chat_id"]: r.params["photo"].data for r in server.requests_for("sendPhoto")}
+    photos = {
+        r.params["chat_id"]: r.params["photo"].data for r in server.requests_for("sendPhoto")
+    }
     assert photos[USER] != photos[OTHER]  # one course, drawn in two languages
     files = {
         r.params["chat_id"]: r.params["document"].data for r in server.requests_for("sendDocument")

@@ -432,7 +432,9 @@ def test_a_quick_check_in_chinese_asks_and_plans_in_chinese() -> None:
             assert_chinese(turn.messages[-1].text)
     assert turn.finished is not None
     plan = turn.messages[-1].text
-    assert "肿瘤类型 HCC（如不是，请加 type=icc|metastasis|other）" in plan
+    assert (
+        "肿瘤类型 HCC（如不是，请加 type=胆管癌|转移瘤|其他）" in plan
+    )  # typed as Chinese is read
     assert "已读取：年龄 70" in plan
 
 
@@ -556,7 +558,7 @@ def test_assumptions_are_kept_as_ids_and_worded_when_shown() -> None:
     assert check.assumed == ["tumour_type", "extrahepatic", "infiltrative", "dialysis"]
     assert assumed_words("extrahepatic") == "no extrahepatic spread (add ehs=yes otherwise)"
     with lang.use("zh"):
-        assert assumed_words("extrahepatic") == "无肝外转移（如不是，请加 ehs=yes）"
+        assert assumed_words("extrahepatic") == "无肝外转移（如不是，请加 ehs=是）"
         assert assumed_words("an older sentence") == "an older sentence"
         assert flow_words("followup") == "随访"
         assert flow_words("unknown") == "unknown"
@@ -605,3 +607,26 @@ def test_the_skip_and_keep_buttons_typed_back_in_any_language(language: str) -> 
         skipped = DIALOGUES.handle(edit.state, "Skip", TODAY)
     assert skipped.state is not None
     assert skipped.state.answers["afp"] is None
+
+
+def test_the_values_shown_to_type_in_chinese_read_back_as_their_choice() -> None:
+    """What /help and the assumptions tell a Chinese clinician to type after `key=` is read as the
+    choice it stands for: a word of theirs for an English id (无, 1～2级), never `grade_1_2`."""
+    from flows.questions import ENGLISH_ID, typed_value
+
+    with lang.use("zh"):
+        for question in BY_ID.values():
+            if question.kind not in (Kind.CHOICE, Kind.YES_NO):
+                continue
+            values = (
+                ["yes", "no"]
+                if question.kind is Kind.YES_NO
+                else [c.value for c in question.choices]
+            )
+            for value in values:
+                typed = typed_value(question, value)
+                assert " " not in typed, (question.id, typed)
+                assert not ENGLISH_ID.search(typed), (question.id, typed)
+                read = question.parse(typed, {}, date(2026, 11, 30), cross_check=False)
+                assert read == (value == "yes" if question.kind is Kind.YES_NO else value)
+        assert "he: 无|1～2级|3～4级" in keys_help()

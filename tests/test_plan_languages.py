@@ -340,7 +340,7 @@ def test_plan_codes_gives_the_codes_and_an_unknown_language_is_refused() -> None
 def test_plan_follows_liverbot_lang_when_no_lang_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIVERBOT_LANG", "zh-Hans")
     _, chinese, _ = _plan_json()
-    assert chinese["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
+    assert chinese["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队判断。"
     _, english, _ = _plan_json("en")
     assert english["disclaimer"].startswith("Decision support only")
 
@@ -449,5 +449,35 @@ def test_plan_jsonl_follows_the_language_and_says_a_bad_line_in_it() -> None:
     status = run("-", stdin=io.BytesIO(data), stdout=out, stderr=err, jsonl=True, language="zh")
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
     assert status == 2
-    assert first["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队的判断。"
+    assert first["disclaimer"] == "仅供决策支持：辅助而不取代治疗团队判断。"
     assert second == {"line": 2, "error": "age：应为 18～110 岁"}
+
+
+@pytest.mark.parametrize(
+    ("given", "jsonl", "english"),
+    [
+        ('{"a":', False, "input: not valid JSON"),
+        ("[1]", False, "[0]: must be a JSON object (a case)"),
+        ("[" * 40 + "]" * 40, False, "input: nested more than 32 levels deep"),
+        ("[1]\n", True, "line 1: [0]: must be a JSON object"),
+        (b"\xff\n", True, "line 1: is not UTF-8 text (byte 0)"),
+    ],
+)
+def test_plan_says_unreadable_input_in_the_chosen_language(
+    given: str | bytes, jsonl: bool, english: str
+) -> None:
+    """Not only a field's error: input that is no case at all is one line in the chosen language."""
+    import io
+
+    from bot.plan_command import run
+
+    data = given if isinstance(given, bytes) else given.encode()
+    said = {}
+    for language in ("en", "zh"):
+        err, out = io.StringIO(), io.StringIO()
+        status = run("-", io.BytesIO(data), out, err, jsonl=jsonl, language=language)
+        assert status == 2
+        said[language] = err.getvalue().strip()
+    assert said["en"].startswith(english)
+    assert len(said["zh"].splitlines()) == 1
+    assert_chinese(said["zh"], CITED | {"input", "JSON", "UTF", "Expecting", "value"})
