@@ -53,7 +53,15 @@ from flows.engine import SUMMARY, Dialogues, Finished, Outgoing, Turn, flow_word
 from flows.parsing import Invalid, label_warning, parse_label
 from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
 from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
-from flows.render import MESSAGE_LIMIT, Layout, Section, layout_text, words_for
+from flows.render import (
+    MESSAGE_LIMIT,
+    WINDOW_WORDS,
+    Layout,
+    Section,
+    layout_text,
+    window_status,
+    words_for,
+)
 from flows.state import DialogueState
 from lang import LANGUAGES, N_, _, ngettext
 from lang.formats import day
@@ -106,14 +114,6 @@ TUMOUR_WORDS = {
     "other": N_("another tumour"),
 }
 """The tumour types of the contract (`planner.models.TumourType`), as a label conflict names them."""
-WINDOW_WORDS = {
-    "not_yet_open": N_("not open yet"),
-    "open": N_("open now"),
-    "closed": N_("closed"),
-    "impossible": N_("no valid window: earliest after latest"),
-}
-"""Where today falls in a plan's next-intervention window (`planner.models.Window.status`), in the
-plan's own words for it (the same sentences as the plan's status line)."""
 
 
 @dataclass
@@ -972,7 +972,7 @@ class Assistant:
             lines.append(_("Window: {earliest} to {latest} ({status})").format(
                 earliest=day(date.fromisoformat(window["earliest"])),
                 latest=day(date.fromisoformat(window["latest"])),
-                status=_(WINDOW_WORDS.get(status, status.replace("_", " "))),
+                status=window_status(status) if status in WINDOW_WORDS else status.replace("_", " "),
             ))  # fmt: skip
         if reminders:
             r = reminders[0]

@@ -238,7 +238,9 @@ def _first_screen(plan: Plan, assumed: Sequence[str], room: int) -> list[str]:
                 [
                     # TRANSLATORS: the next-intervention window on the first screen.
                     _("{earliest} → {latest} ({status})").format(
-                        earliest=day(w.earliest), latest=day(w.latest), status=_status(w.status)
+                        earliest=day(w.earliest),
+                        latest=day(w.latest),
+                        status=window_status(w.status),
                     )
                 ],
             )
@@ -411,13 +413,18 @@ def _checklist(plan: Plan) -> str:
     )
 
 
-def _status(status: str) -> str:
-    return {
-        "open": _("open now"),
-        "not_yet_open": _("not open yet"),
-        "closed": _("closed"),
-        "impossible": _("no valid window: earliest after latest"),
-    }[status]
+WINDOW_WORDS = {
+    "open": N_("open now"),
+    "not_yet_open": N_("not open yet"),
+    "closed": N_("closed"),
+    "impossible": N_("no valid window: earliest after latest"),
+}
+"""Where today falls in a plan's next-intervention window (`planner.models.Window.status`)."""
+
+
+def window_status(status: str) -> str:
+    """A window's status in the active language: the plan's status line and /patient say it alike."""
+    return _(WINDOW_WORDS[status])
 
 
 def rule_text(rule_id: str) -> str:
