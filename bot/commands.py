@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flows.quick import keys_help
-from lang import LANGUAGES, N_, _, pick
+from lang import N_, _, supported
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,7 @@ def language_named(typed: str) -> str | None:
     word = typed.strip().lower()
     if word in LANGUAGE_NAMES:
         return LANGUAGE_NAMES[word]
-    tag = word.replace("_", "-").split("-", 1)[0]
-    return pick(word) if tag in LANGUAGES else None
+    return supported(word)
 
 
 def help_text() -> str:

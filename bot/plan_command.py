@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from lang import LANGUAGES, N_, _, pick, use
+from lang import LANGUAGES, N_, _, supported, use
 from lang.plan_words import say
 from planner import Case, Plan, plan_case
 from planner.errors import first_error_said
@@ -197,8 +197,8 @@ def language_of(requested: str | None) -> str:
     tag = requested if requested is not None else os.environ.get("LIVERBOT_LANG", "")
     if not tag.strip():
         return "en"
-    chosen = pick(tag)
-    if tag.strip().replace("_", "-").split("-", 1)[0].lower() != chosen:
+    chosen = supported(tag)
+    if chosen is None:
         known = ", ".join(LANGUAGES)
         raise BadInput(f"--lang: unknown language {tag!r} (one of {known})")
     return chosen

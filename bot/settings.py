@@ -52,12 +52,12 @@ class Settings(BaseSettings):
     @field_validator("default_language")
     @classmethod
     def _language(cls, value: str) -> str:
-        from lang import LANGUAGES, pick  # the settings module stays import-light
+        from lang import ENGLISH, LANGUAGES, supported  # the settings module stays import-light
 
         if not value.strip():
-            return "en"
-        chosen = pick(value)
-        if value.strip().replace("_", "-").split("-", 1)[0].lower() != chosen:
+            return ENGLISH
+        chosen = supported(value)
+        if chosen is None:
             raise ValueError(f"unknown language {value!r}: one of {', '.join(LANGUAGES)}")
         return chosen
 

@@ -26,28 +26,24 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
 _active: ContextVar[str] = ContextVar("liverbot_language", default=ENGLISH)
 
 
-def pick(code: str | None, default: str = ENGLISH) -> str:
-    """The supported language for a language tag (`zh-hans`, `zh_CN`, `en-GB`), else `default`.
+def supported(code: str | None) -> str | None:
+    """The supported language a tag names (`zh-hans`, `zh_CN`, `ZH` -> `zh`), or None (`fr`, empty).
 
     Telegram sends the clinician's IETF tag; any Chinese tag gets the Chinese catalog (Simplified:
     the only Chinese catalog there is, which Traditional-script readers also read).
     """
-    if not code:
-        return default if default in LANGUAGES else ENGLISH
-    primary = code.strip().replace("_", "-").split("-", 1)[0].lower()
-    if primary in LANGUAGES:
-        return primary
-    return default if default in LANGUAGES else ENGLISH
+    primary = (code or "").strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def pick(code: str | None, default: str = ENGLISH) -> str:
+    """The supported language for a language tag, else `default` (English if that is none)."""
+    return supported(code) or (default if default in LANGUAGES else ENGLISH)
 
 
 def active() -> str:
     """The language of the current turn."""
     return _active.get()
-
-
-def activate(code: str) -> None:
-    """Speak `code` from now on in this context (a task, a thread, the terminal's main loop)."""
-    _active.set(pick(code))
 
 
 @contextmanager
