@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import asdict
 from typing import Any
 
 import pytest
@@ -541,7 +542,7 @@ def test_invasion_excludes_every_transplant_criterion(base_case: dict[str, Any])
     base_case["tumour"].update(count=1, largest_cm=2.0, pvtt="vp1")
     result = plan(base_case)
     assert result.transplant is not None
-    assert result.transplant.model_dump() == {"milan": False, "ucsf": False, "up_to_seven": False}
+    assert asdict(result.transplant) == {"milan": False, "ucsf": False, "up_to_seven": False}
     base_case["tumour"]["type"] = "metastasis"
     assert plan(base_case).transplant is None
 
