@@ -8,6 +8,8 @@ plan itself, for the code that takes one (render, reminders).
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
+from dataclasses import is_dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,8 +30,12 @@ def english(value: Any) -> Any:
         return [english(v) for v in value]
     if isinstance(value, dict):
         return {k: english(v) for k, v in value.items()}
-    if isinstance(value, BaseModel):
-        fields = type(value).model_fields
+    if isinstance(value, BaseModel) or is_dataclass(value):
+        fields = (
+            [f.name for f in dataclass_fields(value)]
+            if is_dataclass(value)
+            else type(value).model_fields
+        )
         if any(isinstance(getattr(value, name), Said) for name in fields):
             return SimpleNamespace(**{name: english(getattr(value, name)) for name in fields})
     return value
