@@ -342,11 +342,10 @@ class Approach(StrEnum):
     LOBAR = "lobar"
 
 
-_part = dataclass(frozen=True, slots=True)
-"""The parts of a plan: frozen dataclasses, which the planner builds several of per plan (and again
-for each flag's re-plan) at a fifth of a pydantic model's cost (issue 9's budget of 150 µs per plan).
-Pydantic still validates them when a stored plan is read back (`Plan.model_validate`) and serialises
-them by alias (`class`)."""
+# The parts of a plan are frozen dataclasses: the planner builds about fifteen per plan (and again for
+# each flag's re-plan), each at half a pydantic model's cost (issue 9's budget of 150 µs per plan).
+# Pydantic still validates them when a stored plan is read back (`Plan.model_validate`) and
+# serialises them by alias (`class`).
 
 
 class _Out(BaseModel):
@@ -355,7 +354,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class ChildPughItems:
     """Points per Child-Pugh item, so the total can be checked by eye."""
 
@@ -366,7 +365,7 @@ class ChildPughItems:
     encephalopathy: int
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class ChildPughResult:
     """Child-Pugh points and class."""
 
@@ -375,7 +374,7 @@ class ChildPughResult:
     items: ChildPughItems
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class AlbiResult:
     """ALBI score (rounded for display), grade from the unrounded score, and mALBI grade."""
 
@@ -384,7 +383,7 @@ class AlbiResult:
     malbi: Literal["1", "2a", "2b", "3"]
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class MeldResult:
     """MELD detail: the contract's `meld` is `meld_na` when sodium was given, else `meld`."""
 
@@ -393,7 +392,7 @@ class MeldResult:
     dialysis_or_capped: bool
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class TumourBurden:
     """Up-to-seven and six-and-twelve, both largest (cm) + number of tumours."""
 
@@ -402,16 +401,19 @@ class TumourBurden:
     six_and_twelve: Literal["low", "intermediate", "high"]
 
 
-@_part
+WindowStatus = Literal["not_yet_open", "open", "closed", "impossible"]
+
+
+@dataclass(frozen=True, slots=True)
 class Window:
     """The next-intervention window (P5, P6) and where today falls in it."""
 
     earliest: date
     latest: date
-    status: Literal["not_yet_open", "open", "closed", "impossible"]
+    status: WindowStatus
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class Alternative:
     """A treatment offered beside the decision (safety-and-course.md section 7); ids are fixed."""
 
@@ -419,7 +421,7 @@ class Alternative:
     text: Said
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class TransplantCriteria:
     """Which transplant criteria the tumour meets (Milan, UCSF, up-to-seven)."""
 
@@ -428,7 +430,7 @@ class TransplantCriteria:
     up_to_seven: bool
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class ArtResult:
     """ART score before the second TACE (Sieghart et al., Hepatology 2013) and its parts."""
 
@@ -436,7 +438,7 @@ class ArtResult:
     stop: bool
 
 
-@_part
+@dataclass(frozen=True, slots=True)
 class RuleUse:
     """One protocol rule that shaped the plan, with the reason it applied here."""
 

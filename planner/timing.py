@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from planner.models import Window
+from planner.models import Window, WindowStatus
 from planner.settings import ProtocolSettings
 
 
@@ -30,6 +30,7 @@ def next_window(
     if recovered is not None:
         earliest = max(earliest, recovered + timedelta(days=settings.recovery_gap_days))
     latest = add_months(last, settings.interval_max_months)
+    status: WindowStatus
     if earliest > latest:
         status = "impossible"
     elif today > latest:
