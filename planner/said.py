@@ -56,15 +56,20 @@ class Said(NamedTuple):
         )
 
 
+_make = tuple.__new__
+"""Builds a `Said` without the Python-level `__new__` a NamedTuple generates: the planner makes some
+thirty per plan (issue 9's budget)."""
+
+
 def said(code: str, **params: Param) -> Said:
     """`said("note.window_open", latest=day)`: a `Said` with its parameters named."""
-    return Said(code, params or _NONE)
+    return _make(Said, (code, params or _NONE))
 
 
 def joined(kind: str, items: Sequence[Said | str]) -> Said:
     """Several sentences or phrases as one parameter: `kind` is how they are joined (`comma`,
     `semicolon`, `and`, `sentences`), in each language's own punctuation."""
-    return Said(f"join.{kind}", {"items": list(items)})
+    return _make(Said, (f"join.{kind}", {"items": list(items)}))
 
 
 def verbatim(text: str) -> Said:
