@@ -342,10 +342,12 @@ class Approach(StrEnum):
     LOBAR = "lobar"
 
 
-# The parts of a plan are frozen dataclasses: the planner builds about fifteen per plan (and again for
-# each flag's re-plan), each at half a pydantic model's cost (issue 9's budget of 150 µs per plan).
-# Pydantic still validates them when a stored plan is read back (`Plan.model_validate`) and
-# serialises them by alias (`class`).
+# The parts of a plan are slotted dataclasses: the planner builds about fifteen per plan (and again for
+# each flag's re-plan), each at a fifth of a pydantic model's cost (issue 9's budget of 150 µs per
+# plan). Not frozen: a frozen dataclass sets every field through object.__setattr__, which doubles
+# that cost; the plan holding them is frozen and nothing changes a part once built. Pydantic still
+# validates them when a stored plan is read back (`Plan.model_validate`) and serialises them by
+# alias (`class`).
 
 
 class _Out(BaseModel):
@@ -354,7 +356,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChildPughItems:
     """Points per Child-Pugh item, so the total can be checked by eye."""
 
@@ -365,7 +367,7 @@ class ChildPughItems:
     encephalopathy: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChildPughResult:
     """Child-Pugh points and class."""
 
@@ -374,7 +376,7 @@ class ChildPughResult:
     items: ChildPughItems
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlbiResult:
     """ALBI score (rounded for display), grade from the unrounded score, and mALBI grade."""
 
@@ -383,7 +385,7 @@ class AlbiResult:
     malbi: Literal["1", "2a", "2b", "3"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MeldResult:
     """MELD detail: the contract's `meld` is `meld_na` when sodium was given, else `meld`."""
 
@@ -392,7 +394,7 @@ class MeldResult:
     dialysis_or_capped: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TumourBurden:
     """Up-to-seven and six-and-twelve, both largest (cm) + number of tumours."""
 
@@ -404,7 +406,7 @@ class TumourBurden:
 WindowStatus = Literal["not_yet_open", "open", "closed", "impossible"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Window:
     """The next-intervention window (P5, P6) and where today falls in it."""
 
@@ -413,7 +415,7 @@ class Window:
     status: WindowStatus
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Alternative:
     """A treatment offered beside the decision (safety-and-course.md section 7); ids are fixed."""
 
@@ -421,7 +423,7 @@ class Alternative:
     text: Said
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TransplantCriteria:
     """Which transplant criteria the tumour meets (Milan, UCSF, up-to-seven)."""
 
@@ -430,7 +432,7 @@ class TransplantCriteria:
     up_to_seven: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ArtResult:
     """ART score before the second TACE (Sieghart et al., Hepatology 2013) and its parts."""
 
@@ -438,7 +440,7 @@ class ArtResult:
     stop: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RuleUse:
     """One protocol rule that shaped the plan, with the reason it applied here."""
 
