@@ -100,7 +100,8 @@ def plan_case(
     when = today or case.today
     if when is None:
         raise ValueError("today: the planner needs today's date (it reads no clock)")
-    core = _core(case, when, settings, with_flags=True)
+    fixed = _Fixed.of(case)
+    core = _core(case, when, settings, fixed, with_flags=True)
     flags = []
     for item in core.draft.flags:
         if item.unchanged:
@@ -108,7 +109,7 @@ def plan_case(
         elif item.other is None:
             flags.append(item.text)
         else:
-            other = _core(case, when, item.other, with_flags=False)
+            other = _core(case, when, item.other, fixed, with_flags=False)
             flags.append(joined("sentences", [item.text, _what_changes(core, other)]))
     return _full_plan(case, when, core, flags)
 
@@ -156,7 +157,62 @@ def _what_changes(core: _Core, other: _Core) -> Said:
     return said("flag.with_that_convention", changes=joined("comma", changes))
 
 
-def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: bool) -> _Core:
+@dataclass(slots=True)
+class _Fixed:
+    """What no convention changes, worked out once per plan and shared by each flag's re-plan.
+
+    MELD, the tumour burden and what has appeared since baseline take no setting; the contraindication
+    assessment depends on the case, MELD and the Child-Pugh result only, so a re-plan whose convention
+    leaves Child-Pugh as it was reuses it (it is read, never changed, after `ci.assess`).
+    """
+
+    meld: MeldResult | None
+    meld_value: int | None
+    missing: list[str]
+    burden: TumourBurden
+    appeared: list[str]
+    assessments: dict[tuple[str, int], ci.Assessment] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, case: Case) -> _Fixed:
+        """The parts of the case's plan that every convention shares."""
+        liver, tumour = case.liver, case.tumour
+        meld = meld_mod.meld(
+            None
+            if liver.creatinine is None
+            else creatinine_mg_dl(liver.creatinine.value, liver.creatinine.unit),
+            bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit),
+            liver.inr,
+            bool(liver.dialysis),
+            liver.sodium,
+        )
+        missing = []
+        if meld is None:
+            missing.append("liver.creatinine")
+        elif liver.sodium is None and meld.meld > meld_mod.MELD_NA_FROM:
+            missing.append("liver.sodium")
+        return cls(
+            meld=meld,
+            meld_value=None
+            if meld is None
+            else (meld.meld_na if meld.meld_na is not None else meld.meld),
+            missing=missing,
+            burden=staging.tumour_burden(tumour.count, tumour.largest_cm),
+            appeared=retreatment.appeared_since_baseline(case)[0],
+        )
+
+    def assessment(self, case: Case, child_pugh: ChildPughResult) -> ci.Assessment:
+        """The contraindication assessment for this Child-Pugh result (once per result)."""
+        key = (child_pugh.class_, child_pugh.points)
+        found = self.assessments.get(key)
+        if found is None:
+            found = self.assessments[key] = ci.assess(case, child_pugh, self.meld_value)
+        return found
+
+
+def _core(
+    case: Case, when: date, settings: ProtocolSettings, fixed: _Fixed, *, with_flags: bool
+) -> _Core:
     """Steps 1-5 of part D under one set of conventions; `with_flags` also collects disputed values."""
     liver, tumour = case.liver, case.tumour
     draft = _Draft()
@@ -177,22 +233,7 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
             bili.value, bili.unit, alb.value, alb.unit, settings
         )
         draft.flags += albi_mod.albi_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
-    meld = meld_mod.meld(
-        None
-        if liver.creatinine is None
-        else creatinine_mg_dl(liver.creatinine.value, liver.creatinine.unit),
-        bilirubin_mg_dl(bili.value, bili.unit),
-        liver.inr,
-        bool(liver.dialysis),
-        liver.sodium,
-    )
-    if meld is None:
-        draft.missing.append("liver.creatinine")
-    elif liver.sodium is None and meld.meld > meld_mod.MELD_NA_FROM:
-        draft.missing.append("liver.sodium")
-    meld_value = (
-        None if meld is None else (meld.meld_na if meld.meld_na is not None else meld.meld)
-    )
+    draft.missing += fixed.missing
 
     stage_input = staging.StageInput(
         ecog=case.ecog,
@@ -206,22 +247,20 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
     bclc = staging.bclc(stage_input, settings) if is_hcc else None
     if bclc is not None and with_flags:
         draft.flags += bclc.flags
-    burden = staging.tumour_burden(tumour.count, tumour.largest_cm)
     ucsf = transplant.ucsf_total_flag(tumour) if with_flags else None
     if ucsf is not None:
         draft.flags.append(ucsf)
 
-    assessment = ci.assess(case, child_pugh, meld_value)
+    assessment = fixed.assessment(case, child_pugh)
     draft.missing += assessment.missing
     draft.notes += assessment.notes
 
     history = case.history
-    appeared, _ = retreatment.appeared_since_baseline(case)
     read = mrecist.read(
         history.followup if history else None,
         history.baseline if history else None,
         settings.mrecist_from_sums,
-        new_disease=bool(appeared),
+        new_disease=bool(fixed.appeared),
     )
     course = _Course(
         read=read,
@@ -234,11 +273,11 @@ def _core(case: Case, when: date, settings: ProtocolSettings, *, with_flags: boo
     return _Core(
         child_pugh=child_pugh,
         albi=albi,
-        meld=meld,
-        meld_value=meld_value,
+        meld=fixed.meld,
+        meld_value=fixed.meld_value,
         bclc=None if bclc is None else bclc.stage,
         cnlc=staging.cnlc(stage_input) if is_hcc else None,
-        burden=burden,
+        burden=fixed.burden,
         assessment=assessment,
         course=course,
         decision=decision,
