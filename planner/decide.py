@@ -38,7 +38,7 @@ from planner.models import (
     TumourType,
     Window,
 )
-from planner.rules import rule_sort_key
+from planner.rules import RULE_ORDER
 from planner.said import Said, joined, said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.timing import next_window
@@ -340,7 +340,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
     )
     reasons = [
         RuleUse(id=rule_id, reason=draft.reasons[rule_id])
-        for rule_id in sorted(draft.reasons, key=rule_sort_key)
+        for rule_id in sorted(draft.reasons, key=RULE_ORDER.__getitem__)
     ]
     course = core.course
     return Plan(

@@ -10,6 +10,5 @@ RULE_IDS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11")
 """The rules of the founding individualized interventional protocol (docs/protocol.md), in order."""
 
 
-def rule_sort_key(rule_id: str) -> int:
-    """P2 before P10: sort rule ids by their number, not as text."""
-    return int(rule_id.removeprefix("P"))
+RULE_ORDER: dict[str, int] = {rule_id: number for number, rule_id in enumerate(RULE_IDS, 1)}
+"""P2 before P10: each rule id's place, to sort by (`sorted(ids, key=RULE_ORDER.__getitem__)`)."""
