@@ -631,6 +631,7 @@ _JOINS = {
     "sentences": lambda: _SENTENCE_GAP.get(active(), " "),
 }
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY_LENGTH = len("2026-11-30")
 
 
 def words_for(decision: str, approach: str | None = None) -> str:
@@ -669,20 +670,31 @@ def say(said: Said | str) -> str:
     elif code == VERBATIM:
         return str(params.get("text", ""))
     elif code.startswith("join."):
-        return join(code[5:], [_word(item) for item in params.get("items", ())])
+        return join(
+            code[5:], [say(i) if type(i) is Said else _word(i) for i in params.get("items", ())]
+        )
     elif code == "decision":
         return words_for(str(params.get("decision")), params.get("approach"))
     else:
         name, sentence = COUNTED[code]
         template = sentence(int(params[name]))
-    return template.format_map({name: _word(value) for name, value in params.items()})
+    words: dict[str, Any] = {}
+    for name, value in params.items():
+        # Whole numbers and plain text go in as they are (`format` writes both as `str` does).
+        kind = type(value)
+        words[name] = (
+            value
+            if kind is int or (kind is str and len(value) != _ISO_DAY_LENGTH)
+            else _word(value)
+        )
+    return template.format_map(words)
 
 
 def _word(value: Any) -> str:
     """A parameter as the reader's language writes it."""
     kind = type(value)
     if kind is str:
-        if len(value) == 10 and value[4] == "-" and _ISO_DAY.match(value):
+        if len(value) == _ISO_DAY_LENGTH and value[4] == "-" and _ISO_DAY.match(value):
             return _day(date.fromisoformat(value))
         return value  # type: ignore[no-any-return]
     if kind is int:
