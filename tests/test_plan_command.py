@@ -47,6 +47,13 @@ def with_change(case: dict[str, Any], path: str, value: Any) -> str:
         ("age", "72", "age: input should be a valid integer"),
         ("tumour.extrahepatic", "no", "tumour.extrahepatic: input should be a valid boolean"),
         ("liver.inr", "1.2", "liver.inr: input should be a valid number"),
+        # JSON's NaN and Infinity (Python's json reads them) are out of range, never a plan.
+        ("liver.inr", float("nan"), "liver.inr: must be between 0.5 and 10"),
+        ("liver.inr", float("inf"), "liver.inr: must be between 0.5 and 10"),
+        ("tumour.afp", float("-inf"), "tumour.afp: must be between 0 and 10000000 ng/mL"),
+        ("liver.inr", 10.01, "liver.inr: must be between 0.5 and 10"),
+        ("age", 111, "age: must be between 18 and 110 years"),
+        ("age", 18.0, "age: input should be a valid integer"),
         ("ecog", 5, "ecog: must be between 0 and 4"),
         ("tumour.count", 0, "tumour.count: must be between 1 and 100 nodules"),
         ("tumour.pvtt", "vp5", "tumour.pvtt: input should be 'none', 'vp1', 'vp2', 'vp3' or 'vp4'"),
