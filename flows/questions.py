@@ -289,6 +289,10 @@ SIZE = Question(
     default_unit="cm",
 )
 
+ABSENT = {"no": "none", "否": "none", "无": "none", "没有": "none"}
+"""Words for "none" to "is there any?" (thrombus, ascites, encephalopathy), in English and Chinese
+("否" answers that question as "no" does)."""
+
 PVTT = Question(
     id="pvtt",
     short=N_("PV thrombus"),
@@ -306,14 +310,11 @@ PVTT = Question(
         Choice(value="vp4", label=N_("Vp4 (main trunk)")),
     ),
     synonyms={
-        "no": "none",
-        "否": "none",  # as "no": the Chinese answer to "is there any?"
+        **ABSENT,
         "0": "none",
         "vp3": "vp3",
         "vp4": "vp4",
         "main": "vp4",
-        "无": "none",
-        "没有": "none",
         "无癌栓": "none",
         "主干": "vp4",
     },
@@ -468,12 +469,9 @@ ASCITES = Question(
         Choice(value="moderate_severe", label=N_("Moderate-severe")),
     ),
     synonyms={
-        "no": "none",
-        "否": "none",  # as "no": the Chinese answer to "is there any?"
+        **ABSENT,
         "moderate": "moderate_severe",
         "severe": "moderate_severe",
-        "无": "none",
-        "没有": "none",
         "轻度": "mild",
         "少量": "mild",
         "中重度": "moderate_severe",
@@ -495,15 +493,12 @@ ENCEPHALOPATHY = Question(
         Choice(value="grade_3_4", label=N_("Grade 3-4")),
     ),
     synonyms={
-        "no": "none",
-        "否": "none",  # as "no": the Chinese answer to "is there any?"
+        **ABSENT,
         "1": "grade_1_2",
         "2": "grade_1_2",
         "3": "grade_3_4",
         "4": "grade_3_4",
         # Chinese: 无, and the West Haven grades as a Chinese chart writes them (1-2 级, 3～4 级)
-        "无": "none",
-        "没有": "none",
         **{f"{g}{sp}级": "grade_1_2" for g in ("1", "2", "1-2", "1~2") for sp in ("", " ")},
         **{f"{g}{sp}级": "grade_3_4" for g in ("3", "4", "3-4", "3~4") for sp in ("", " ")},
         "1-2": "grade_1_2",
