@@ -21,9 +21,8 @@ from typing import Any
 
 from lang.plan_words import say
 from planner import Case, plan_case
+from planner.said import worded
 
-WORDED = {"say": say}
-"""What `liverbot plan` prints: the plan's sentence codes worded (in English, the default)."""
 VECTORS = Path(__file__).parent.parent / "tests" / "data" / "clinical" / "vectors.json"
 
 
@@ -39,8 +38,9 @@ def measure(rounds: int = 200) -> dict[str, float]:
             plan_case(case)
         plan_only.append((time.perf_counter() - start) / len(parsed))
         start = time.perf_counter()
-        for raw in cases:
-            plan_case(Case.model_validate(raw)).model_dump_json(context=WORDED)
+        with worded(say):  # what `liverbot plan` prints: the plan's sentences in English
+            for raw in cases:
+                plan_case(Case.model_validate(raw)).model_dump_json()
         round_trip.append((time.perf_counter() - start) / len(cases))
     plan_only.sort()
     round_trip.sort()
@@ -54,9 +54,10 @@ def measure(rounds: int = 200) -> dict[str, float]:
 def round_trips(rounds: int) -> None:
     """Validate, plan and word-JSON every worked case `rounds` times (what `instructions` counts)."""
     cases: list[dict[str, Any]] = [v["case"] for v in json.loads(VECTORS.read_text())["cases"]]
-    for _ in range(rounds):
-        for raw in cases:
-            plan_case(Case.model_validate(raw)).model_dump_json(context=WORDED)
+    with worded(say):
+        for _ in range(rounds):
+            for raw in cases:
+                plan_case(Case.model_validate(raw)).model_dump_json()
 
 
 _COLLECTED = re.compile(r"Collected\s*:\s*([\d,]+)")

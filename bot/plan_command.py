@@ -32,6 +32,7 @@ from lang import LANGUAGES, N_, _, supported, use
 from lang.plan_words import say
 from planner import Case, Plan, plan_case
 from planner.errors import first_error_said
+from planner.said import worded
 
 EXIT_BAD_INPUT = 2
 PLANS = TypeAdapter(list[Plan])
@@ -160,7 +161,6 @@ def run_jsonl(
     stdout: TextIO,
     stderr: TextIO,
     today: date,
-    context: dict[str, Any] | None = None,
 ) -> int:
     """Plan JSON Lines one at a time: memory stays that of one case, however many there are."""
     failed = False
@@ -184,7 +184,7 @@ def run_jsonl(
             stdout.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
             print(_("line {number}: {problem}").format(number=number, problem=exc), file=stderr)
             continue
-        stdout.write(plan.model_dump_json(context=context) + "\n")
+        stdout.write(plan.model_dump_json() + "\n")
     return EXIT_BAD_INPUT if failed else 0
 
 
@@ -220,9 +220,8 @@ def run(
     except BadInput as exc:
         print(str(exc), file=stderr)
         return EXIT_BAD_INPUT
-    context = None if codes else {"say": say}
-    with use(chosen):
-        return _run(source, stdin, stdout, stderr, today, jsonl, context)
+    with use(chosen), worded(None if codes else say):
+        return _run(source, stdin, stdout, stderr, today, jsonl)
 
 
 def _run(
@@ -232,12 +231,11 @@ def _run(
     stderr: TextIO,
     today: date | None,
     jsonl: bool,
-    context: dict[str, Any] | None,
 ) -> int:
     if jsonl:
         try:
             return run_jsonl(
-                source, stdin or sys.stdin.buffer, stdout, stderr, today or date.today(), context
+                source, stdin or sys.stdin.buffer, stdout, stderr, today or date.today()
             )
         except BadInput as exc:
             print(str(exc), file=stderr)
@@ -249,8 +247,8 @@ def _run(
         return EXIT_BAD_INPUT
     # pydantic's own serializer: a third of the cost of json.dump over model_dump (make bench).
     if isinstance(result, list):
-        text = PLANS.dump_json(result, indent=2, context=context).decode()
+        text = PLANS.dump_json(result, indent=2).decode()
     else:
-        text = result.model_dump_json(indent=2, context=context)
+        text = result.model_dump_json(indent=2)
     stdout.write(text + "\n")
     return 0

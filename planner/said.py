@@ -15,12 +15,14 @@ plain string where a `Said` is expected is a plan stored before codes existed: l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from pydantic import GetCoreSchemaHandler, SerializationInfo
+from pydantic import GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
 
 VERBATIM = "verbatim"
@@ -44,14 +46,14 @@ class Said(NamedTuple):
     ) -> CoreSchema:
         """As a field of the plan: a `Said` passes by an instance check (the planner builds them:
         no Python call per sentence), JSON or legacy text goes through `from_json`; serialised
-        coded by default, worded when the caller passes `context={"say": f}`."""
+        coded by default, worded inside `worded(say)`."""
         return core_schema.union_schema(
             [
                 core_schema.is_instance_schema(cls),
                 core_schema.no_info_plain_validator_function(from_json),
             ],
             serialization=core_schema.plain_serializer_function_ser_schema(
-                _serialize, info_arg=True, when_used="always"
+                _serialize, info_arg=False, when_used="always"
             ),
         )
 
@@ -113,11 +115,28 @@ def _param(value: Any) -> Param:
     return value
 
 
-def _serialize(value: Said, info: SerializationInfo) -> Any:
-    """Coded by default (what the store keeps); worded when the caller passes `context={"say": f}`."""
-    context = info.context
-    if context is not None:
-        say: Callable[[Said], str] | None = context.get("say")
-        if say is not None:
-            return say(value)
-    return to_json(value)
+_SAYING: ContextVar[Callable[[Said], str] | None] = ContextVar("saying", default=None)
+"""How a `Said` is serialised here and now: None for coded, else the function that words it."""
+_saying = _SAYING.get
+
+
+@contextmanager
+def worded(say: Callable[[Said], str] | None) -> Iterator[None]:
+    """Within, every `Said` a model serialises is worded by `say` (`lang.plan_words.say`, in the
+    active language); with None, or outside, it is coded (what the store keeps).
+
+    A context variable rather than pydantic's serialisation `context`: a serializer that takes
+    pydantic's `info` costs an object per sentence, and a plan has some twenty (issue 9's budget).
+    It is per thread and per asyncio task, like the active language.
+    """
+    token = _SAYING.set(say)
+    try:
+        yield
+    finally:
+        _SAYING.reset(token)
+
+
+def _serialize(value: Said) -> Any:
+    """Coded (what the store keeps), or worded inside `worded(say)`."""
+    say = _saying()
+    return to_json(value) if say is None else say(value)

@@ -28,7 +28,7 @@ from lang import use
 from lang.plan_words import COUNTED, WORDS, known, say, words_for
 from planner import Case, Plan, plan_case, reminders_for
 from planner.rules import RULE_IDS
-from planner.said import VERBATIM, Said
+from planner.said import VERBATIM, Said, worded
 from tests.conftest import BASE_CASE
 from tests.lang_checks import CITED, assert_chinese, english_words
 
@@ -205,9 +205,27 @@ def test_a_plan_survives_its_json_as_codes() -> None:
             assert render_plan(again) == render_plan(plan)
 
 
+def test_a_plan_is_worded_only_inside_worded_and_coded_again_after_it() -> None:
+    _, plan = PLANS[0]
+    coded = plan.model_dump(mode="json")
+    assert coded["disclaimer"]["code"] == plan.disclaimer.code
+    with use("zh"), worded(say):
+        in_chinese = json.loads(plan.model_dump_json())
+        with worded(None):
+            assert plan.model_dump(mode="json") == coded
+        assert plan.model_dump(mode="json") == in_chinese
+    assert in_chinese["disclaimer"] == _chinese(plan.disclaimer)
+    assert plan.model_dump(mode="json") == coded, "wording ends with the block"
+
+
+def _chinese(said: Said) -> str:
+    with use("zh"):
+        return say(said)
+
+
 def test_text_stored_before_codes_reads_as_written() -> None:
     _, plan = PLANS[0]
-    stored = plan.model_dump(mode="json", context={"say": say})
+    stored = _worded_dump(plan)
     legacy = Plan.model_validate(stored)
     assert {s.code for s in _saids(legacy)} == {VERBATIM}
     with use("zh"):
@@ -243,8 +261,8 @@ def test_a_plan_stored_in_english_reads_in_chinese_after_the_upgrade(tmp_path: P
         plan = Plan.model_validate(assessment.plan)
         assert VERBATIM not in {s.code for s in _saids(plan)}
         with use("en"):
-            worded = plan.model_dump(mode="json", context={"say": say})
-            assert {k: worded[k] for k in TEXT_FIELDS} == {
+            in_words = _worded_dump(plan)
+            assert {k: in_words[k] for k in TEXT_FIELDS} == {
                 k: english[assessment.id][k] for k in TEXT_FIELDS
             }
         with use("zh"):
@@ -481,3 +499,9 @@ def test_plan_says_unreadable_input_in_the_chosen_language(
     assert said["en"].startswith(english)
     assert len(said["zh"].splitlines()) == 1
     assert_chinese(said["zh"], CITED | {"input", "JSON", "UTF", "Expecting", "value"})
+
+
+def _worded_dump(plan: Plan) -> dict[str, Any]:
+    """The plan as `liverbot plan` prints it: its sentences worded in the active language."""
+    with worded(say):
+        return plan.model_dump(mode="json")

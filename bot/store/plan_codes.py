@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from lang import use
 from lang.plan_words import say
 from planner import Case, plan_case
+from planner.said import worded
 
 TEXT_FIELDS = (
     "flags",
@@ -62,8 +63,8 @@ def coded_texts(case: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any] | 
     coded = again.model_dump(mode="json")
     if any(coded.get(name) != plan.get(name) for name in ID_FIELDS):
         return None
-    with use("en"):
-        english = again.model_dump(mode="json", context={"say": say})
+    with use("en"), worded(say):
+        english = again.model_dump(mode="json")
     if any(english.get(name) != plan.get(name) for name in TEXT_FIELDS):
         return None
     return {name: coded[name] for name in TEXT_FIELDS if coded.get(name) is not None}
