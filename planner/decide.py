@@ -37,6 +37,7 @@ from planner.models import (
     TumourBurden,
     TumourType,
     Window,
+    unvalidated,
 )
 from planner.rules import RULE_ORDER
 from planner.said import Said, joined, said
@@ -56,6 +57,8 @@ UNCHANGED = Said("flag.unchanged")
 """The class, the stage and the decision stay the same either way."""
 INTERVENING = (Decision.TACE, Decision.SIMPLE_TACE, Decision.ETHANOL_INJECTION)
 TACE_DECISIONS = (Decision.TACE, Decision.SIMPLE_TACE)
+_plan = unvalidated(Plan)
+"""The plan from the parts worked out here, not validated again (they are typed and built here)."""
 
 
 @dataclass
@@ -343,7 +346,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
         for rule_id in sorted(draft.reasons, key=RULE_ORDER.__getitem__)
     ]
     course = core.course
-    return Plan(
+    return _plan(
         child_pugh=core.child_pugh,
         albi=core.albi,
         meld=core.meld_value,

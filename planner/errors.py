@@ -22,13 +22,27 @@ def error_path(loc: tuple[int | str, ...]) -> str:
     return path or "input"
 
 
+_UNKNOWN_FIELD = ("extra_forbidden", "unexpected_keyword_argument")
+"""An unknown key, as a `BaseModel` and as a pydantic dataclass (the case's models) report it."""
+
+
+def _first(exc: ValidationError) -> dict[str, Any]:
+    """The first error; a pydantic dataclass's "not an object" in the words a `BaseModel` uses
+    (the case's models became dataclasses, and its messages are part of the command's output)."""
+    err: dict[str, Any] = dict(exc.errors(include_url=False)[0])
+    if err["type"] == "dataclass_type":
+        name = (err.get("ctx") or {}).get("class_name", "")
+        err["msg"] = f"Input should be a valid dictionary or instance of {name}"
+    return err
+
+
 def first_error(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
     """The first error as `path: message`, the way a clinician or a script can act on it."""
-    err = exc.errors(include_url=False)[0]
+    err = _first(exc)
     message = err["msg"]
     if err["type"] == "missing":
         message = "is required"
-    elif err["type"] == "extra_forbidden":
+    elif err["type"] in _UNKNOWN_FIELD:
         message = "is not a known field"
     else:
         message = message[0].lower() + message[1:]
@@ -46,13 +60,13 @@ def first_error_said(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -
     What the project checks itself (a missing or unknown field, a range, the order of the dates)
     has its own codes; anything else pydantic found is its English message, kept verbatim.
     """
-    err = exc.errors(include_url=False)[0]
+    err = _first(exc)
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
     kind = err["type"]
     problem: Said
     if kind == "missing":
         problem = said("error.required")
-    elif kind == "extra_forbidden":
+    elif kind in _UNKNOWN_FIELD:
         problem = said("error.unknown_field")
     elif kind == "out_of_range" and "low" in ctx:
         problem = Range(ctx["low"], ctx["high"], ctx["unit"]).said()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from planner import Case, plan_case
+from planner import Case, Plan, plan_case
 from planner import ranges as r
 from planner.albi import albi_grade, albi_score
 from planner.child_pugh import child_pugh
@@ -226,6 +226,9 @@ def test_any_accepted_case_gives_a_coherent_plan(raw: dict[str, Any]) -> None:
     assert (plan.transplant is None) is (case.tumour.type != "hcc")
     # every contraindication says what made it
     assert set(plan.contraindication_findings) == set(plan.contraindications)
+    # built without validation (models.unvalidated): every field, of its declared type
+    assert list(plan.__dict__) == list(Plan.model_fields)
+    assert Plan.model_validate(plan.__dict__, strict=True) == plan
 
 
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), optional(st.integers(0, 400)))
