@@ -8,7 +8,7 @@ and the flag says whether the Child-Pugh class, the BCLC stage or the decision w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -36,4 +36,4 @@ def variant(settings: ProtocolSettings, **changes: Any) -> ProtocolSettings:
 
 @lru_cache(maxsize=256)
 def _variant(settings: ProtocolSettings, changes: tuple[tuple[str, Any], ...]) -> ProtocolSettings:
-    return settings.model_copy(update=dict(changes))
+    return replace(settings, **dict(changes))

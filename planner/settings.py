@@ -9,7 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 
 class Refractoriness(StrEnum):
@@ -21,30 +22,46 @@ class Refractoriness(StrEnum):
     """Three or more consecutive sessions first (Chinese College of Interventionalists, 2022)."""
 
 
-class ProtocolSettings(BaseModel):
-    """Department-level choices where the founding text gives no number."""
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class ProtocolSettings:
+    """Department-level choices where the founding text gives no number.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A pydantic dataclass, validated when made (`ProtocolSettings(elderly_age=70)`), and read
+    through slots: the planner reads its settings some fifty times per plan, and a `BaseModel`'s
+    fields are read through its `__getattr__` hook (issue 9's budget of 150 µs per plan).
+    """
 
     elderly_age: int = Field(
-        75, ge=50, le=100, description="P2 'elderly': age at or above this (TACE outcome studies)."
+        default=75,
+        ge=50,
+        le=100,
+        description="P2 'elderly': age at or above this (TACE outcome studies).",
     )
     elderly_age_alternatives: tuple[int, int] = Field(
-        (70, 80),
+        default=(70, 80),
         description="Other cut-offs in the literature (guidelines.md 9); an age between them is flagged "
         "when P2 hinges on it.",
     )
     severe_cirrhosis_child_pugh_points: int = Field(
-        7, ge=5, le=15, description="P2 'severe cirrhosis': Child-Pugh points at or above this."
+        default=7,
+        ge=5,
+        le=15,
+        description="P2 'severe cirrhosis': Child-Pugh points at or above this.",
     )
-    interval_min_days: int = Field(50, ge=1, description="P5: earliest day after the last one.")
-    interval_max_months: int = Field(3, ge=1, description="P5: latest, in calendar months.")
-    recovery_gap_days: int = Field(21, ge=0, description="P6: days after recovery at the least.")
+    interval_min_days: int = Field(
+        default=50, ge=1, description="P5: earliest day after the last one."
+    )
+    interval_max_months: int = Field(
+        default=3, ge=1, description="P5: latest, in calendar months."
+    )
+    recovery_gap_days: int = Field(
+        default=21, ge=0, description="P6: days after recovery at the least."
+    )
     imaging_after_intervention_weeks: tuple[int, int] = Field(
-        (4, 6), description="Follow-up CT or MRI after an intervention (guidelines.md 7)."
+        default=(4, 6), description="Follow-up CT or MRI after an intervention (guidelines.md 7)."
     )
     reimaging_after_hold_months: int = Field(
-        1,
+        default=1,
         ge=1,
         le=3,
         description="Imaging after a hold (P7): the guideline says every 1-3 months by response; the "
@@ -54,32 +71,33 @@ class ProtocolSettings(BaseModel):
     # Conventions where published sources disagree (guidelines.md, safety-and-course.md). The plan flags a
     # value that sits where they disagree and says what the other convention would change.
     child_pugh_albumin_low_g_dl: float = Field(
-        2.8,
+        default=2.8,
         description="Child-Pugh albumin: 3 points below this (Pugh 2.8 g/dL; Harrison's 3.0).",
     )
     child_pugh_bilirubin_table: Literal["entered", "mg_dl", "umol_l"] = Field(
-        "entered",
+        default="entered",
         description="Child-Pugh bilirubin scored with the table of the unit entered (the project's "
         "convention), or always with one unit's table.",
     )
     child_pugh_bilirubin_high_umol_l: float = Field(
-        51.0, description="SI table: 3 points above this (51 umol/L; some SI tables use 50)."
+        default=51.0,
+        description="SI table: 3 points above this (51 umol/L; some SI tables use 50).",
     )
     albi_albumin_coefficient: float = Field(
-        -0.085, description="ALBI albumin coefficient (-0.085; some papers print -0.0852)."
+        default=-0.085, description="ALBI albumin coefficient (-0.085; some papers print -0.0852)."
     )
     bclc_inclusive_cut_offs: bool = Field(
-        True,
+        default=True,
         description="BCLC 2022 '<= 2 cm' (stage 0) and '<= 3 cm' (stage A, 2-3 nodules); older editions "
         "print '<'.",
     )
     mrecist_from_sums: bool = Field(
-        False,
+        default=False,
         description="When the radiologist's mRECIST category and the one computed from the viable sums "
         "differ, use the sums (default: the radiologist's reading, which sees more than the sums).",
     )
     refractoriness: Refractoriness = Field(
-        Refractoriness.JSH_2014,
+        default=Refractoriness.JSH_2014,
         description="Definition of TACE refractoriness (JSH 2014 by default).",
     )
 
