@@ -80,13 +80,23 @@ def albi_flags(
     albumin: float,
     albumin_unit: AlbuminUnit,
     settings: ProtocolSettings = DEFAULT_SETTINGS,
+    *,
+    graded: Literal[1, 2, 3] | None = None,
 ) -> list[Disputed]:
-    """A flag when the published albumin coefficients (-0.085, -0.0852) give different grades."""
+    """A flag when the published albumin coefficients (-0.085, -0.0852) give different grades.
+
+    `graded`: the grade `albi` gave for these values under `settings`, when the caller has it (the
+    planner does), so that the score is not worked out twice.
+    """
     used = settings.albi_albumin_coefficient
     alternative = (
         ALBUMIN_COEFFICIENT_ALTERNATIVE if used == ALBUMIN_COEFFICIENT else ALBUMIN_COEFFICIENT
     )
-    ours = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, used))
+    ours = (
+        graded
+        if graded is not None
+        else albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, used))
+    )
     other = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, alternative))
     if ours == other:
         return []

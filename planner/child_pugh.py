@@ -144,14 +144,22 @@ def child_pugh_flags(
     albumin: float,
     albumin_unit: AlbuminUnit,
     settings: ProtocolSettings = DEFAULT_SETTINGS,
+    *,
+    scored: ChildPughItems | None = None,
 ) -> list[Disputed]:
     """Values whose points depend on which published table is used, each with the other convention.
 
-    The other convention's settings are built only for a value that is flagged: this runs on every plan.
+    `scored`: the items `child_pugh` gave for these values under `settings`, when the caller has
+    them (the planner does), so that they are not scored twice. The other convention's settings are
+    built only for a value that is flagged: this runs on every plan.
     """
     flags: list[Disputed] = []
     si_high = settings.child_pugh_bilirubin_high_umol_l
-    used = bilirubin_points(bilirubin, bilirubin_unit, settings)
+    used = (
+        scored.bilirubin
+        if scored is not None
+        else bilirubin_points(bilirubin, bilirubin_unit, settings)
+    )
     other_table = "umol_l" if bilirubin_unit is BilirubinUnit.MG_DL else "mg_dl"
     by_other = _bilirubin_points(bilirubin, bilirubin_unit, other_table, si_high)
     if by_other != used:
@@ -190,7 +198,9 @@ def child_pugh_flags(
         if used_cut == ALBUMIN_LOW_HARRISON_G_DL
         else ALBUMIN_LOW_HARRISON_G_DL
     )
-    by_used = _albumin_points(albumin, albumin_unit, used_cut)
+    by_used = (
+        scored.albumin if scored is not None else _albumin_points(albumin, albumin_unit, used_cut)
+    )
     by_other_cut = _albumin_points(albumin, albumin_unit, other_cut)
     if by_used != by_other_cut:
         flags.append(

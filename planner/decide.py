@@ -233,9 +233,11 @@ def _core(
     albi = albi_mod.albi(bili.value, bili.unit, alb.value, alb.unit, settings)
     if with_flags:
         draft.flags += cp_mod.child_pugh_flags(
-            bili.value, bili.unit, alb.value, alb.unit, settings
+            bili.value, bili.unit, alb.value, alb.unit, settings, scored=child_pugh.items
         )
-        draft.flags += albi_mod.albi_flags(bili.value, bili.unit, alb.value, alb.unit, settings)
+        draft.flags += albi_mod.albi_flags(
+            bili.value, bili.unit, alb.value, alb.unit, settings, graded=albi.grade
+        )
     draft.missing += fixed.missing
 
     stage_input = staging.StageInput(
@@ -346,7 +348,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
         for rule_id in sorted(draft.reasons, key=RULE_ORDER.__getitem__)
     ]
     course = core.course
-    return _plan(
+    return _plan(  # in the order of Plan's fields, which `unvalidated` keeps without sorting
         child_pugh=core.child_pugh,
         albi=core.albi,
         meld=core.meld_value,
@@ -356,8 +358,6 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
         window=core.window,
         rules=[r.id for r in reasons],
         contraindications=contraindications,
-        contraindication_findings=assessment.found | draft.stops,
-        provisional=draft.provisional,
         missing=_unique(draft.missing),
         flags=flags,
         before_procedure=assessment.before_procedure if intervening else [],
@@ -374,6 +374,8 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
         egfr=assessment.egfr,
         response_computed=course.read.computed,
         response_corrected=course.read.corrected is not None,
+        contraindication_findings=assessment.found | draft.stops,
+        provisional=draft.provisional,
         meld_detail=core.meld,
         cnlc=core.cnlc,
         tumour_burden=core.burden,

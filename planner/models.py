@@ -411,10 +411,13 @@ def unvalidated(model: Callable[_Fields, _Model]) -> Callable[_Fields, _Model]:
     names = tuple(cls.model_fields)
 
     def build(*args: _Fields.args, **fields: _Fields.kwargs) -> _Model:
-        if args or len(fields) != len(names):
-            raise TypeError(f"{cls.__name__}: every field by name, and only those")
+        kept: dict[str, Any] = fields
+        if args or tuple(fields) != names:  # the caller's order is the model's: kept as it is
+            if args or len(fields) != len(names):
+                raise TypeError(f"{cls.__name__}: every field by name, and only those")
+            kept = {name: fields[name] for name in names}
         made = _new(cls)
-        _set(made, "__dict__", {name: fields[name] for name in names})
+        _set(made, "__dict__", kept)
         _set(made, "__pydantic_fields_set__", set(names))
         _set(made, "__pydantic_extra__", None)
         _set(made, "__pydantic_private__", None)

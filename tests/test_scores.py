@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from pydantic import TypeAdapter
 
@@ -16,6 +18,7 @@ from planner.child_pugh import (
 )
 from planner.meld import meld, meld_na_score, meld_score
 from planner.models import Ascites, ChildPughResult, Encephalopathy
+from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import AlbuminUnit, BilirubinUnit
 from tests.worded import english
 
@@ -100,6 +103,32 @@ def test_si_bilirubin_band_50_to_51_is_flagged(
 )  # fmt: skip
 def test_albumin_harrison_band_is_flagged(value: float, unit: AlbuminUnit, flagged: bool) -> None:
     assert bool(child_pugh_flags(1.0, MG, value, unit)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("bili", "bili_unit", "alb", "alb_unit"),
+    [(2.0, MG, 2.9, G_DL), (50.5, UMOL, 28.5, G_L), (3.0, MG, 3.5, G_DL), (51.0, UMOL, 40.11, G_L),
+     (0.8, MG, 4.2, G_DL), (17.1, UMOL, 40.11, G_L)],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "settings",
+    [DEFAULT_SETTINGS, ProtocolSettings(child_pugh_albumin_low_g_dl=3.0),
+     ProtocolSettings(child_pugh_bilirubin_table="umol_l", albi_albumin_coefficient=-0.0852)],
+)  # fmt: skip
+def test_flags_from_the_scores_at_hand_are_the_flags_scored_afresh(
+    bili: float, bili_unit: BilirubinUnit, alb: float, alb_unit: AlbuminUnit,
+    settings: ProtocolSettings,
+) -> None:  # fmt: skip
+    items = child_pugh(bili, bili_unit, alb, alb_unit, 1.0, Ascites.NONE, Encephalopathy.NONE,
+                       settings).items  # fmt: skip
+    afresh = child_pugh_flags(bili, bili_unit, alb, alb_unit, settings)
+    assert child_pugh_flags(bili, bili_unit, alb, alb_unit, settings, scored=items) == afresh
+    grade = albi(bili, bili_unit, alb, alb_unit, settings).grade
+    albi_afresh = albi_flags(bili, bili_unit, alb, alb_unit, settings)
+    assert albi_flags(bili, bili_unit, alb, alb_unit, settings, graded=grade) == albi_afresh
+    # and the scores at hand are what the flags compare (one point off, another flag)
+    off = replace(items, bilirubin=items.bilirubin % 3 + 1, albumin=items.albumin % 3 + 1)
+    assert child_pugh_flags(bili, bili_unit, alb, alb_unit, settings, scored=off) != afresh
 
 
 @pytest.mark.parametrize(
