@@ -9,8 +9,6 @@ safety-and-course.md section 1 (after Child-Pugh C and ECOG 3-4 of the first ver
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from planner import renal
 from planner.models import (
     Ascites,
@@ -85,24 +83,51 @@ MELD_TRANSPLANT_FROM = 15
 """MELD 15 or more: survival benefit of transplant (Merion et al., Am J Transplant 2005)."""
 
 
-@dataclass
 class Assessment:
-    """Contraindications (each ends in `no_tace`), values to correct, cautions, notes and gaps."""
+    """Contraindications (each ends in `no_tace`), values to correct, cautions, notes and gaps.
 
-    contraindications: list[str] = field(default_factory=list)
-    found: dict[str, Said] = field(default_factory=dict)
+    A plain class that starts empty rather than a dataclass of default factories, whose generated
+    `__init__` calls a factory per field (issue 9's budget of 150 µs per plan).
+    """
+
+    __slots__ = (
+        "before_procedure",
+        "cautions",
+        "contraindications",
+        "crcl",
+        "egfr",
+        "found",
+        "general_cautions",
+        "missing",
+        "missing_if_intervening",
+        "notes",
+    )  # fmt: skip
+    contraindications: list[str]
+    found: dict[str, Said]
     """What this patient has that makes each contraindication, with the values ("bilirubin 3.2 mg/dL")."""
-    before_procedure: list[Said] = field(default_factory=list)
-    cautions: list[Said] = field(default_factory=list)
+    before_procedure: list[Said]
+    cautions: list[Said]
     """Cautions about doing TACE: shown unless TACE is ruled out."""
-    general_cautions: list[Said] = field(default_factory=list)
+    general_cautions: list[Said]
     """Cautions that hold whatever the decision (transplant evaluation)."""
-    notes: list[Said] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    missing_if_intervening: list[str] = field(default_factory=list)
+    notes: list[Said]
+    missing: list[str]
+    missing_if_intervening: list[str]
     """Inputs that matter only when the plan intervenes (sex and weight for the clearance)."""
-    crcl: float | None = None
-    egfr: float | None = None
+    crcl: float | None
+    egfr: float | None
+
+    def __init__(self) -> None:
+        self.contraindications = []
+        self.found = {}
+        self.before_procedure = []
+        self.cautions = []
+        self.general_cautions = []
+        self.notes = []
+        self.missing = []
+        self.missing_if_intervening = []
+        self.crcl = None
+        self.egfr = None
 
     def gate(self, name: str, found: Said) -> None:
         """Record a contraindication and what in this patient makes it."""

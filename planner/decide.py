@@ -61,19 +61,42 @@ _plan = unvalidated(Plan)
 """The plan from the parts worked out here, not validated again (they are typed and built here)."""
 
 
-@dataclass
 class _Draft:
-    """What the steps of part D accumulate before the plan is frozen."""
+    """What the steps of part D accumulate before the plan is frozen.
 
-    reasons: dict[str, Said] = field(default_factory=dict)
-    technique: list[Said] = field(default_factory=list)
-    notes: list[Said] = field(default_factory=list)
-    flags: list[Disputed] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    stops: dict[str, Said] = field(default_factory=dict)
+    A plain class that starts empty rather than a dataclass of default factories, whose generated
+    `__init__` calls a factory per field: one is made for the plan and one for each re-plan.
+    """
+
+    __slots__ = (
+        "cautions",
+        "flags",
+        "missing",
+        "notes",
+        "provisional",
+        "reasons",
+        "stops",
+        "technique"
+    )  # fmt: skip
+    reasons: dict[str, Said]
+    technique: list[Said]
+    notes: list[Said]
+    flags: list[Disputed]
+    missing: list[str]
+    stops: dict[str, Said]
     """Stop rules of the follow-up (refractory, ART high) and what makes each."""
-    cautions: list[Said] = field(default_factory=list)
-    provisional: bool = False
+    cautions: list[Said]
+    provisional: bool
+
+    def __init__(self) -> None:
+        self.reasons = {}
+        self.technique = []
+        self.notes = []
+        self.flags = []
+        self.missing = []
+        self.stops = {}
+        self.cautions = []
+        self.provisional = False
 
     def use(self, rule_id: str, reason: Said) -> None:
         """Record that a rule shaped the plan, once, with the first reason given."""

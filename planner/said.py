@@ -115,8 +115,8 @@ def _param(value: Any) -> Param:
     return value
 
 
-_SAYING: ContextVar[Callable[[Said], str] | None] = ContextVar("saying", default=None)
-"""How a `Said` is serialised here and now: None for coded, else the function that words it."""
+_SAYING: ContextVar[Callable[[Said], Any]] = ContextVar("saying", default=to_json)
+"""How a `Said` is serialised here and now: `to_json` (coded), or the function that words it."""
 _saying = _SAYING.get
 
 
@@ -129,7 +129,7 @@ def worded(say: Callable[[Said], str] | None) -> Iterator[None]:
     pydantic's `info` costs an object per sentence, and a plan has some twenty (issue 9's budget).
     It is per thread and per asyncio task, like the active language.
     """
-    token = _SAYING.set(say)
+    token = _SAYING.set(to_json if say is None else say)
     try:
         yield
     finally:
@@ -138,5 +138,4 @@ def worded(say: Callable[[Said], str] | None) -> Iterator[None]:
 
 def _serialize(value: Said) -> Any:
     """Coded (what the store keeps), or worded inside `worded(say)`."""
-    say = _saying()
-    return to_json(value) if say is None else say(value)
+    return _saying()(value)
