@@ -1,7 +1,7 @@
 # Two commands on a fresh machine: `make run` and `make test`. Both create .venv when it is missing.
 # The interpreter .venv is made with: the system's CPython (3.11 or newer, with venv) where there is
-# one, else python3 from PATH. Debian builds its CPython optimised (profile-guided, link-time);
-# pyenv's default build is not, and runs the planner 12-18% slower (README, Performance).
+# one, else python3 from PATH. Debian builds its CPython optimised (profile-guided, link-time) and
+# pyenv's default build is not: the planner takes 12-18% less time on Debian's (README, Performance).
 # `make PYTHON=python3.12 test` chooses another; an existing .venv is kept until `make clean`.
 SYSTEM_PYTHON := /usr/bin/python3
 PYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' \
