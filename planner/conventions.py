@@ -8,7 +8,8 @@ and the flag says whether the Child-Pugh class, the BCLC stage or the decision w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from copy import copy
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -36,4 +37,10 @@ def variant(settings: ProtocolSettings, **changes: Any) -> ProtocolSettings:
 
 @lru_cache(maxsize=256)
 def _variant(settings: ProtocolSettings, changes: tuple[tuple[str, Any], ...]) -> ProtocolSettings:
-    return replace(settings, **dict(changes))
+    # Not `dataclasses.replace`, which validates again: a department's alternatives may lie outside
+    # the bounds of the setting they stand in for (as `model_copy` allowed before the settings
+    # became a dataclass), and the flag must still say what that convention would change.
+    other = copy(settings)
+    for name, value in changes:
+        object.__setattr__(other, name, value)
+    return other

@@ -23,6 +23,7 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    TypeAdapter,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -89,6 +90,17 @@ _INPUT = ConfigDict(extra="forbid")
 """The input models' config: unknown keys are errors (numbers may not be strings: Strict types)."""
 
 
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(model: type[Any]) -> TypeAdapter[Any]:
+    """The serializer of an input model (made once per model, when a model is first dumped)."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
+
+
 class _Strict:
     """Base of the input models, which are pydantic dataclasses (frozen, slotted, `_INPUT`).
 
@@ -103,14 +115,29 @@ class _Strict:
     """Set on each model by the `validated` decorator."""
 
     @classmethod
-    def model_validate(cls, obj: Any) -> Self:
+    def model_validate(
+        cls, obj: Any, *, strict: bool | None = None, context: Any | None = None
+    ) -> Self:
         """`obj` (a dict, as JSON gives it) validated into this model, as `BaseModel.model_validate`.
 
         Raises:
             ValidationError: naming the field at fault, as for a `BaseModel`.
         """
-        made: Self = cls.__pydantic_validator__.validate_python(obj)
+        made: Self = cls.__pydantic_validator__.validate_python(
+            obj, strict=strict, context=context
+        )
         return made
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes) -> Self:
+        """JSON text validated into this model, as `BaseModel.model_validate_json`."""
+        made: Self = cls.__pydantic_validator__.validate_json(data)
+        return made
+
+    def model_dump(self, *, mode: Literal["json", "python"] = "python") -> dict[str, Any]:
+        """The model as a dict (`mode="json"`: JSON-ready), as `BaseModel.model_dump`."""
+        dumped: dict[str, Any] = _adapter(type(self)).dump_python(self, mode=mode)
+        return dumped
 
 
 class TumourType(StrEnum):
@@ -303,7 +330,9 @@ class History(_Strict):
     followup: Followup | None = None
     sessions: Annotated[StrictInt, bounded(ranges.SESSIONS)] | None = None
     baseline: Baseline | None = None
-    previous_followups: list[Followup] = Field(default_factory=list)
+    previous_followups: list[Followup] = Field(default_factory=list, kw_only=True)
+    # kw_only here too: pydantic does not apply the class's kw_only to a `Field(...)`, and would
+    # move this field first, so that its errors were reported before those of the fields above.
 
     @model_validator(mode="after")
     def _dates_after_intervention(self) -> History:

@@ -32,35 +32,41 @@ class ProtocolSettings:
     """
 
     elderly_age: int = Field(
+        kw_only=True,
         default=75,
         ge=50,
         le=100,
         description="P2 'elderly': age at or above this (TACE outcome studies).",
     )
     elderly_age_alternatives: tuple[int, int] = Field(
+        kw_only=True,
         default=(70, 80),
         description="Other cut-offs in the literature (guidelines.md 9); an age between them is flagged "
         "when P2 hinges on it.",
     )
     severe_cirrhosis_child_pugh_points: int = Field(
+        kw_only=True,
         default=7,
         ge=5,
         le=15,
         description="P2 'severe cirrhosis': Child-Pugh points at or above this.",
     )
     interval_min_days: int = Field(
-        default=50, ge=1, description="P5: earliest day after the last one."
+        kw_only=True, default=50, ge=1, description="P5: earliest day after the last one."
     )
     interval_max_months: int = Field(
-        default=3, ge=1, description="P5: latest, in calendar months."
+        kw_only=True, default=3, ge=1, description="P5: latest, in calendar months."
     )
     recovery_gap_days: int = Field(
-        default=21, ge=0, description="P6: days after recovery at the least."
+        kw_only=True, default=21, ge=0, description="P6: days after recovery at the least."
     )
     imaging_after_intervention_weeks: tuple[int, int] = Field(
-        default=(4, 6), description="Follow-up CT or MRI after an intervention (guidelines.md 7)."
+        kw_only=True,
+        default=(4, 6),
+        description="Follow-up CT or MRI after an intervention (guidelines.md 7).",
     )
     reimaging_after_hold_months: int = Field(
+        kw_only=True,
         default=1,
         ge=1,
         le=3,
@@ -71,32 +77,40 @@ class ProtocolSettings:
     # Conventions where published sources disagree (guidelines.md, safety-and-course.md). The plan flags a
     # value that sits where they disagree and says what the other convention would change.
     child_pugh_albumin_low_g_dl: float = Field(
+        kw_only=True,
         default=2.8,
         description="Child-Pugh albumin: 3 points below this (Pugh 2.8 g/dL; Harrison's 3.0).",
     )
     child_pugh_bilirubin_table: Literal["entered", "mg_dl", "umol_l"] = Field(
+        kw_only=True,
         default="entered",
         description="Child-Pugh bilirubin scored with the table of the unit entered (the project's "
         "convention), or always with one unit's table.",
     )
     child_pugh_bilirubin_high_umol_l: float = Field(
+        kw_only=True,
         default=51.0,
         description="SI table: 3 points above this (51 umol/L; some SI tables use 50).",
     )
     albi_albumin_coefficient: float = Field(
-        default=-0.085, description="ALBI albumin coefficient (-0.085; some papers print -0.0852)."
+        kw_only=True,
+        default=-0.085,
+        description="ALBI albumin coefficient (-0.085; some papers print -0.0852).",
     )
     bclc_inclusive_cut_offs: bool = Field(
+        kw_only=True,
         default=True,
         description="BCLC 2022 '<= 2 cm' (stage 0) and '<= 3 cm' (stage A, 2-3 nodules); older editions "
         "print '<'.",
     )
     mrecist_from_sums: bool = Field(
+        kw_only=True,
         default=False,
         description="When the radiologist's mRECIST category and the one computed from the viable sums "
         "differ, use the sums (default: the radiologist's reading, which sees more than the sums).",
     )
     refractoriness: Refractoriness = Field(
+        kw_only=True,
         default=Refractoriness.JSH_2014,
         description="Definition of TACE refractoriness (JSH 2014 by default).",
     )

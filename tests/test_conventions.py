@@ -7,6 +7,7 @@ written, so they are asserted whole: a flag that named the wrong class or decisi
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -279,3 +280,19 @@ def test_infiltrative_bclc_b_advice_is_systemic() -> None:
     advice = plan({"tumour": {"infiltrative": True}}).stage_advice or ""
     assert "BCLC B, diffuse or infiltrative: systemic therapy rather than TACE" in advice
     assert "BCLC B: TACE when" not in advice
+
+
+def test_a_departments_alternative_outside_the_settings_bounds_is_still_planned() -> None:
+    """The other convention's settings are the department's own alternatives, taken as given:
+    ages 45 and 80 around a threshold whose own bounds are 50-100 still give the elderly flag."""
+    settings = ProtocolSettings(elderly_age_alternatives=(45, 80))
+    flagged = plan({}, settings, age=47)
+    assert any("age 47" in flag and "with 45" in flag for flag in flagged.flags), flagged.flags
+
+
+def test_settings_are_named_and_the_input_models_keep_the_model_api() -> None:
+    with pytest.raises(ValueError, match="positional"):
+        ProtocolSettings(60)  # type: ignore[misc]
+    case = Case.model_validate(BASE_CASE)
+    assert Case.model_validate(case.model_dump(mode="json")) == case
+    assert Case.model_validate_json(json.dumps(BASE_CASE)) == case
