@@ -726,7 +726,9 @@ def test_version_2_fields_refuse_bad_input(
     assert call(with_change(case, path, value)) == (2, "", message + "\n")
 
 
-def test_the_first_error_is_the_first_field_in_the_contracts_order(base_case: dict[str, Any]) -> None:
+def test_the_first_error_is_the_first_field_in_the_contracts_order(
+    base_case: dict[str, Any],
+) -> None:
     """Earlier follow-ups come last in `history`, so a missing last intervention is said first."""
     case = copy.deepcopy(base_case)
     case["history"] = {"sessions": 2, "previous_followups": [{"lipiodol": "dense"}]}
