@@ -55,7 +55,6 @@ from flows.questions import COURSE_FLOOR, HISTORY_QUESTIONS, LAB_IDS
 from flows.quick import KnownCourse, QuickCheck, parse_quick, problems_message, syntax
 from flows.render import (
     MESSAGE_LIMIT,
-    WINDOW_WORDS,
     Layout,
     Section,
     layout_text,
@@ -972,7 +971,7 @@ class Assistant:
             lines.append(_("Window: {earliest} to {latest} ({status})").format(
                 earliest=day(date.fromisoformat(window["earliest"])),
                 latest=day(date.fromisoformat(window["latest"])),
-                status=window_status(status) if status in WINDOW_WORDS else status.replace("_", " "),
+                status=window_status(status),
             ))  # fmt: skip
         if reminders:
             r = reminders[0]

@@ -423,8 +423,9 @@ WINDOW_WORDS = {
 
 
 def window_status(status: str) -> str:
-    """A window's status in the active language: the plan's status line and /patient say it alike."""
-    return _(WINDOW_WORDS[status])
+    """A window's status in the active language: the plan's status line and /patient say it alike
+    (a status without words, stored by another version, as it is: `not_yet_open` -> `not yet open`)."""
+    return _(WINDOW_WORDS[status]) if status in WINDOW_WORDS else status.replace("_", " ")
 
 
 def rule_text(rule_id: str) -> str:

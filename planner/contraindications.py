@@ -101,7 +101,7 @@ class Assessment:
         "missing",
         "missing_if_intervening",
         "notes",
-    )  # fmt: skip
+    )
     contraindications: list[str]
     found: dict[str, Said]
     """What this patient has that makes each contraindication, with the values ("bilirubin 3.2 mg/dL")."""

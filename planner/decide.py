@@ -76,8 +76,8 @@ class _Draft:
         "provisional",
         "reasons",
         "stops",
-        "technique"
-    )  # fmt: skip
+        "technique",
+    )
     reasons: dict[str, Said]
     technique: list[Said]
     notes: list[Said]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, ParamSpec, Self, TypeVar, cast
@@ -330,9 +330,9 @@ class History(_Strict):
     followup: Followup | None = None
     sessions: Annotated[StrictInt, bounded(ranges.SESSIONS)] | None = None
     baseline: Baseline | None = None
-    previous_followups: list[Followup] = Field(default_factory=list, kw_only=True)
-    # kw_only here too: pydantic does not apply the class's kw_only to a `Field(...)`, and would
-    # move this field first, so that its errors were reported before those of the fields above.
+    previous_followups: list[Followup] = field(default_factory=list)
+    # The standard library's `field`, not pydantic's `Field(...)`: pydantic would not apply the
+    # class's kw_only to it and would validate it first, saying its errors before those above.
 
     @model_validator(mode="after")
     def _dates_after_intervention(self) -> History:
