@@ -7,7 +7,10 @@ cancer, 2024 edition. The advice is keyed to the actual stage of each system: II
 
 from __future__ import annotations
 
-from planner.models import TumourType
+from planner.models import (
+    HCC,
+    TumourType,
+)
 from planner.said import Said, joined, said
 
 STAGES = frozenset({"0", "A", "B", "C", "D"})
@@ -29,7 +32,7 @@ def stage_advice(
     Beside a `no_tace` decision the sentence says first that TACE is excluded, so that a stage whose
     first line is TACE (BCLC B, CNLC IIb) never reads as advice against the decision.
     """
-    if tumour_type is not TumourType.HCC or bclc is None:
+    if tumour_type is not HCC or bclc is None:
         kind = tumour_type.value if tumour_type is not TumourType.HCC else TumourType.OTHER.value
         return said(f"stage.non_hcc.{kind}")
     key = "B_diffuse" if bclc == "B" and infiltrative else bclc

@@ -13,7 +13,7 @@ from planner.conventions import Disputed, variant
 from planner.models import AlbiResult
 from planner.said import said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
-from planner.units import AlbuminUnit, BilirubinUnit, albumin_g_l, bilirubin_umol_l
+from planner.units import AlbuminUnit, BilirubinUnit, Labs, albumin_g_l, bilirubin_umol_l
 
 BILIRUBIN_COEFFICIENT = 0.66
 ALBUMIN_COEFFICIENT = -0.085
@@ -38,9 +38,15 @@ def albi_score(
     albumin_coefficient: float = ALBUMIN_COEFFICIENT,
 ) -> float:
     """The unrounded ALBI score."""
-    umol = bilirubin_umol_l(bilirubin, bilirubin_unit)
-    g_l = albumin_g_l(albumin, albumin_unit)
-    return BILIRUBIN_COEFFICIENT * math.log10(umol) + albumin_coefficient * g_l
+    return _score(
+        bilirubin_umol_l(bilirubin, bilirubin_unit),
+        albumin_g_l(albumin, albumin_unit),
+        albumin_coefficient,
+    )
+
+
+def _score(umol_l: float, g_l: float, albumin_coefficient: float) -> float:
+    return BILIRUBIN_COEFFICIENT * math.log10(umol_l) + albumin_coefficient * g_l
 
 
 def albi_grade(score: float) -> Literal[1, 2, 3]:
@@ -66,8 +72,13 @@ def albi(
     settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> AlbiResult:
     """ALBI score rounded for display, its grade and the mALBI grade."""
-    score = albi_score(
-        bilirubin, bilirubin_unit, albumin, albumin_unit, settings.albi_albumin_coefficient
+    return albi_of(Labs.of(bilirubin, bilirubin_unit, albumin, albumin_unit), settings)
+
+
+def albi_of(labs: Labs, settings: ProtocolSettings = DEFAULT_SETTINGS) -> AlbiResult:
+    """`albi` from the labs already converted (the planner converts them once per plan)."""
+    score = _score(
+        labs.bilirubin_umol_l_exact, labs.albumin_g_l_exact, settings.albi_albumin_coefficient
     )
     return AlbiResult(
         score=round(score, DISPLAY_DECIMALS), grade=albi_grade(score), malbi=malbi_grade(score)
@@ -82,22 +93,22 @@ def albi_flags(
     settings: ProtocolSettings = DEFAULT_SETTINGS,
     *,
     graded: Literal[1, 2, 3] | None = None,
+    labs: Labs | None = None,
 ) -> list[Disputed]:
     """A flag when the published albumin coefficients (-0.085, -0.0852) give different grades.
 
-    `graded`: the grade `albi` gave for these values under `settings`, when the caller has it (the
-    planner does), so that the score is not worked out twice.
+    `graded`: the grade `albi` gave for these values under `settings`, and `labs`: the values
+    converted, when the caller has them (the planner does), so that nothing is worked out twice.
     """
+    if labs is None:
+        labs = Labs.of(bilirubin, bilirubin_unit, albumin, albumin_unit)
+    umol_l, g_l = labs.bilirubin_umol_l_exact, labs.albumin_g_l_exact
     used = settings.albi_albumin_coefficient
     alternative = (
         ALBUMIN_COEFFICIENT_ALTERNATIVE if used == ALBUMIN_COEFFICIENT else ALBUMIN_COEFFICIENT
     )
-    ours = (
-        graded
-        if graded is not None
-        else albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, used))
-    )
-    other = albi_grade(albi_score(bilirubin, bilirubin_unit, albumin, albumin_unit, alternative))
+    ours = graded if graded is not None else albi_grade(_score(umol_l, g_l, used))
+    other = albi_grade(_score(umol_l, g_l, alternative))
     if ours == other:
         return []
     return [

@@ -10,15 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.models import (
+    ETHANOL_INJECTION,
+    HCC,
+    NO_PVTT,
+    NO_TACE,
+    VP4,
     AlbiResult,
     Alternative,
     Case,
     ChildPughResult,
     Decision,
-    Pvtt,
     TransplantCriteria,
     TumourBurden,
-    TumourType,
 )
 from planner.said import Said, joined, said
 
@@ -75,7 +78,7 @@ def _transplant_text(ctx: Context) -> Said:
 def offered(ctx: Context) -> list[Alternative]:
     """The alternatives that fit this case, ordered; systemic first when it is the recommended line."""
     case, tumour = ctx.case, ctx.case.tumour
-    hcc = tumour.type is TumourType.HCC
+    hcc = tumour.type is HCC
     n, size = tumour.count, tumour.largest_cm
     class_a = ctx.child_pugh.class_ == "A"
     ids: list[str] = []
@@ -96,14 +99,14 @@ def offered(ctx: Context) -> list[Alternative]:
         and focal
         and n == 1
         and class_a
-        and tumour.pvtt is not Pvtt.VP4
+        and tumour.pvtt is not VP4
         and not tumour.burden_ge_70pct
     ):
         ids.append("resection")
     milan = bool(ctx.transplant and ctx.transplant.milan)
     # Vascular invasion or spread exclude the MELD route to transplant as they exclude the criteria;
     # an infiltrative tumour has no nodules to measure against them, so it excludes both routes.
-    invaded = tumour.pvtt is not Pvtt.NONE or tumour.extrahepatic
+    invaded = tumour.pvtt is not NO_PVTT or tumour.extrahepatic
     if (
         hcc
         and focal
@@ -123,7 +126,7 @@ def offered(ctx: Context) -> list[Alternative]:
         ctx.bclc == "C" or tumour.infiltrative or ctx.refractory or ctx.art_stop
     )
     # TACE excluded in BCLC B: the next stage's option, systemic therapy (stage migration, BCLC 2022).
-    migrated = ctx.decision is Decision.NO_TACE and ctx.bclc == "B"
+    migrated = ctx.decision is NO_TACE and ctx.bclc == "B"
     if hcc and (
         systemic_leads
         or migrated
@@ -132,7 +135,7 @@ def offered(ctx: Context) -> list[Alternative]:
         ids.append("systemic")
     if hcc and ctx.decision in TACE_DECISIONS and (ctx.bclc == "B" or ctx.cnlc in ("IIb", "IIIa")):
         ids.append("tace_plus_systemic")
-    if hcc and (tumour.pvtt is not Pvtt.NONE or size > HAIC_LARGE_ABOVE_CM):
+    if hcc and (tumour.pvtt is not NO_PVTT or size > HAIC_LARGE_ABOVE_CM):
         ids.append("haic")
     if ctx.bclc == "D" or (ctx.child_pugh.class_ == "C" and not milan):
         ids.append("best_supportive_care")
@@ -172,6 +175,6 @@ def checklist(decision: Decision) -> list[Said]:
     """What to check before an intervention that the case does not answer; empty when none is planned."""
     if decision in TACE_DECISIONS:
         return list(_CHECK.values())
-    if decision is Decision.ETHANOL_INJECTION:
+    if decision is ETHANOL_INJECTION:
         return [_CHECK[key] for key in PERCUTANEOUS_CHECKLIST]
     return []

@@ -15,12 +15,13 @@ from planner.models import Ascites, ChildPughItems, ChildPughResult, Encephalopa
 from planner.said import said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.units import (
-    CONVERSION_DIGITS,
     AlbuminUnit,
     BilirubinUnit,
+    Labs,
     albumin_g_dl,
     bilirubin_mg_dl,
     bilirubin_umol_l,
+    rounded,
 )
 
 
@@ -73,6 +74,9 @@ ENCEPHALOPATHY_POINTS = {
     Encephalopathy.GRADE_3_4: 3,
 }
 
+_MG_DL = BilirubinUnit.MG_DL
+"""A module name for the member (`planner.units` says why: issue 9's budget)."""
+
 CLASS_B_FROM = 7
 """Seven points or more is class B, and signals decompensation."""
 CLASS_C_FROM = 10
@@ -84,28 +88,35 @@ def bilirubin_points(
 ) -> int:
     """Bilirubin points with the table of the unit entered (or the table the settings name)."""
     return _bilirubin_points(
-        value, unit, settings.child_pugh_bilirubin_table, settings.child_pugh_bilirubin_high_umol_l
+        unit,
+        rounded(bilirubin_mg_dl(value, unit)),
+        rounded(bilirubin_umol_l(value, unit)),
+        settings.child_pugh_bilirubin_table,
+        settings.child_pugh_bilirubin_high_umol_l,
     )
 
 
-def _bilirubin_points(value: float, unit: BilirubinUnit, table: str, si_high: float) -> int:
+def _bilirubin_points(
+    entered: BilirubinUnit, mg_dl: float, umol_l: float, table: str, si_high: float
+) -> int:
+    """Points from the bilirubin converted (and rounded) to both units, by the table named."""
     if table == "entered":
-        table = "mg_dl" if unit is BilirubinUnit.MG_DL else "umol_l"
+        table = "mg_dl" if entered is _MG_DL else "umol_l"
     if table == "mg_dl":
-        return BILIRUBIN_MG_DL.points(round(bilirubin_mg_dl(value, unit), CONVERSION_DIGITS))
-    si = round(bilirubin_umol_l(value, unit), CONVERSION_DIGITS)
-    return banded(si, BILIRUBIN_UMOL_L_LOW, si_high)
+        return BILIRUBIN_MG_DL.points(mg_dl)
+    return banded(umol_l, BILIRUBIN_UMOL_L_LOW, si_high)
 
 
 def albumin_points(
     value: float, unit: AlbuminUnit, settings: ProtocolSettings = DEFAULT_SETTINGS
 ) -> int:
     """Albumin points; the g/L table is the g/dL table times ten, so one table serves both."""
-    return _albumin_points(value, unit, settings.child_pugh_albumin_low_g_dl)
+    return _albumin_points(
+        rounded(albumin_g_dl(value, unit)), settings.child_pugh_albumin_low_g_dl
+    )
 
 
-def _albumin_points(value: float, unit: AlbuminUnit, low_g_dl: float) -> int:
-    g_dl = round(albumin_g_dl(value, unit), CONVERSION_DIGITS)
+def _albumin_points(g_dl: float, low_g_dl: float) -> int:
     return banded(g_dl, low_g_dl, ALBUMIN_G_DL_HIGH, rising=False)
 
 
@@ -127,9 +138,32 @@ def child_pugh(
     settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> ChildPughResult:
     """Child-Pugh points, item by item, and class."""
+    return scored(
+        Labs.of(bilirubin, bilirubin_unit, albumin, albumin_unit),
+        inr,
+        ascites,
+        encephalopathy,
+        settings,
+    )
+
+
+def scored(
+    labs: Labs,
+    inr: float,
+    ascites: Ascites,
+    encephalopathy: Encephalopathy,
+    settings: ProtocolSettings = DEFAULT_SETTINGS,
+) -> ChildPughResult:
+    """`child_pugh` from the labs already converted (the planner converts them once per plan)."""
     items = ChildPughItems(
-        bilirubin=bilirubin_points(bilirubin, bilirubin_unit, settings),
-        albumin=albumin_points(albumin, albumin_unit, settings),
+        bilirubin=_bilirubin_points(
+            labs.bilirubin_unit,
+            labs.bilirubin_mg_dl,
+            labs.bilirubin_umol_l,
+            settings.child_pugh_bilirubin_table,
+            settings.child_pugh_bilirubin_high_umol_l,
+        ),
+        albumin=_albumin_points(labs.albumin_g_dl, settings.child_pugh_albumin_low_g_dl),
         inr=INR.points(inr),
         ascites=ASCITES_POINTS[ascites],
         encephalopathy=ENCEPHALOPATHY_POINTS[encephalopathy],
@@ -146,22 +180,28 @@ def child_pugh_flags(
     settings: ProtocolSettings = DEFAULT_SETTINGS,
     *,
     scored: ChildPughItems | None = None,
+    labs: Labs | None = None,
 ) -> list[Disputed]:
     """Values whose points depend on which published table is used, each with the other convention.
 
-    `scored`: the items `child_pugh` gave for these values under `settings`, when the caller has
-    them (the planner does), so that they are not scored twice. The other convention's settings are
-    built only for a value that is flagged: this runs on every plan.
+    `scored`: the items `child_pugh` gave for these values under `settings`, and `labs`: the values
+    converted, when the caller has them (the planner does), so that nothing is worked out twice. The
+    other convention's settings are built only for a value that is flagged: this runs on every plan.
     """
+    if labs is None:
+        labs = Labs.of(bilirubin, bilirubin_unit, albumin, albumin_unit)
+    mg_dl, umol_l = labs.bilirubin_mg_dl, labs.bilirubin_umol_l
     flags: list[Disputed] = []
     si_high = settings.child_pugh_bilirubin_high_umol_l
     used = (
         scored.bilirubin
         if scored is not None
-        else bilirubin_points(bilirubin, bilirubin_unit, settings)
+        else _bilirubin_points(
+            bilirubin_unit, mg_dl, umol_l, settings.child_pugh_bilirubin_table, si_high
+        )
     )
-    other_table = "umol_l" if bilirubin_unit is BilirubinUnit.MG_DL else "mg_dl"
-    by_other = _bilirubin_points(bilirubin, bilirubin_unit, other_table, si_high)
+    other_table = "umol_l" if bilirubin_unit is _MG_DL else "mg_dl"
+    by_other = _bilirubin_points(bilirubin_unit, mg_dl, umol_l, other_table, si_high)
     if by_other != used:
         other_unit = "umol/L" if other_table == "umol_l" else "mg/dL"
         flags.append(
@@ -178,10 +218,10 @@ def child_pugh_flags(
             )
         )
     by_si_50 = _bilirubin_points(
-        bilirubin, bilirubin_unit, "umol_l", BILIRUBIN_SI_HIGH_ALTERNATIVE
+        bilirubin_unit, mg_dl, umol_l, "umol_l", BILIRUBIN_SI_HIGH_ALTERNATIVE
     )
     if by_si_50 != used and by_si_50 != by_other:
-        si = round(bilirubin_umol_l(bilirubin, bilirubin_unit), 1)
+        si = round(labs.bilirubin_umol_l_exact, 1)
         flags.append(
             Disputed(
                 said("flag.child_pugh_bilirubin_si", value=si, used=used, other=by_si_50),
@@ -199,9 +239,9 @@ def child_pugh_flags(
         else ALBUMIN_LOW_HARRISON_G_DL
     )
     by_used = (
-        scored.albumin if scored is not None else _albumin_points(albumin, albumin_unit, used_cut)
+        scored.albumin if scored is not None else _albumin_points(labs.albumin_g_dl, used_cut)
     )
-    by_other_cut = _albumin_points(albumin, albumin_unit, other_cut)
+    by_other_cut = _albumin_points(labs.albumin_g_dl, other_cut)
     if by_used != by_other_cut:
         flags.append(
             Disputed(

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 from planner import renal
 from planner.models import (
-    Ascites,
+    ASCITES_MILD,
+    ASCITES_MODERATE_SEVERE,
+    ENCEPHALOPATHY_1_2,
+    ENCEPHALOPATHY_3_4,
+    HCC,
+    VP4,
     Case,
     ChildPughResult,
-    Encephalopathy,
     Pvtt,
     PvttOcclusion,
-    TumourType,
 )
 from planner.said import Said, joined, said
 from planner.units import (
-    CONVERSION_DIGITS,
     BilirubinUnit,
     CreatinineUnit,
-    bilirubin_mg_dl,
+    Labs,
     creatinine_mg_dl,
+    rounded,
 )
 
 CHILD_PUGH_C = "child_pugh_c"
@@ -59,6 +62,8 @@ JAUNDICE_ABOVE_MG_DL = 3.0
 """Bilirubin above 3 mg/dL (51.3 umol/L), compared in mg/dL (safety-and-course.md section 1)."""
 BILIRUBIN_CAUTION_ABOVE_MG_DL = 2.0
 """Bilirubin above 2 mg/dL: a risk factor for death after TACE (SIR QI guideline, Brown et al., JVIR 2012)."""
+_BRANCH_PVTT = frozenset({Pvtt.VP1, Pvtt.VP2, Pvtt.VP3})
+"""A thrombus in a branch (Vp1-3): a relative contraindication in EASL 2018."""
 CREATININE_LIMIT: dict[CreatinineUnit, float] = {
     CreatinineUnit.MG_DL: 2.0,
     CreatinineUnit.UMOL_L: 177.0,
@@ -141,17 +146,24 @@ def ordered(names: list[str]) -> list[str]:
     return sorted(dict.fromkeys(names), key=ORDER.index)
 
 
-def assess(case: Case, child_pugh: ChildPughResult, meld: int | None) -> Assessment:
-    """Check the patient-level contraindications and collect what to correct and the cautions."""
+def assess(
+    case: Case, child_pugh: ChildPughResult, meld: int | None, labs: Labs | None = None
+) -> Assessment:
+    """Check the patient-level contraindications and collect what to correct and the cautions.
+
+    `labs`: the case's bilirubin and albumin converted, when the caller has them (the planner does).
+    """
     out = Assessment()
     liver, tumour = case.liver, case.tumour
+    if labs is None:
+        labs = Labs.of(
+            liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit
+        )
     if child_pugh.class_ == "C":
         out.gate(CHILD_PUGH_C, said("found.child_pugh", grade="C", points=child_pugh.points))
     if case.ecog >= ECOG_CONTRAINDICATED_FROM:
         out.gate(ECOG_3_4, said("found.ecog", ecog=case.ecog))
-    bilirubin = round(
-        bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit), CONVERSION_DIGITS
-    )
+    bilirubin = labs.bilirubin_mg_dl
     if bilirubin > JAUNDICE_ABOVE_MG_DL:
         value, unit = liver.bilirubin.value, liver.bilirubin.unit.value
         if liver.bilirubin.unit is BilirubinUnit.MG_DL:
@@ -163,13 +175,13 @@ def assess(case: Case, child_pugh: ChildPughResult, meld: int | None) -> Assessm
         out.cautions.append(
             said("caution.bilirubin", value=liver.bilirubin.value, unit=liver.bilirubin.unit.value)
         )
-    if liver.encephalopathy is Encephalopathy.GRADE_3_4:
+    if liver.encephalopathy is ENCEPHALOPATHY_3_4:
         out.gate(OVERT_ENCEPHALOPATHY, said("found.encephalopathy"))
-    elif liver.encephalopathy is Encephalopathy.GRADE_1_2:
+    elif liver.encephalopathy is ENCEPHALOPATHY_1_2:
         out.cautions.append(said("caution.encephalopathy"))
-    if liver.ascites is Ascites.MODERATE_SEVERE:
+    if liver.ascites is ASCITES_MODERATE_SEVERE:
         out.gate(REFRACTORY_ASCITES, said("found.ascites"))
-    elif liver.ascites is Ascites.MILD:
+    elif liver.ascites is ASCITES_MILD:
         out.cautions.append(said("caution.ascites"))
     if tumour.infiltrative:
         out.gate(INFILTRATIVE, said("found.infiltrative"))
@@ -184,7 +196,7 @@ def assess(case: Case, child_pugh: ChildPughResult, meld: int | None) -> Assessm
 def _main_trunk(case: Case, out: Assessment) -> None:
     """Vp4: contraindicated without collaterals unless the occlusion is partial (Chinese guideline)."""
     tumour = case.tumour
-    if tumour.pvtt is not Pvtt.VP4 or tumour.pvtt_collaterals:
+    if tumour.pvtt is not VP4 or tumour.pvtt_collaterals:
         return
     if tumour.pvtt_collaterals is None:
         out.missing.append("tumour.pvtt_collaterals")
@@ -224,7 +236,7 @@ def _renal(case: Case, out: Assessment) -> None:
                 if value is None
             ]
         _renal_note(case, out)
-        if not found and round(mg_dl, CONVERSION_DIGITS) >= EASL_CREATININE_FROM_MG_DL:
+        if not found and rounded(mg_dl) >= EASL_CREATININE_FROM_MG_DL:
             out.cautions.append(
                 said("caution.creatinine_easl", value=creatinine.value, unit=creatinine.unit.value)
             )
@@ -252,8 +264,8 @@ def _european_cautions(case: Case, child_pugh: ChildPughResult, out: Assessment)
         out.cautions.append(said("caution.ecog_easl", ecog=case.ecog))
     if case.tumour.largest_cm > EASL_TUMOUR_RELATIVE_CM:
         out.cautions.append(said("caution.large_tumour", largest=case.tumour.largest_cm))
-    if case.tumour.pvtt in (Pvtt.VP1, Pvtt.VP2, Pvtt.VP3) or (
-        case.tumour.pvtt is Pvtt.VP4 and case.tumour.pvtt_collaterals
+    if case.tumour.pvtt in _BRANCH_PVTT or (
+        case.tumour.pvtt is VP4 and case.tumour.pvtt_collaterals
     ):
         out.cautions.append(said("caution.pvtt_easl", grade=case.tumour.pvtt.capitalize()))
 
@@ -267,7 +279,7 @@ def _relative_cautions(case: Case, meld: int | None, out: Assessment) -> None:
         out.cautions.append(said("caution.cytopenia", wbc=liver.wbc, platelets=liver.platelets))
     if tumour.extrahepatic:
         out.cautions.append(said("caution.extrahepatic"))
-    if meld is not None and meld >= MELD_TRANSPLANT_FROM and tumour.type is TumourType.HCC:
+    if meld is not None and meld >= MELD_TRANSPLANT_FROM and tumour.type is HCC:
         out.general_cautions.append(said("caution.meld_transplant", meld=meld))
     if tumour.burden_ge_70pct:
         out.cautions.append(said("caution.burden_70"))

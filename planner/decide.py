@@ -22,20 +22,26 @@ from planner import retreatment, staging, transplant
 from planner.advice import stage_advice
 from planner.conventions import Disputed, variant
 from planner.models import (
+    HCC,
+    HOLD,
+    LOBAR,
+    NO_ASCITES,
+    NO_ENCEPHALOPATHY,
+    NO_TACE,
+    SIMPLE_TACE,
+    SUPERSELECTIVE,
+    TACE,
     AlbiResult,
     Approach,
-    Ascites,
     Case,
     ChildPughResult,
     Decision,
-    Encephalopathy,
     Lipiodol,
     MeldResult,
     Plan,
     Response,
     RuleUse,
     TumourBurden,
-    TumourType,
     Window,
     unvalidated,
 )
@@ -43,7 +49,7 @@ from planner.rules import RULE_ORDER
 from planner.said import Said, joined, said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 from planner.timing import next_window
-from planner.units import bilirubin_mg_dl, creatinine_mg_dl
+from planner.units import Labs, bilirubin_mg_dl, creatinine_mg_dl
 from planner.version import DISCLAIMER, PLANNER_VERSION
 
 P9_MAX_COUNT = 3
@@ -137,7 +143,7 @@ def plan_case(
         else:
             other = _core(case, when, item.other, fixed, with_flags=False)
             flags.append(joined("sentences", [item.text, _what_changes(core, other)]))
-    return _full_plan(case, when, core, flags)
+    return _full_plan(case, when, core, flags, fixed.labs)
 
 
 @dataclass
@@ -192,6 +198,7 @@ class _Fixed:
     leaves Child-Pugh as it was reuses it (it is read, never changed, after `ci.assess`).
     """
 
+    labs: Labs
     meld: MeldResult | None
     meld_value: int | None
     missing: list[str]
@@ -203,11 +210,12 @@ class _Fixed:
     def of(cls, case: Case) -> _Fixed:
         """The parts of the case's plan that every convention shares."""
         liver, tumour = case.liver, case.tumour
+        bilirubin, albumin = liver.bilirubin, liver.albumin
         meld = meld_mod.meld(
             None
             if liver.creatinine is None
             else creatinine_mg_dl(liver.creatinine.value, liver.creatinine.unit),
-            bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit),
+            bilirubin_mg_dl(bilirubin.value, bilirubin.unit),
             liver.inr,
             bool(liver.dialysis),
             liver.sodium,
@@ -218,6 +226,7 @@ class _Fixed:
         elif liver.sodium is None and meld.meld > meld_mod.MELD_NA_FROM:
             missing.append("liver.sodium")
         return cls(
+            labs=Labs.of(bilirubin.value, bilirubin.unit, albumin.value, albumin.unit),
             meld=meld,
             meld_value=None
             if meld is None
@@ -232,7 +241,7 @@ class _Fixed:
         key = (child_pugh.class_, child_pugh.points)
         found = self.assessments.get(key)
         if found is None:
-            found = self.assessments[key] = ci.assess(case, child_pugh, self.meld_value)
+            found = self.assessments[key] = ci.assess(case, child_pugh, self.meld_value, self.labs)
         return found
 
 
@@ -240,26 +249,23 @@ def _core(
     case: Case, when: date, settings: ProtocolSettings, fixed: _Fixed, *, with_flags: bool
 ) -> _Core:
     """Steps 1-5 of part D under one set of conventions; `with_flags` also collects disputed values."""
-    liver, tumour = case.liver, case.tumour
+    liver, tumour, labs = case.liver, case.tumour, fixed.labs
     draft = _Draft()
-    bili, alb = liver.bilirubin, liver.albumin
-    child_pugh = cp_mod.child_pugh(
-        bili.value,
-        bili.unit,
-        alb.value,
-        alb.unit,
-        liver.inr,
-        liver.ascites,
-        liver.encephalopathy,
-        settings,
-    )
-    albi = albi_mod.albi(bili.value, bili.unit, alb.value, alb.unit, settings)
+    child_pugh = cp_mod.scored(labs, liver.inr, liver.ascites, liver.encephalopathy, settings)
+    albi = albi_mod.albi_of(labs, settings)
     if with_flags:
+        bili, alb = liver.bilirubin, liver.albumin
         draft.flags += cp_mod.child_pugh_flags(
-            bili.value, bili.unit, alb.value, alb.unit, settings, scored=child_pugh.items
+            bili.value,
+            bili.unit,
+            alb.value,
+            alb.unit,
+            settings,
+            scored=child_pugh.items,
+            labs=labs,
         )
         draft.flags += albi_mod.albi_flags(
-            bili.value, bili.unit, alb.value, alb.unit, settings, graded=albi.grade
+            bili.value, bili.unit, alb.value, alb.unit, settings, graded=albi.grade, labs=labs
         )
     draft.missing += fixed.missing
 
@@ -271,7 +277,7 @@ def _core(
         pvtt=tumour.pvtt,
         extrahepatic=tumour.extrahepatic,
     )
-    is_hcc = tumour.type is TumourType.HCC
+    is_hcc = tumour.type is HCC
     bclc = staging.bclc(stage_input, settings) if is_hcc else None
     if bclc is not None and with_flags:
         draft.flags += bclc.flags
@@ -316,15 +322,15 @@ def _core(
     )
 
 
-def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
+def _full_plan(case: Case, when: date, core: _Core, flags: list[Said], labs: Labs) -> Plan:
     """The plan around the core: cautions that depend on the decision, prognosis and alternatives."""
     tumour, draft, assessment = case.tumour, core.draft, core.assessment
     decision, contraindications = core.decision, core.contraindications
-    is_hcc = tumour.type is TumourType.HCC
+    is_hcc = tumour.type is HCC
     intervening = decision in INTERVENING
     cautions = [
         *draft.cautions,
-        *(assessment.cautions if decision is not Decision.NO_TACE else []),
+        *(assessment.cautions if decision is not NO_TACE else []),
         *assessment.general_cautions,
     ]
     if decision in TACE_DECISIONS and is_hcc:
@@ -348,7 +354,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
     if intervening:
         draft.missing += assessment.missing_if_intervening
     criteria = transplant.criteria(tumour)
-    hap = hap_mod.hap(case)
+    hap = hap_mod.hap(case, labs)
     if hap is not None and not is_hcc:
         draft.notes.append(said("note.hap_non_hcc"))
     alternatives = alt_mod.offered(
@@ -405,7 +411,7 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said]) -> Plan:
         reasons=reasons,
         cautions=cautions,
         stage_advice=stage_advice(
-            core.bclc, core.cnlc, tumour.type, tumour.infiltrative, decision is Decision.NO_TACE
+            core.bclc, core.cnlc, tumour.type, tumour.infiltrative, decision is NO_TACE
         ),
         technique=draft.technique,
         notes=draft.notes,
@@ -431,7 +437,7 @@ def _decide(
 ) -> tuple[Decision, Approach | None, Window | None]:
     """Steps 1-5 of protocol.md part D."""
     if assessment.contraindications:
-        return Decision.NO_TACE, None, None
+        return NO_TACE, None, None
 
     draft.use("P1", said("reason.P1"))
     history = case.history
@@ -439,7 +445,7 @@ def _decide(
     if history is not None:
         draft.use("P4", said("reason.P4"))
         decision = _followup_decision(case, course, settings, draft)
-        if decision in (Decision.HOLD, Decision.NO_TACE):
+        if decision is HOLD or decision is NO_TACE:
             return decision, None, None
 
     approach: Approach | None = None
@@ -606,7 +612,7 @@ def _treatment(
     """Steps 3 and 4: plain ultra-selective TACE (P2) or TACE by tumour count (P9, P10)."""
     count = case.tumour.count
     severe = _severe_cirrhosis(case, child_pugh, settings)
-    hcc = case.tumour.type is TumourType.HCC
+    hcc = case.tumour.type is HCC
     elderly = hcc and case.age >= settings.elderly_age
     low, high = settings.elderly_age_alternatives
     if hcc and not severe and low <= case.age < high:
@@ -645,15 +651,15 @@ def _treatment(
         draft.technique.append(said("technique.plain"))
         if count > P9_MAX_COUNT:
             draft.notes.append(said("note.p2_keeps_ultra_selective", count=count))
-        decision = Decision.SIMPLE_TACE
+        decision = SIMPLE_TACE
     else:
-        decision = Decision.TACE
-    approach = Approach.SUPERSELECTIVE
-    if decision is Decision.TACE and count > P9_MAX_COUNT:
-        approach = Approach.LOBAR
+        decision = TACE
+    approach = SUPERSELECTIVE
+    if decision is TACE and count > P9_MAX_COUNT:
+        approach = LOBAR
         draft.use("P10", said("reason.P10", count=count))
         draft.technique.append(said("technique.lobar"))
-    elif decision is Decision.TACE:
+    elif decision is TACE:
         draft.use("P9", said("reason.P9", count=count))
         draft.technique.append(said("technique.superselective"))
         if count == P9_MAX_COUNT:
@@ -670,9 +676,9 @@ def _severe_cirrhosis(
     why = []
     if child_pugh.points >= settings.severe_cirrhosis_child_pugh_points:
         why.append(said("found.child_pugh", grade=child_pugh.class_, points=child_pugh.points))
-    if case.liver.ascites is not Ascites.NONE:
+    if case.liver.ascites is not NO_ASCITES:
         why.append(said("sign.ascites"))
-    if case.liver.encephalopathy is not Encephalopathy.NONE:
+    if case.liver.encephalopathy is not NO_ENCEPHALOPATHY:
         why.append(said("sign.encephalopathy"))
     return why
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from planner.models import Case
-from planner.units import CONVERSION_DIGITS, albumin_g_l, bilirubin_umol_l
+from planner.units import Labs
 
 ALBUMIN_BELOW_G_L = 36.0
 AFP_ABOVE_NG_ML = 400.0
@@ -19,21 +19,16 @@ LARGEST_ABOVE_CM = 7.0
 CLASSES: tuple[Literal["A", "B", "C", "D"], ...] = ("A", "B", "C", "D")
 
 
-def hap(case: Case) -> Literal["A", "B", "C", "D"] | None:
-    """The HAP class, or None without AFP."""
+def hap(case: Case, labs: Labs) -> Literal["A", "B", "C", "D"] | None:
+    """The HAP class, or None without AFP; `labs` are the case's, converted."""
     afp = case.tumour.afp
     if afp is None:
         return None
-    liver = case.liver
-    albumin = round(albumin_g_l(liver.albumin.value, liver.albumin.unit), CONVERSION_DIGITS)
-    bilirubin = round(
-        bilirubin_umol_l(liver.bilirubin.value, liver.bilirubin.unit), CONVERSION_DIGITS
-    )
     points = sum(
         (
-            albumin < ALBUMIN_BELOW_G_L,
+            labs.albumin_g_l < ALBUMIN_BELOW_G_L,
             afp > AFP_ABOVE_NG_ML,
-            bilirubin > BILIRUBIN_ABOVE_UMOL_L,
+            labs.bilirubin_umol_l > BILIRUBIN_ABOVE_UMOL_L,
             case.tumour.largest_cm > LARGEST_ABOVE_CM,
         )
     )

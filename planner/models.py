@@ -404,6 +404,28 @@ class Approach(StrEnum):
     LOBAR = "lobar"
 
 
+# The members the planner compares on every plan, as module names: `tumour.type is HCC`. On Python
+# 3.11 reading a member off its class (`TumourType.HCC`) goes through the enum metaclass's
+# `__getattr__` hook, at six times the cost of a module name, and a plan did it some fifty times (4 %
+# of issue 9's budget of 150 µs per plan). Python 3.12 drops the hook; these names can go with 3.11.
+HCC = TumourType.HCC
+NO_PVTT = Pvtt.NONE
+VP4 = Pvtt.VP4
+NO_ASCITES = Ascites.NONE
+ASCITES_MILD = Ascites.MILD
+ASCITES_MODERATE_SEVERE = Ascites.MODERATE_SEVERE
+NO_ENCEPHALOPATHY = Encephalopathy.NONE
+ENCEPHALOPATHY_1_2 = Encephalopathy.GRADE_1_2
+ENCEPHALOPATHY_3_4 = Encephalopathy.GRADE_3_4
+TACE = Decision.TACE
+SIMPLE_TACE = Decision.SIMPLE_TACE
+ETHANOL_INJECTION = Decision.ETHANOL_INJECTION
+HOLD = Decision.HOLD
+NO_TACE = Decision.NO_TACE
+SUPERSELECTIVE = Approach.SUPERSELECTIVE
+LOBAR = Approach.LOBAR
+
+
 # The parts of a plan are slotted dataclasses: the planner builds about fifteen per plan (and again for
 # each flag's re-plan), each at a fifth of a pydantic model's cost (issue 9's budget of 150 µs per
 # plan). Not frozen: a frozen dataclass sets every field through object.__setattr__, which doubles

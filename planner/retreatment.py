@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner import response as mrecist
-from planner.models import ArtResult, Case, Followup, Pvtt, Response
+from planner.models import (
+    NO_PVTT,
+    ArtResult,
+    Case,
+    Followup,
+    Response,
+)
 from planner.settings import ProtocolSettings, Refractoriness
 
 ART_SESSIONS = 1
@@ -109,10 +115,10 @@ def appeared_since_baseline(case: Case) -> tuple[list[str], list[str]]:
     baseline = history.baseline if history else None
     appeared: list[str] = []
     missing: list[str] = []
-    if tumour.pvtt is not Pvtt.NONE:
+    if tumour.pvtt is not NO_PVTT:
         if baseline is None or baseline.pvtt is None:
             missing.append("history.baseline.pvtt")
-        elif baseline.pvtt is Pvtt.NONE:
+        elif baseline.pvtt is NO_PVTT:
             appeared.append("vascular_invasion")
     if tumour.extrahepatic:
         if baseline is None or baseline.extrahepatic is None:

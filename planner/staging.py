@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from planner.conventions import Disputed, variant
-from planner.models import Pvtt, TumourBurden
+from planner.models import (
+    NO_PVTT,
+    Pvtt,
+    TumourBurden,
+)
 from planner.said import said
 from planner.settings import DEFAULT_SETTINGS, ProtocolSettings
 
@@ -73,7 +77,7 @@ def bclc(s: StageInput, settings: ProtocolSettings = DEFAULT_SETTINGS) -> Staged
         return Staged("D", flags)
     if s.child_pugh_class == "B":
         flags.append(Disputed(said("flag.bclc_child_pugh_b")))
-    if s.pvtt is not Pvtt.NONE or s.extrahepatic:
+    if s.pvtt is not NO_PVTT or s.extrahepatic:
         return Staged("C", flags)
     if s.ecog >= 1:
         by_burden = _by_burden(s, inclusive)
@@ -104,7 +108,7 @@ def cnlc(s: StageInput) -> str:
         return "IV"
     if s.extrahepatic:
         return "IIIb"
-    if s.pvtt is not Pvtt.NONE:
+    if s.pvtt is not NO_PVTT:
         return "IIIa"
     if s.count == 1:
         return "Ia" if s.largest_cm <= CNLC_SINGLE_MAX_CM else "Ib"

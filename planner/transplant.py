@@ -10,7 +10,12 @@ all three.
 from __future__ import annotations
 
 from planner.conventions import Disputed
-from planner.models import Pvtt, TransplantCriteria, Tumour, TumourType
+from planner.models import (
+    HCC,
+    NO_PVTT,
+    TransplantCriteria,
+    Tumour,
+)
 from planner.said import said
 
 MILAN_SINGLE_MAX_CM = 5.0
@@ -26,9 +31,9 @@ SUM_DIGITS = 4
 
 def criteria(tumour: Tumour) -> TransplantCriteria | None:
     """Milan, UCSF and up-to-seven; None when the tumour is not HCC (the criteria are for HCC)."""
-    if tumour.type is not TumourType.HCC:
+    if tumour.type is not HCC:
         return None
-    if tumour.pvtt is not Pvtt.NONE or tumour.extrahepatic:
+    if tumour.pvtt is not NO_PVTT or tumour.extrahepatic:
         return TransplantCriteria(milan=False, ucsf=False, up_to_seven=False)
     n, size = tumour.count, tumour.largest_cm
     milan = (n == 1 and size <= MILAN_SINGLE_MAX_CM) or (
@@ -51,8 +56,8 @@ def ucsf_total_flag(tumour: Tumour) -> Disputed | None:
     """
     n, size = tumour.count, tumour.largest_cm
     if (
-        tumour.type is not TumourType.HCC
-        or tumour.pvtt is not Pvtt.NONE
+        tumour.type is not HCC
+        or tumour.pvtt is not NO_PVTT
         or tumour.extrahepatic
         or not 1 < n <= UCSF_MULTI_MAX_COUNT
         or size > UCSF_MULTI_MAX_CM
