@@ -80,9 +80,8 @@ def albi_of(labs: Labs, settings: ProtocolSettings = DEFAULT_SETTINGS) -> AlbiRe
     score = _score(
         labs.bilirubin_umol_l_exact, labs.albumin_g_l_exact, settings.albi_albumin_coefficient
     )
-    return AlbiResult(
-        score=round(score, DISPLAY_DECIMALS), grade=albi_grade(score), malbi=malbi_grade(score)
-    )
+    grade, malbi = albi_grade(score), malbi_grade(score)
+    return AlbiResult(round(score, DISPLAY_DECIMALS), grade, malbi)  # score, grade, malbi
 
 
 def albi_flags(

@@ -145,10 +145,8 @@ def offered(ctx: Context) -> list[Alternative]:
     if ctx.bclc == "D" and "best_supportive_care" in ids:
         ids.remove("best_supportive_care")
         ids.insert(0, "best_supportive_care")
-    return [
-        Alternative(
-            id=i, text=_transplant_text(ctx) if i == "transplant" else said(f"alternative.{i}")
-        )
+    return [  # id, text
+        Alternative(i, _transplant_text(ctx) if i == "transplant" else said(f"alternative.{i}"))
         for i in ids
     ]
 

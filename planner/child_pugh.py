@@ -155,21 +155,21 @@ def scored(
     settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> ChildPughResult:
     """`child_pugh` from the labs already converted (the planner converts them once per plan)."""
-    items = ChildPughItems(
-        bilirubin=_bilirubin_points(
-            labs.bilirubin_unit,
-            labs.bilirubin_mg_dl,
-            labs.bilirubin_umol_l,
-            settings.child_pugh_bilirubin_table,
-            settings.child_pugh_bilirubin_high_umol_l,
-        ),
-        albumin=_albumin_points(labs.albumin_g_dl, settings.child_pugh_albumin_low_g_dl),
-        inr=INR.points(inr),
-        ascites=ASCITES_POINTS[ascites],
-        encephalopathy=ENCEPHALOPATHY_POINTS[encephalopathy],
+    bilirubin = _bilirubin_points(
+        labs.bilirubin_unit,
+        labs.bilirubin_mg_dl,
+        labs.bilirubin_umol_l,
+        settings.child_pugh_bilirubin_table,
+        settings.child_pugh_bilirubin_high_umol_l,
     )
-    points = items.bilirubin + items.albumin + items.inr + items.ascites + items.encephalopathy
-    return ChildPughResult(points=points, class_=child_pugh_class(points), items=items)
+    albumin = _albumin_points(labs.albumin_g_dl, settings.child_pugh_albumin_low_g_dl)
+    inr_points = INR.points(inr)
+    ascites_points = ASCITES_POINTS[ascites]
+    encephalopathy_points = ENCEPHALOPATHY_POINTS[encephalopathy]
+    points = bilirubin + albumin + inr_points + ascites_points + encephalopathy_points
+    # By position, in the order of the fields (planner.models says why).
+    items = ChildPughItems(bilirubin, albumin, inr_points, ascites_points, encephalopathy_points)
+    return ChildPughResult(points, child_pugh_class(points), items)
 
 
 def child_pugh_flags(

@@ -8,7 +8,7 @@ P10), then timing (P5, P6), the stage advice and the alternatives beside the dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from planner import albi as albi_mod
@@ -143,20 +143,17 @@ def plan_case(
         else:
             other = _core(case, when, item.other, fixed, with_flags=False)
             flags.append(joined("sentences", [item.text, _what_changes(core, other)]))
-    return _full_plan(case, when, core, flags, fixed.labs)
+    return _full_plan(case, when, core, flags, fixed)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Core:
     """Scores, stages and the decision: all that a convention can change, and all a flag compares."""
 
     child_pugh: ChildPughResult
     albi: AlbiResult
-    meld: MeldResult | None
-    meld_value: int | None
     bclc: str | None
     cnlc: str | None
-    burden: TumourBurden
     assessment: ci.Assessment
     course: _Course
     decision: Decision
@@ -204,7 +201,8 @@ class _Fixed:
     missing: list[str]
     burden: TumourBurden
     appeared: list[str]
-    assessments: dict[tuple[str, int], ci.Assessment] = field(default_factory=dict)
+    assessments: dict[tuple[str, int], ci.Assessment]
+    """The contraindication assessment by Child-Pugh result (class, points), once for each."""
 
     @classmethod
     def of(cls, case: Case) -> _Fixed:
@@ -225,16 +223,14 @@ class _Fixed:
             missing.append("liver.creatinine")
         elif liver.sodium is None and meld.meld > meld_mod.MELD_NA_FROM:
             missing.append("liver.sodium")
-        return cls(
-            labs=Labs.of(bilirubin.value, bilirubin.unit, albumin.value, albumin.unit),
-            meld=meld,
-            meld_value=None
-            if meld is None
-            else (meld.meld_na if meld.meld_na is not None else meld.meld),
-            missing=missing,
-            burden=staging.tumour_burden(tumour.count, tumour.largest_cm),
-            appeared=retreatment.appeared_since_baseline(case)[0],
+        labs = Labs.of(bilirubin.value, bilirubin.unit, albumin.value, albumin.unit)
+        meld_value = (
+            None if meld is None else (meld.meld_na if meld.meld_na is not None else meld.meld)
         )
+        burden = staging.tumour_burden(tumour.count, tumour.largest_cm)
+        appeared = retreatment.appeared_since_baseline(case)[0]
+        # By position, each argument named as its field (planner.models says why).
+        return cls(labs, meld, meld_value, missing, burden, appeared, {})
 
     def assessment(self, case: Case, child_pugh: ChildPughResult) -> ci.Assessment:
         """The contraindication assessment for this Child-Pugh result (once per result)."""
@@ -270,12 +266,12 @@ def _core(
     draft.missing += fixed.missing
 
     stage_input = staging.StageInput(
-        ecog=case.ecog,
-        child_pugh_class=child_pugh.class_,
-        count=tumour.count,
-        largest_cm=tumour.largest_cm,
-        pvtt=tumour.pvtt,
-        extrahepatic=tumour.extrahepatic,
+        case.ecog,
+        child_pugh.class_,
+        tumour.count,
+        tumour.largest_cm,
+        tumour.pvtt,
+        tumour.extrahepatic,
     )
     is_hcc = tumour.type is HCC
     bclc = staging.bclc(stage_input, settings) if is_hcc else None
@@ -296,33 +292,32 @@ def _core(
         settings.mrecist_from_sums,
         new_disease=bool(fixed.appeared),
     )
-    course = _Course(
-        read=read,
-        art=retreatment.art(case, child_pugh.points, read.response),
-        refractory=retreatment.refractoriness(case, read.response, settings),
-    )
+    art = retreatment.art(case, child_pugh.points, read.response)
+    refractory = retreatment.refractoriness(case, read.response, settings)
+    course = _Course(read, art, refractory)
     decision, approach, window = _decide(
         case, child_pugh, when, settings, assessment, course, draft
     )
+    stage = None if bclc is None else bclc.stage
+    cnlc = staging.cnlc(stage_input) if is_hcc else None
+    contraindications = ci.ordered(assessment.contraindications + list(draft.stops))
+    # By position, each argument named as its field (planner.models says why).
     return _Core(
-        child_pugh=child_pugh,
-        albi=albi,
-        meld=fixed.meld,
-        meld_value=fixed.meld_value,
-        bclc=None if bclc is None else bclc.stage,
-        cnlc=staging.cnlc(stage_input) if is_hcc else None,
-        burden=fixed.burden,
-        assessment=assessment,
-        course=course,
-        decision=decision,
-        approach=approach,
-        window=window,
-        contraindications=ci.ordered(assessment.contraindications + list(draft.stops)),
-        draft=draft,
+        child_pugh,
+        albi,
+        stage,
+        cnlc,
+        assessment,
+        course,
+        decision,
+        approach,
+        window,
+        contraindications,
+        draft,
     )
 
 
-def _full_plan(case: Case, when: date, core: _Core, flags: list[Said], labs: Labs) -> Plan:
+def _full_plan(case: Case, when: date, core: _Core, flags: list[Said], fixed: _Fixed) -> Plan:
     """The plan around the core: cautions that depend on the decision, prognosis and alternatives."""
     tumour, draft, assessment = case.tumour, core.draft, core.assessment
     decision, contraindications = core.decision, core.contraindications
@@ -334,13 +329,13 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said], labs: Lab
         *assessment.general_cautions,
     ]
     if decision in TACE_DECISIONS and is_hcc:
-        if not core.burden.within_up_to_seven:
+        if not fixed.burden.within_up_to_seven:
             cautions.append(
                 said(
                     "caution.beyond_up_to_seven",
                     largest=tumour.largest_cm,
                     count=tumour.count,
-                    total=core.burden.sum,
+                    total=fixed.burden.sum,
                 )
             )
         if core.albi.malbi == "2b":
@@ -354,33 +349,33 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said], labs: Lab
     if intervening:
         draft.missing += assessment.missing_if_intervening
     criteria = transplant.criteria(tumour)
-    hap = hap_mod.hap(case, labs)
+    hap = hap_mod.hap(case, fixed.labs)
     if hap is not None and not is_hcc:
         draft.notes.append(said("note.hap_non_hcc"))
     alternatives = alt_mod.offered(
-        alt_mod.Context(
-            case=case,
-            child_pugh=core.child_pugh,
-            albi=core.albi,
-            bclc=core.bclc,
-            cnlc=core.cnlc,
-            burden=core.burden,
-            transplant=criteria,
-            meld=core.meld_value,
-            decision=decision,
-            refractory=ci.TACE_REFRACTORY in contraindications,
-            art_stop=ci.ART_SCORE_HIGH in contraindications,
+        alt_mod.Context(  # by position, in the order of its fields (planner.models says why)
+            case,
+            core.child_pugh,
+            core.albi,
+            core.bclc,
+            core.cnlc,
+            fixed.burden,
+            criteria,
+            fixed.meld_value,
+            decision,
+            ci.TACE_REFRACTORY in contraindications,  # refractory
+            ci.ART_SCORE_HIGH in contraindications,  # art_stop
         )
     )
     reasons = [
-        RuleUse(id=rule_id, reason=draft.reasons[rule_id])
+        RuleUse(rule_id, draft.reasons[rule_id])
         for rule_id in sorted(draft.reasons, key=RULE_ORDER.__getitem__)
     ]
     course = core.course
     return _plan(  # in the order of Plan's fields, which `unvalidated` keeps without sorting
         child_pugh=core.child_pugh,
         albi=core.albi,
-        meld=core.meld_value,
+        meld=fixed.meld_value,
         bclc=core.bclc,  # type: ignore[arg-type]
         decision=decision,
         approach=core.approach,
@@ -405,9 +400,9 @@ def _full_plan(case: Case, when: date, core: _Core, flags: list[Said], labs: Lab
         response_corrected=course.read.corrected is not None,
         contraindication_findings=assessment.found | draft.stops,
         provisional=draft.provisional,
-        meld_detail=core.meld,
+        meld_detail=fixed.meld,
         cnlc=core.cnlc,
-        tumour_burden=core.burden,
+        tumour_burden=fixed.burden,
         reasons=reasons,
         cautions=cautions,
         stage_advice=stage_advice(

@@ -73,8 +73,5 @@ def meld(
         return None
     base = meld_score(creatinine_mg_dl or CREATININE_CAP_MG_DL, bilirubin_mg_dl, inr, dialysis)
     capped = dialysis or (creatinine_mg_dl is not None and creatinine_mg_dl > CREATININE_CAP_MG_DL)
-    return MeldResult(
-        meld=base,
-        meld_na=None if sodium is None else meld_na_score(base, sodium),
-        dialysis_or_capped=capped,
-    )
+    meld_na = None if sodium is None else meld_na_score(base, sodium)
+    return MeldResult(base, meld_na, capped)  # meld, meld_na, dialysis_or_capped

@@ -82,11 +82,11 @@ def read(
     setting) picks the sums.
     """
     if followup is None:
-        return Read(None, computed=False)
+        return Read(None, False)  # response, computed
     computed = compute(followup, baseline, new_disease)
     given = followup.response
     if given is None:
-        return Read(computed, computed=computed is not None)
+        return Read(computed, computed is not None)
     if (followup.new_lesions or new_disease) and given is not Response.PD:
         what = "new_lesion" if followup.new_lesions else "new_disease"
         return Read(
@@ -102,10 +102,10 @@ def read(
             corrected=said("mrecist.cr_with_viable", viable=viable),
         )
     if computed is None or computed is given:
-        return Read(given, computed=False)
+        return Read(given, False)
     if prefer_sums:
-        return Read(computed, computed=True, disagrees=given)
-    return Read(given, computed=False, disagrees=computed)
+        return Read(computed, True, given)  # response, computed, disagrees
+    return Read(given, False, computed)
 
 
 def progressing(followup: Followup, response: Response | None) -> bool:

@@ -43,7 +43,7 @@ CONSECUTIVE_FAILURES = {
 """Consecutive follow-ups with an insufficient response or intrahepatic progression that make refractory."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Art:
     """The ART result (None when not computed) and the inputs it lacked."""
 
@@ -89,7 +89,7 @@ def art(case: Case, child_pugh_points: int, response: Response | None) -> Art:
     return Art(ArtResult(score=score, stop=score >= ART_STOP_FROM), parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class Refractory:
     """Refractoriness (None without follow-up), why, and what it could not check."""
 
@@ -147,7 +147,7 @@ def refractoriness(
             break
         in_a_row += 1
     appeared, missing = appeared_since_baseline(case)
-    out = Refractory(failing_in_a_row=in_a_row, appeared=appeared, missing=missing)
+    out = Refractory(None, in_a_row, appeared, missing)  # refractory: below
     needed = CONSECUTIVE_FAILURES[settings.refractoriness]
     sessions_enough = (history.sessions or 0) >= needed
     new_disease_counts = bool(appeared) and (

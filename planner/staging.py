@@ -126,4 +126,6 @@ def tumour_burden(count: int, largest_cm: float) -> TumourBurden:
         risk = "intermediate"
     else:
         risk = "high"
-    return TumourBurden(sum=total, within_up_to_seven=total <= UP_TO_SEVEN, six_and_twelve=risk)
+    return TumourBurden(
+        total, total <= UP_TO_SEVEN, risk
+    )  # sum, within_up_to_seven, six_and_twelve

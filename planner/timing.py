@@ -39,4 +39,4 @@ def next_window(
         status = "not_yet_open"
     else:
         status = "open"
-    return Window(earliest=earliest, latest=latest, status=status)
+    return Window(earliest, latest, status)

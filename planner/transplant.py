@@ -34,7 +34,7 @@ def criteria(tumour: Tumour) -> TransplantCriteria | None:
     if tumour.type is not HCC:
         return None
     if tumour.pvtt is not NO_PVTT or tumour.extrahepatic:
-        return TransplantCriteria(milan=False, ucsf=False, up_to_seven=False)
+        return TransplantCriteria(False, False, False)  # milan, ucsf, up_to_seven
     n, size = tumour.count, tumour.largest_cm
     milan = (n == 1 and size <= MILAN_SINGLE_MAX_CM) or (
         1 < n <= MILAN_MULTI_MAX_COUNT and size <= MILAN_MULTI_MAX_CM
@@ -45,7 +45,7 @@ def criteria(tumour: Tumour) -> TransplantCriteria | None:
         and round(n * size, SUM_DIGITS) <= UCSF_TOTAL_MAX_CM
     )
     up_to_seven = round(size + n, SUM_DIGITS) <= UP_TO_SEVEN_MAX
-    return TransplantCriteria(milan=milan, ucsf=ucsf, up_to_seven=up_to_seven)
+    return TransplantCriteria(milan, ucsf, up_to_seven)
 
 
 def ucsf_total_flag(tumour: Tumour) -> Disputed | None:

@@ -116,12 +116,12 @@ class Labs:
         """The values as entered, converted to every unit and rounded to `CONVERSION_DIGITS`."""
         umol_l = bilirubin_umol_l(bilirubin, bilirubin_unit)
         g_l = albumin_g_l(albumin, albumin_unit)
-        return cls(
-            bilirubin_unit=bilirubin_unit,
-            bilirubin_mg_dl=rounded(bilirubin_mg_dl(bilirubin, bilirubin_unit)),
-            bilirubin_umol_l=rounded(umol_l),
-            albumin_g_dl=rounded(albumin_g_dl(albumin, albumin_unit)),
-            albumin_g_l=rounded(g_l),
-            bilirubin_umol_l_exact=umol_l,
-            albumin_g_l_exact=g_l,
+        return cls(  # by position, in the order of the fields (planner.models says why)
+            bilirubin_unit,
+            rounded(bilirubin_mg_dl(bilirubin, bilirubin_unit)),
+            rounded(umol_l),
+            rounded(albumin_g_dl(albumin, albumin_unit)),
+            rounded(g_l),
+            umol_l,
+            g_l,
         )
