@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from string import Formatter
 from typing import Any
 
 from lang import ENGLISH, N_, _, active, ngettext, pgettext
@@ -656,14 +657,16 @@ def say(said: Said | str) -> str:
     built in a test or copied with `model_copy(update=...)` may hold text).
 
     Every plan the command line prints goes through here some thirty times (issue 9's budget): the
-    common cases (a sentence without parameters, English) come first and cost a lookup.
+    common cases (a sentence without parameters, English) come first and cost a lookup, and a
+    sentence with parameters is put together from its template split once (`_split`).
     """
-    if isinstance(said, str):
+    if type(said) is not Said and isinstance(said, str):
         return said
     code, params = said
     template = WORDS.get(code)
+    english = active() == ENGLISH
     if template is not None:
-        if active() != ENGLISH:
+        if not english:
             template = _(template)
         if not params:
             return template
@@ -678,16 +681,45 @@ def say(said: Said | str) -> str:
     else:
         name, sentence = COUNTED[code]
         template = sentence(int(params[name]))
-    words: dict[str, Any] = {}
-    for name, value in params.items():
-        # Whole numbers and plain text go in as they are (`format` writes both as `str` does).
+    head, fields = _SPLIT.get(template) or _split(template)
+    out = [head]
+    for name, text in fields:
+        value = params[name]
         kind = type(value)
-        words[name] = (
-            value
-            if kind is int or (kind is str and len(value) != _ISO_DAY_LENGTH)
-            else _word(value)
-        )
-    return template.format_map(words)
+        # Plain text goes in as it is, and so does a day already written as English writes it.
+        if kind is str and (english or len(value) != _ISO_DAY_LENGTH):
+            out.append(value)
+        else:
+            out.append(str(value) if kind is int else _word(value))
+        out.append(text)
+    return "".join(out)
+
+
+_SPLIT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+"""Each template met so far (English or translated), split by `_split`."""
+
+
+def _split(template: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A template as its leading text and, for each `{placeholder}`, its name and the text after it.
+
+    `str.format_map` parses the template anew at every call, a few thousand instructions for a
+    sentence of the plan; split once, a sentence is joined from its parts. The templates have plain
+    named placeholders only (no format spec or conversion: a test holds every template to that).
+    """
+    head = ""
+    fields: list[tuple[str, str]] = []
+    for text, name, spec, conversion in Formatter().parse(template):
+        if spec or conversion:
+            raise ValueError(f"{template!r}: placeholders are plain names, with no format")
+        if fields:  # the text after the last placeholder ("{{" comes as text of its own)
+            previous, after = fields[-1]
+            fields[-1] = (previous, after + text)
+        else:
+            head += text
+        if name is not None:
+            fields.append((name, ""))
+    split = _SPLIT[template] = (head, tuple(fields))
+    return split
 
 
 def _word(value: Any) -> str:

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import pytest
@@ -24,8 +25,9 @@ from bot.plan_command import run
 from bot.store import Store
 from bot.store.plan_codes import TEXT_FIELDS
 from flows.render import render_plan, rule_text, summary_line
+from lang import _ as translated
 from lang import use
-from lang.plan_words import COUNTED, WORDS, known, say, words_for
+from lang.plan_words import COUNTED, WORDS, _split, known, say, words_for
 from planner import Case, Plan, plan_case, reminders_for
 from planner.rules import RULE_IDS
 from planner.said import VERBATIM, Said, worded
@@ -136,6 +138,35 @@ def test_a_sentence_with_a_count_follows_the_count() -> None:
         assert say(Said("reason.P9", {"count": 2})).startswith("2 tumours:")
     with use("zh"):
         assert say(Said("reason.P9", {"count": 2})).startswith("2 个肿瘤")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_sentence_is_put_together_as_its_template_says(language: str) -> None:
+    """`say` joins each template from its parts, split once, instead of `str.format_map`: every
+    template with placeholders, in each language, reads as `format_map` would write it."""
+    checked = 0
+    with use(language):
+        templates = [(code, translated(t), {}) for code, t in WORDS.items()]
+        templates += [
+            (code, form(n), {name: n}) for code, (name, form) in COUNTED.items() for n in (1, 2, 5)
+        ]
+        for code, template, given in templates:
+            names = [name for _t, name, _s, _c in Formatter().parse(template) if name]
+            if not names:
+                continue
+            # plain text and whole numbers, which go in as they are in either language
+            params = {name: f"<{name}>" if i % 2 else 7 + i for i, name in enumerate(names)}
+            params.update(given)
+            assert say(Said(code, params)) == template.format_map(params), (code, template)
+            checked += 1
+    assert checked > 70
+
+
+def test_a_template_splits_into_its_text_and_placeholders() -> None:
+    assert _split("{{a}} {x}, {{y}} {z}.") == ("{a} ", (("x", ", {y} "), ("z", ".")))
+    assert _split("{x}{y}") == ("", (("x", ""), ("y", "")))
+    with pytest.raises(ValueError, match="plain names"):
+        _split("{value:.1f} mg/dL")
 
 
 @pytest.mark.parametrize("index", range(len(PLANS)))
