@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from planner.conventions import Disputed, variant
+from planner.decimals import decimal_round
 from planner.models import (
     NO_PVTT,
     Pvtt,
@@ -119,7 +120,7 @@ def cnlc(s: StageInput) -> str:
 
 def tumour_burden(count: int, largest_cm: float) -> TumourBurden:
     """Up-to-seven and six-and-twelve from the largest diameter and the number of tumours."""
-    total = round(largest_cm + count, 2)
+    total = decimal_round(largest_cm + count, 2)
     if total <= SIX_AND_TWELVE_LOW_MAX:
         risk: Literal["low", "intermediate", "high"] = "low"
     elif total <= SIX_AND_TWELVE_INTERMEDIATE_MAX:

@@ -10,6 +10,7 @@ all three.
 from __future__ import annotations
 
 from planner.conventions import Disputed
+from planner.decimals import decimal_round
 from planner.models import (
     HCC,
     NO_PVTT,
@@ -42,9 +43,9 @@ def criteria(tumour: Tumour) -> TransplantCriteria | None:
     ucsf = (n == 1 and size <= UCSF_SINGLE_MAX_CM) or (
         n <= UCSF_MULTI_MAX_COUNT
         and size <= UCSF_MULTI_MAX_CM
-        and round(n * size, SUM_DIGITS) <= UCSF_TOTAL_MAX_CM
+        and decimal_round(n * size, SUM_DIGITS) <= UCSF_TOTAL_MAX_CM
     )
-    up_to_seven = round(size + n, SUM_DIGITS) <= UP_TO_SEVEN_MAX
+    up_to_seven = decimal_round(size + n, SUM_DIGITS) <= UP_TO_SEVEN_MAX
     return TransplantCriteria(milan, ucsf, up_to_seven)
 
 
@@ -61,7 +62,7 @@ def ucsf_total_flag(tumour: Tumour) -> Disputed | None:
         or tumour.extrahepatic
         or not 1 < n <= UCSF_MULTI_MAX_COUNT
         or size > UCSF_MULTI_MAX_CM
-        or round(n * size, SUM_DIGITS) <= UCSF_TOTAL_MAX_CM
+        or decimal_round(n * size, SUM_DIGITS) <= UCSF_TOTAL_MAX_CM
     ):
         return None
     return Disputed(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from planner.decimals import decimal_round
+
 BILIRUBIN_UMOL_PER_MG_DL = 17.1
 """1 mg/dL of bilirubin = 17.1 umol/L."""
 
@@ -47,7 +49,7 @@ class CreatinineUnit(StrEnum):
 
 def rounded(converted: float) -> float:
     """A converted value rounded to `CONVERSION_DIGITS`, as every cut-off reads it."""
-    return round(converted, CONVERSION_DIGITS)
+    return decimal_round(converted, CONVERSION_DIGITS)
 
 
 _MG_DL_BILIRUBIN = BilirubinUnit.MG_DL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from planner import Case, Plan, plan_case
 from planner import ranges as r
 from planner.albi import albi_grade, albi_score
 from planner.child_pugh import child_pugh
+from planner.decimals import decimal_round
 from planner.models import Ascites, Encephalopathy
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import next_window
@@ -241,3 +243,33 @@ def test_window_earliest_is_never_before_last_plus_50(
     assert window.earliest >= last + timedelta(days=50)
     if recovered is not None:
         assert window.earliest >= recovered + timedelta(days=21)
+
+
+def _same_float(a: float, b: float) -> bool:
+    """The same float, bit for bit (so -0.0 is not 0.0, and NaN is NaN)."""
+    return struct.pack("<d", a) == struct.pack("<d", b)
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        # short decimals, as clinicians enter them, and their sums and products
+        st.integers(-(10**8), 10**8).map(lambda n: n / 100),
+        st.integers(-(10**6), 10**6).map(lambda n: n * 0.1),
+        st.decimals(-1000, 1000, places=6).map(float),
+        # near the largest whole numbers the shortcut takes
+        st.floats(2.0**51, 2.0**53).map(lambda x: x / 10**4),
+    ),
+    st.integers(0, 15),
+)
+@settings(max_examples=3000)
+def test_decimal_round_is_round(value: float, digits: int) -> None:
+    assert _same_float(decimal_round(value, digits), round(value, digits))
+
+
+def test_decimal_round_on_ties_and_float_noise() -> None:
+    cases = [2.675, 0.125, 0.375, 1.00005, 0.00005, -0.00005, -0.0, 0.0, 34.199999999999996,
+             20.52, 1.2 * 17.1, 5e-324, -5e-324, 2.0**52 / 10**4, 4503599627.3705, 1e300]  # fmt: skip
+    for value in cases:
+        for digits in (0, 1, 2, 4, 9, 15):
+            assert _same_float(decimal_round(value, digits), round(value, digits)), (value, digits)
