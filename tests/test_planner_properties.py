@@ -231,6 +231,8 @@ def test_any_accepted_case_gives_a_coherent_plan(raw: dict[str, Any]) -> None:
     # built without validation (models.unvalidated): every field, of its declared type
     assert list(plan.__dict__) == list(Plan.model_fields)
     assert Plan.model_validate(plan.__dict__, strict=True) == plan
+    # its JSON without options (pydantic-core's defaults) is pydantic's with its own defaults
+    assert plan.model_dump_json() == plan.model_dump_json(warnings=True, by_alias=None)
 
 
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), optional(st.integers(0, 400)))
