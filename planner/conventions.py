@@ -17,7 +17,7 @@ from planner.said import Said
 from planner.settings import ProtocolSettings
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Disputed:
     """A flag's sentence (a code) and the settings under the other convention (None: nothing to re-plan).
 

@@ -123,8 +123,11 @@ class _Strict:
         Raises:
             ValidationError: naming the field at fault, as for a `BaseModel`.
         """
-        made: Self = cls.__pydantic_validator__.validate_python(
-            obj, strict=strict, context=context
+        validator = cls.__pydantic_validator__
+        made: Self = (
+            validator.validate_python(obj)  # the usual call: keywords cost a dict in Rust
+            if strict is None and context is None
+            else validator.validate_python(obj, strict=strict, context=context)
         )
         return made
 
