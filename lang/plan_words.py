@@ -727,7 +727,10 @@ def _word(value: Any) -> str:
     kind = type(value)
     if kind is str:
         if len(value) == _ISO_DAY_LENGTH and value[4] == "-" and _ISO_DAY.match(value):
-            return _day(date.fromisoformat(value))
+            try:
+                return _day(date.fromisoformat(value))
+            except ValueError:  # shaped like a day but none (2026-02-30): text, as written
+                pass
         return value  # type: ignore[no-any-return]
     if kind is int:
         return str(value)

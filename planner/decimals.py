@@ -23,7 +23,10 @@ _SCALES = tuple(10.0**digits for digits in range(16))
 
 
 def decimal_round(value: float, digits: int) -> float:
-    """`round(value, digits)`, the same float, for 0 <= digits < 16."""
+    """`round(value, digits)`, the same float, for 0 <= digits < 16 (an int comes back as `round`
+    gives it: the same int)."""
+    if type(value) is not float:
+        return round(value, digits)
     scale = _SCALES[digits]
     scaled = value * scale
     if scaled.is_integer() and -_EXACT_BELOW < scaled < _EXACT_BELOW:

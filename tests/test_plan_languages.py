@@ -456,6 +456,14 @@ def test_plan_lang_zh_says_a_bad_field_in_chinese_in_one_line() -> None:
     assert err == "age：应为 18～110 岁\n"
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_an_unknown_key_shaped_like_an_impossible_day_is_one_line(language: str) -> None:
+    status, out, err = _plan_json(language, case=_bad({"2026-02-30": 1}))
+    assert (status, out) == (2, None)
+    assert err.startswith("2026-02-30"), err
+    assert err.count("\n") == 1, err
+
+
 def test_the_quick_checks_plan_reads_in_chinese() -> None:
     """The plan a ward-round quick check ends with, as the dialogue lays it out (the read-back and
     the assumptions are the dialogue's own words, checked with its questions)."""

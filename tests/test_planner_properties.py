@@ -269,6 +269,13 @@ def test_decimal_round_is_round(value: float, digits: int) -> None:
     assert _same_float(decimal_round(value, digits), round(value, digits))
 
 
+def test_decimal_round_of_a_whole_number_is_round() -> None:
+    for value in (7, -3, 0, 2**60):
+        for digits in (0, 2, 4):
+            result = decimal_round(value, digits)
+            assert (type(result), result) == (int, round(value, digits))
+
+
 def test_decimal_round_on_ties_and_float_noise() -> None:
     cases = [2.675, 0.125, 0.375, 1.00005, 0.00005, -0.00005, -0.0, 0.0, 34.199999999999996,
              20.52, 1.2 * 17.1, 5e-324, -5e-324, 2.0**52 / 10**4, 4503599627.3705, 1e300]  # fmt: skip
