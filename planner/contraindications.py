@@ -156,9 +156,7 @@ def assess(
     out = Assessment()
     liver, tumour = case.liver, case.tumour
     if labs is None:
-        labs = Labs.of(
-            liver.bilirubin.value, liver.bilirubin.unit, liver.albumin.value, liver.albumin.unit
-        )
+        labs = liver.labs()
     if child_pugh.class_ == "C":
         out.gate(CHILD_PUGH_C, said("found.child_pugh", grade="C", points=child_pugh.points))
     if case.ecog >= ECOG_CONTRAINDICATED_FROM:

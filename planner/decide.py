@@ -208,12 +208,11 @@ class _Fixed:
     def of(cls, case: Case) -> _Fixed:
         """The parts of the case's plan that every convention shares."""
         liver, tumour = case.liver, case.tumour
-        bilirubin, albumin = liver.bilirubin, liver.albumin
         meld = meld_mod.meld(
             None
             if liver.creatinine is None
             else creatinine_mg_dl(liver.creatinine.value, liver.creatinine.unit),
-            bilirubin_mg_dl(bilirubin.value, bilirubin.unit),
+            bilirubin_mg_dl(liver.bilirubin.value, liver.bilirubin.unit),
             liver.inr,
             bool(liver.dialysis),
             liver.sodium,
@@ -223,7 +222,7 @@ class _Fixed:
             missing.append("liver.creatinine")
         elif liver.sodium is None and meld.meld > meld_mod.MELD_NA_FROM:
             missing.append("liver.sodium")
-        labs = Labs.of(bilirubin.value, bilirubin.unit, albumin.value, albumin.unit)
+        labs = liver.labs()
         meld_value = (
             None if meld is None else (meld.meld_na if meld.meld_na is not None else meld.meld)
         )

@@ -34,7 +34,7 @@ from pydantic_core import CoreSchema, PydanticCustomError, SchemaValidator, core
 from planner import ranges
 from planner.ranges import Range
 from planner.said import Said
-from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
+from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit, Labs
 
 
 def _check(value: float, bounds: Range) -> float:
@@ -291,6 +291,11 @@ class Liver(_Strict):
     platelets: Annotated[StrictFloat, bounded(ranges.PLATELETS)] | None = None
     wbc: Annotated[StrictFloat, bounded(ranges.WBC)] | None = None
     ast: Annotated[StrictFloat, bounded(ranges.AST)] | None = None
+
+    def labs(self) -> Labs:
+        """The bilirubin and albumin converted to every unit a score reads them in."""
+        bilirubin, albumin = self.bilirubin, self.albumin
+        return Labs.of(bilirubin.value, bilirubin.unit, albumin.value, albumin.unit)
 
 
 @validated(frozen=True, slots=True, kw_only=True, config=_INPUT)
