@@ -29,11 +29,17 @@ from pydantic import (
     model_validator,
 )
 from pydantic.dataclasses import dataclass as validated
-from pydantic_core import CoreSchema, PydanticCustomError, SchemaValidator, core_schema
+from pydantic_core import (
+    CoreSchema,
+    PydanticCustomError,
+    SchemaSerializer,
+    SchemaValidator,
+    core_schema,
+)
 
 from planner import ranges
 from planner.ranges import Range
-from planner.said import Said
+from planner.said import Said, saying, to_json, worded_by
 from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit, Labs
 
 
@@ -455,10 +461,50 @@ class _Out(BaseModel):
     def model_dump_json(self, **options: Any) -> str:
         """As pydantic's; without options, straight to pydantic-core's serialiser, whose defaults
         are pydantic's. Pydantic's Python method passes its fifteen defaults by keyword, and that
-        cost 1 % of issue 9's budget of 150 µs per plan: every plan `liverbot plan` prints."""
+        cost 1 % of issue 9's budget of 150 µs per plan: every plan `liverbot plan` prints.
+
+        Inside `worded(say)`, the serialiser is the one whose sentences `say` words directly
+        (`_worded_serializer`)."""
         if options:
             return super().model_dump_json(**options)
-        return self.__pydantic_serializer__.to_json(self).decode()
+        say = saying()
+        if say is to_json:
+            return self.__pydantic_serializer__.to_json(self).decode()
+        return _worded_serializer(type(self), say).to_json(self.__dict__).decode()
+
+
+_WORDED: dict[tuple[type[BaseModel], Callable[[Said], Any]], SchemaSerializer] = {}
+"""The worded serialiser of each model, by the function that words its sentences."""
+
+
+def _worded_serializer(model: type[BaseModel], say: Callable[[Said], Any]) -> SchemaSerializer:
+    """A serialiser of `model`'s fields (its `__dict__`) whose sentences `say` words itself.
+
+    Made once per model and `say` from the model's own core schema (`planner.said.worded_by`). It
+    serialises the fields as a typed dict: for a model schema pydantic-core would take the model's
+    own, prebuilt, serialiser instead of the copy. The property tests hold its JSON to pydantic's
+    own method's, in both languages, on every plan they make.
+    """
+    found = _WORDED.get((model, say))
+    if found is None:
+        schema = model.__pydantic_core_schema__
+        if schema["type"] != "model" or schema["schema"]["type"] != "model-fields":
+            raise TypeError(
+                f"{model.__name__}: a model whose fields are a plain model-fields schema"
+            )
+        fields = worded_by(schema["schema"]["fields"], say)
+        typed = {  # a model field and a typed-dict field differ in their type and `frozen`
+            name: cast(
+                core_schema.TypedDictField,
+                {key: value for key, value in field.items() if key != "frozen"}
+                | {"type": "typed-dict-field"},
+            )
+            for name, field in fields.items()
+        }
+        found = _WORDED[(model, say)] = SchemaSerializer(
+            core_schema.typed_dict_schema(typed), schema.get("config")
+        )
+    return found
 
 
 _Fields = ParamSpec("_Fields")

@@ -10,12 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from lang import LANGUAGES, use
+from lang.plan_words import say
 from planner import Case, Plan, plan_case
 from planner import ranges as r
 from planner.albi import albi_grade, albi_score
 from planner.child_pugh import child_pugh
 from planner.decimals import decimal_round
 from planner.models import Ascites, Encephalopathy
+from planner.said import worded
 from planner.settings import DEFAULT_SETTINGS
 from planner.timing import next_window
 from planner.units import AlbuminUnit, BilirubinUnit
@@ -231,8 +234,14 @@ def test_any_accepted_case_gives_a_coherent_plan(raw: dict[str, Any]) -> None:
     # built without validation (models.unvalidated): every field, of its declared type
     assert list(plan.__dict__) == list(Plan.model_fields)
     assert Plan.model_validate(plan.__dict__, strict=True) == plan
-    # its JSON without options (pydantic-core's defaults) is pydantic's with its own defaults
+    # its JSON without options (pydantic-core's defaults) is pydantic's with its own defaults,
+    # coded and, through the worded serialiser (models._worded_serializer), in words
     assert plan.model_dump_json() == plan.model_dump_json(warnings=True, by_alias=None)
+    for language in LANGUAGES:
+        with use(language), worded(say):
+            fast = plan.model_dump_json()
+            assert fast == plan.model_dump_json(warnings=True, by_alias=None)
+            assert '"code":' not in fast
 
 
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), optional(st.integers(0, 400)))
