@@ -204,6 +204,19 @@ WORDS: dict[str, str] = {
         "Blood count not given: the relative contraindication (white cells < 3.0 with platelets < 50 "
         "x10^9/L) was not checked."
     ),
+    "note.wbc_not_given": N_(
+        "White-cell count not given: with platelets {platelets} x10^9/L, the relative "
+        "contraindication (white cells < 3.0 with platelets < 50 x10^9/L) was not checked."
+    ),
+    "note.platelets_not_given.low_wbc": N_(
+        "Platelet count not given: with white cells {wbc} x10^9/L, the relative contraindication "
+        "(white cells < 3.0 with platelets < 50 x10^9/L) was not checked, nor whether platelets "
+        "need correcting before the procedure."
+    ),
+    "note.platelets_not_given": N_(
+        "Platelet count not given: whether platelets need correcting before the procedure (below "
+        "50 x10^9/L) was not checked."
+    ),
     "note.hap_non_hcc": N_("HAP was derived in HCC: read it with care for another tumour type."),
     "note.recovery_not_given": N_(
         "Recovery date not given: the earliest day counts from the intervention only (P5); P6 may "

@@ -271,16 +271,39 @@ def _european_cautions(case: Case, child_pugh: ChildPughResult, out: Assessment)
 def _relative_cautions(case: Case, meld: int | None, out: Assessment) -> None:
     """Relative contraindications of the Chinese list and the cautions of safety-and-course.md 3."""
     liver, tumour = case.liver, case.tumour
-    if liver.wbc is None or liver.platelets is None:
-        out.notes.append(said("note.blood_count_not_given"))
-    elif liver.wbc < WBC_LOW and liver.platelets < PLATELETS_LOW:
-        out.cautions.append(said("caution.cytopenia", wbc=liver.wbc, platelets=liver.platelets))
+    wbc, platelets = liver.wbc, liver.platelets
+    if wbc is not None and platelets is not None:
+        if wbc < WBC_LOW and platelets < PLATELETS_LOW:
+            out.cautions.append(said("caution.cytopenia", wbc=wbc, platelets=platelets))
+    else:
+        unchecked = _blood_count_unchecked(wbc, platelets)
+        if unchecked is not None:
+            out.notes.append(unchecked)
     if tumour.extrahepatic:
         out.cautions.append(said("caution.extrahepatic"))
     if meld is not None and meld >= MELD_TRANSPLANT_FROM and tumour.type is HCC:
         out.general_cautions.append(said("caution.meld_transplant", meld=meld))
     if tumour.burden_ge_70pct:
         out.cautions.append(said("caution.burden_70"))
+
+
+def _blood_count_unchecked(wbc: float | None, platelets: float | None) -> Said | None:
+    """What a blood count with a count missing leaves unchecked, naming the count; None when the
+    count given answers everything.
+
+    The relative contraindication needs both counts low, so the count given rules it out when it is
+    not low (white cells 3.0 or more, platelets 50 or more); without platelets, whether they need
+    correcting before the procedure is not known either.
+    """
+    if wbc is None and platelets is None:
+        return said("note.blood_count_not_given")
+    if wbc is None:
+        if platelets is not None and platelets < PLATELETS_LOW:
+            return said("note.wbc_not_given", platelets=platelets)
+        return None
+    if wbc < WBC_LOW:
+        return said("note.platelets_not_given.low_wbc", wbc=wbc)
+    return said("note.platelets_not_given")
 
 
 def _correct_first(case: Case, out: Assessment) -> None:

@@ -187,6 +187,37 @@ def test_blood_count_relative_contraindication(
 
 
 @pytest.mark.parametrize(
+    ("wbc", "platelets", "note"),
+    [
+        (None, None, "note.blood_count_not_given"),
+        (None, 49.0, "note.wbc_not_given"),  # platelets low: white cells decide
+        (None, 50.0, None),  # platelets not low: the relative contraindication is ruled out
+        (2.9, None, "note.platelets_not_given.low_wbc"),
+        (3.0, None, "note.platelets_not_given"),  # the correction before TACE is still unknown
+        (4.5, 120.0, None),
+    ],
+)
+def test_a_missing_blood_count_is_named_with_what_it_leaves_unchecked(
+    base_case: dict[str, Any], wbc: float | None, platelets: float | None, note: str | None
+) -> None:
+    liver = base_case["liver"]
+    for key, value in (("wbc", wbc), ("platelets", platelets)):
+        liver.pop(key, None)
+        if value is not None:
+            liver[key] = value
+    codes = [n.code for n in plan(base_case).plan.notes]
+    assert [c for c in codes if c in _BLOOD_COUNT_NOTES] == ([note] if note else [])
+
+
+_BLOOD_COUNT_NOTES = {
+    "note.blood_count_not_given",
+    "note.wbc_not_given",
+    "note.platelets_not_given",
+    "note.platelets_not_given.low_wbc",
+}
+
+
+@pytest.mark.parametrize(
     ("value", "unit", "decision", "caution"),
     [
         (2.0, "mg/dL", "tace", False),
