@@ -132,8 +132,9 @@ def parse_number(text: str, bounds: Range, integer: bool = False) -> float | int
 
 
 def _example(bounds: Range, integer: bool) -> str:
-    mid = (bounds.low + bounds.high) / 2
-    return str(int(mid)) if integer else f"{round(mid, 1):.15g}"  # 5000000, never 5e+06
+    """The range's typical value, else its middle, written as typed: 45, 1.1, 5000000 (not 5e+06)."""
+    value = (bounds.low + bounds.high) / 2 if bounds.typical is None else bounds.typical
+    return str(int(value)) if integer else f"{round(value, 1):.15g}"
 
 
 def parse_quantity(

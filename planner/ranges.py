@@ -15,11 +15,14 @@ from planner.units import AlbuminUnit, BilirubinUnit, CreatinineUnit
 
 @dataclass(frozen=True)
 class Range:
-    """Inclusive bounds with the unit to show in messages."""
+    """Inclusive bounds with the unit to show in messages, and a typical value for an example."""
 
     low: float
     high: float
     unit: str = ""
+    typical: float | None = None
+    """A value a clinician would recognise, shown when a typed answer is not a number (`Send a
+    number, e.g. 45.`): the middle of a range wide enough to catch slips (AST 2500.5 U/L) is not one."""
 
     def contains(self, value: float) -> bool:
         """Whether the value lies within the inclusive bounds."""
@@ -47,22 +50,22 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-AGE = Range(18, 110, "years")
-ECOG = Range(0, 4)
-TUMOUR_COUNT = Range(1, 100, "nodules")
-TUMOUR_SIZE_CM = Range(0.1, 30, "cm")
-INR = Range(0.5, 10)
-SODIUM = Range(100, 180, "mmol/L")
-PLATELETS = Range(1, 2000, "x10^9/L")
-WBC = Range(0.1, 200, "x10^9/L")
-WEIGHT_KG = Range(20, 300, "kg")
-AFP = Range(0, 10_000_000, "ng/mL")
-AST = Range(1, 5000, "U/L")
-CHILD_PUGH_POINTS = Range(5, 15, "points")
-SESSIONS = Range(1, 100, "sessions")
-BASELINE_VIABLE_SUM_MM = Range(1, 1000, "mm")
+AGE = Range(18, 110, "years", typical=65)
+ECOG = Range(0, 4, typical=1)
+TUMOUR_COUNT = Range(1, 100, "nodules", typical=2)
+TUMOUR_SIZE_CM = Range(0.1, 30, "cm", typical=3.5)
+INR = Range(0.5, 10, typical=1.1)
+SODIUM = Range(100, 180, "mmol/L", typical=138)
+PLATELETS = Range(1, 2000, "x10^9/L", typical=120)
+WBC = Range(0.1, 200, "x10^9/L", typical=4.5)
+WEIGHT_KG = Range(20, 300, "kg", typical=65)
+AFP = Range(0, 10_000_000, "ng/mL", typical=20)
+AST = Range(1, 5000, "U/L", typical=45)
+CHILD_PUGH_POINTS = Range(5, 15, "points", typical=6)
+SESSIONS = Range(1, 100, "sessions", typical=1)
+BASELINE_VIABLE_SUM_MM = Range(1, 1000, "mm", typical=40)
 """A baseline sum of 0 mm would leave no viable tumour to follow: mRECIST needs a measurable target."""
-VIABLE_SUM_MM = Range(0, 1000, "mm")
+VIABLE_SUM_MM = Range(0, 1000, "mm", typical=25)
 
 BILIRUBIN: dict[BilirubinUnit, Range] = {
     BilirubinUnit.MG_DL: Range(0.1, 50, "mg/dL"),

@@ -23,6 +23,7 @@ from flows.parsing import (
     parse_quantity,
     parse_yes_no,
 )
+from flows.questions import BY_ID
 from flows.quick import KEYS, nearest, parse_quick, problems_message
 from flows.readback import READ, read_back
 from flows.render import Section, layout_text, plan_layout
@@ -71,6 +72,37 @@ def test_the_example_of_a_refused_number_lies_in_the_middle_of_its_range(
         with pytest.raises(Invalid) as whole:
             parse_number("2.5", bounds, integer=True)
         assert message(whole) == f"Send a whole number, e.g. {example}."
+
+
+@pytest.mark.parametrize(
+    ("typed", "question_id", "example"),
+    [
+        ("80 U/L", "ast", "45"),
+        ("lots", "platelets", "120"),
+        ("1,2,3", "afp", "20"),
+        ("x", "inr", "1.1"),
+        ("two", "count", "2"),
+    ],
+)
+def test_the_example_of_a_refused_number_is_a_value_a_clinician_would_type(
+    typed: str, question_id: str, example: str
+) -> None:
+    """AST typed with its unit was refused with `e.g. 2500.5`, the middle of a range wide enough
+    to catch slips: the example is the range's typical value."""
+    with pytest.raises(Invalid) as exc:
+        BY_ID[question_id].parse(typed, {}, date(2026, 12, 1))
+    assert message(exc).endswith(f"e.g. {example}.")
+
+
+def test_every_number_question_has_a_typical_value_within_its_range() -> None:
+    numbers = [q for q in BY_ID.values() if q.bounds is not None]
+    assert numbers
+    for question in numbers:
+        bounds = question.bounds
+        assert bounds is not None
+        assert bounds.typical is not None, question.id
+        assert bounds.contains(bounds.typical), question.id
+        assert not question.integer or float(bounds.typical).is_integer(), question.id
 
 
 def test_an_answer_of_two_hundred_characters_is_read_and_a_longer_one_refused_unread() -> None:
