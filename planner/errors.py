@@ -80,7 +80,8 @@ def first_error_said(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -
     field = ctx.get("field")
     if field:
         loc = (*loc, *str(field).split("."))
-    return said("error.field", path=error_path(prefix + loc), problem=problem)
+    # The path as typed, in every language: a key shaped like a day is not a day to reword.
+    return said("error.field", path=verbatim(error_path(prefix + loc)), problem=problem)
 
 
 _TYPES = {
