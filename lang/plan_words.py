@@ -19,7 +19,7 @@ from datetime import date
 from string import Formatter
 from typing import Any
 
-from lang import ENGLISH, N_, _, active, ngettext, pgettext
+from lang import ENGLISH, N_, _, active, ngettext, pgettext, use
 from lang.formats import day, number
 from planner.said import VERBATIM, Said
 
@@ -644,6 +644,9 @@ _JOINS = {
     "and": lambda: pgettext("join", " and "),
     "sentences": lambda: _SENTENCE_GAP.get(active(), " "),
 }
+with use(ENGLISH):
+    _ENGLISH_SEPARATORS = {kind: separator() for kind, separator in _JOINS.items()}
+"""The separators of `join` in English, read once: a plan's sentences join some ten lists."""
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DAY_LENGTH = len("2026-11-30")
 
@@ -675,7 +678,8 @@ def say(said: Said | str) -> str:
     """
     if type(said) is not Said and isinstance(said, str):
         return said
-    code, params = said
+    code = said[0]  # by index: unpacking a tuple subclass goes through an iterator on 3.11
+    params = said[1]
     template = WORDS.get(code)
     english = active() == ENGLISH
     if template is not None:
@@ -686,26 +690,38 @@ def say(said: Said | str) -> str:
     elif code == VERBATIM:
         return str(params.get("text", ""))
     elif code.startswith("join."):
-        return join(
-            code[5:], [say(i) if type(i) is Said else _word(i) for i in params.get("items", ())]
-        )
+        how, parts = code[5:], []
+        for item in params.get(
+            "items", ()
+        ):  # a loop: a comprehension is a call of its own on 3.11
+            parts.append(say(item) if type(item) is Said else _word(item))
+        separator = _ENGLISH_SEPARATORS.get(how) if english else None
+        return join(how, parts) if separator is None else separator.join(parts)
     elif code == "decision":
         return words_for(str(params.get("decision")), params.get("approach"))
     else:
         name, sentence = COUNTED[code]
         template = sentence(int(params[name]))
-    head, fields = _SPLIT.get(template) or _split(template)
-    out = [head]
+    out, fields = _SPLIT.get(template) or _split(template)
     for name, text in fields:
         value = params[name]
         kind = type(value)
-        # Plain text goes in as it is, and so does a day already written as English writes it.
-        if kind is str and (english or len(value) != _ISO_DAY_LENGTH):
-            out.append(value)
+        # The common parameters in place (what `_word` would give, without its call): text as it is
+        # (and a day already written as English writes it), a whole number, and in English a
+        # number as `:g` writes it and a day in ISO.
+        if kind is str:
+            if not english and len(value) == _ISO_DAY_LENGTH:
+                value = _word(value)
+        elif kind is int:
+            value = f"{value}"
+        elif english and kind is float:
+            value = f"{value:g}"
+        elif english and kind is date:
+            value = value.isoformat()
         else:
-            out.append(str(value) if kind is int else _word(value))
-        out.append(text)
-    return "".join(out)
+            value = _word(value)
+        out = f"{out}{value}{text}"
+    return out
 
 
 _SPLIT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
