@@ -118,12 +118,13 @@ class Labs:
         """The values as entered, converted to every unit and rounded to `CONVERSION_DIGITS`."""
         umol_l = bilirubin_umol_l(bilirubin, bilirubin_unit)
         g_l = albumin_g_l(albumin, albumin_unit)
+        digits = CONVERSION_DIGITS  # `rounded`, without its call: this runs for every plan
         return cls(  # by position, in the order of the fields (planner.models says why)
             bilirubin_unit,
-            rounded(bilirubin_mg_dl(bilirubin, bilirubin_unit)),
-            rounded(umol_l),
-            rounded(albumin_g_dl(albumin, albumin_unit)),
-            rounded(g_l),
+            decimal_round(bilirubin_mg_dl(bilirubin, bilirubin_unit), digits),
+            decimal_round(umol_l, digits),
+            decimal_round(albumin_g_dl(albumin, albumin_unit), digits),
+            decimal_round(g_l, digits),
             umol_l,
             g_l,
         )
