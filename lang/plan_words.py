@@ -691,9 +691,8 @@ def say(said: Said | str) -> str:
         return str(params.get("text", ""))
     elif code.startswith("join."):
         how, parts = code[5:], []
-        for item in params.get(
-            "items", ()
-        ):  # a loop: a comprehension is a call of its own on 3.11
+        # A loop rather than a comprehension, which is a call of its own on Python 3.11.
+        for item in params.get("items", ()):
             parts.append(say(item) if type(item) is Said else _word(item))
         separator = _ENGLISH_SEPARATORS.get(how) if english else None
         return join(how, parts) if separator is None else separator.join(parts)
