@@ -33,7 +33,7 @@ def stage_advice(
     first line is TACE (BCLC B, CNLC IIb) never reads as advice against the decision.
     """
     if tumour_type is not HCC or bclc is None:
-        kind = tumour_type.value if tumour_type is not TumourType.HCC else TumourType.OTHER.value
+        kind = tumour_type.value if tumour_type is not HCC else TumourType.OTHER.value
         return said(f"stage.non_hcc.{kind}")
     key = "B_diffuse" if bclc == "B" and infiltrative else bclc
     parts = [said(f"stage.bclc.{key}")]

@@ -496,10 +496,10 @@ def _worded_serializer(model: type[BaseModel], say: Callable[[Said], Any]) -> Sc
         typed = {  # a model field and a typed-dict field differ in their type and `frozen`
             name: cast(
                 core_schema.TypedDictField,
-                {key: value for key, value in field.items() if key != "frozen"}
+                {key: value for key, value in spec.items() if key != "frozen"}
                 | {"type": "typed-dict-field"},
             )
-            for name, field in fields.items()
+            for name, spec in fields.items()
         }
         found = _WORDED[(model, say)] = SchemaSerializer(
             core_schema.typed_dict_schema(typed), schema.get("config")

@@ -127,6 +127,5 @@ def tumour_burden(count: int, largest_cm: float) -> TumourBurden:
         risk = "intermediate"
     else:
         risk = "high"
-    return TumourBurden(
-        total, total <= UP_TO_SEVEN, risk
-    )  # sum, within_up_to_seven, six_and_twelve
+    # By position: sum, within_up_to_seven, six_and_twelve (planner.models says why).
+    return TumourBurden(total, total <= UP_TO_SEVEN, risk)
